@@ -1,0 +1,31 @@
+# Lyceum application image: gunicorn (web) and Celery (worker, beat) run from it; see docker-compose.yml.
+FROM python:3.11-slim
+
+# PYTHONPATH: edx-opaque-keys installs a stray top-level `settings` package; the application's must win.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    LYCEUM_VAR_DIR=/app/var \
+    DJANGO_SETTINGS_MODULE=settings.production
+
+WORKDIR /app
+
+# Dependencies first, so that code changes reuse this layer.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install -r requirements/base.txt
+
+COPY . .
+
+# settings.production insists on a real SECRET_KEY and DATABASE_URL; collectstatic needs neither,
+# so it gets throwaway values that exist only for this build step.
+RUN SECRET_KEY=collectstatic-only-build-time-placeholder-key \
+    DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    python manage.py collectstatic --noinput \
+    && useradd --system --uid 10001 --home-dir /app --no-create-home lyceum \
+    && chown -R lyceum:lyceum /app/var
+
+USER lyceum
+EXPOSE 8000
+CMD ["gunicorn", "settings.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

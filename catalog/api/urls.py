@@ -1,0 +1,19 @@
+"""Routes of the catalog API (mounted at /api/v1/)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from catalog.api.views import CatalogViewSet, EnterpriseCatalogDiffView, QueryContainsView
+
+router = SimpleRouter()
+router.register("catalogs", CatalogViewSet, basename="catalog")
+
+urlpatterns = [
+    path("catalog/query_contains/", QueryContainsView.as_view(), name="catalog-query-contains"),
+    path(
+        "enterprise-catalogs/<uuid:uuid>/generate_diff/",
+        EnterpriseCatalogDiffView.as_view(),
+        name="enterprise-catalog-generate-diff",
+    ),
+    *router.urls,
+]

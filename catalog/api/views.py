@@ -1,0 +1,387 @@
+"""The catalog endpoints: CRUD, courses, contains, CSV, diff (with its enterprise alias), content metadata,
+explain, and query_contains. Views parse input, call one selector or service, and serialize."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+from uuid import UUID
+
+import orjson
+from django.http import Http404, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api import serializers as catalog_serializers
+from catalog.api.payloads import content_payloads
+from catalog.models import Catalog, ContentMetadata
+from catalog.query import QueryError, parse_query
+from catalog.selectors.catalogs import (
+    catalog_contains,
+    catalog_courses,
+    catalog_csv_documents,
+    catalog_members,
+    catalog_viewer_names,
+    catalogs_visible_to,
+    complete_catalog_courses,
+    may_manage_catalogs,
+)
+from catalog.selectors.matching import accepts, content_matching, explain
+from catalog.services.catalogs import catalog_delete
+from catalog.services.diff import catalog_content_version, catalog_diff
+from course_metadata.api.v1.serializers.common import ReadContext
+from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
+from course_metadata.api.v1.views.base import as_uuid
+
+MAX_CONTENT_KEYS = 100
+CSV_COLUMNS = (
+    ("course_key", "course"),
+    ("course_title", "course_title"),
+    ("course_run_key", "key"),
+    ("course_run_title", "title"),
+    ("start", "start"),
+    ("end", "end"),
+    ("enrollment_start", "enrollment_start"),
+    ("enrollment_end", "enrollment_end"),
+    ("pacing_type", "pacing_type"),
+    ("availability", "availability"),
+    ("status", "status"),
+    ("seat_types", "seat_types"),
+    ("first_enrollable_paid_seat_price", "first_enrollable_paid_seat_price"),
+    ("language", "language"),
+)
+
+
+def comma_list(request: Request, name: str) -> list[str]:
+    """``?name=a,b&name=c`` as ``[a, b, c]``, in order and without duplicates or blanks."""
+    values = [part.strip() for raw in request.query_params.getlist(name) for part in raw.split(",")]
+    return list(dict.fromkeys(value for value in values if value))
+
+
+class ORJSONParser(BaseParser):
+    """JSON bodies read with orjson: a diff request carries a client's whole key set."""
+
+    media_type = "application/json"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return orjson.loads(stream.read())
+        except orjson.JSONDecodeError as error:
+            raise ParseError(f"JSON parse error - {error}") from None
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return orjson.dumps(data)  # only errors get here; the CSV itself is streamed by the view
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+class CatalogAccess(BasePermission):
+    """Anyone authenticated reaches the catalogs they may view; staff create, edit and delete."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if getattr(view, "action", None) in {"create", "update", "partial_update", "destroy"}:
+            return may_manage_catalogs(request.user)
+        return True
+
+
+class ContentPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = MAX_CONTENT_KEYS
+
+
+def lookup_catalog(queryset: Any, value: str) -> Catalog:
+    """A catalog by primary key or UUID, among those the caller may view; 404 otherwise."""
+    if value.isdigit():
+        catalog = queryset.filter(pk=int(value)).first()
+    else:
+        parsed = as_uuid(value)
+        catalog = queryset.filter(uuid=parsed).first() if parsed is not None else None
+    if catalog is None:
+        raise Http404("No such catalog.")
+    return catalog
+
+
+def _etag_matches(request: Request, version: int) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+    return str(version) in tags or "*" in tags
+
+
+def diff_response(request: Request, catalog: Catalog) -> Response:
+    body = request.data
+    keys = body.get("content_keys") if isinstance(body, dict) else None
+    if keys is None:
+        raise ValidationError({"content_keys": ["This field is required: the list of content keys you hold."]})
+    if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+        raise ValidationError({"content_keys": ["Give a list of content key strings."]})
+    version = catalog_content_version(catalog)
+    if _etag_matches(request, version):
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response["ETag"] = f'"{version}"'
+        return response
+    diff = catalog_diff(catalog=catalog, content_keys=keys)
+    response = Response(diff.as_dict())
+    response["ETag"] = f'"{diff.content_version}"'
+    return response
+
+
+DIFF_SCHEMA = extend_schema(
+    description="Compare the content keys a client holds with the catalog (exact keys). `items_found`: update "
+    "those whose date_updated is newer than your copy; `items_not_found`: delete; `items_not_included`: "
+    "create. The response's `content_version` is also its ETag: send it back as If-None-Match and get 304 "
+    "while nothing in the catalog changed.",
+    request=catalog_serializers.DiffRequestSerializer,
+    responses={200: catalog_serializers.DiffResponseSerializer, 304: None},
+)
+
+CATALOG_LOOKUP = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Catalog id or UUID.")
+
+
+class CatalogViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Catalogs: named groups of content defined by a query, with their members kept current."""
+
+    serializer_class = catalog_serializers.CatalogSerializer
+    permission_classes = [CatalogAccess]
+    lookup_value_regex = "[^/]+"
+    filter_backends: list = []
+
+    @cached_property
+    def now(self) -> dt.datetime:
+        return timezone.now()
+
+    def get_queryset(self) -> Any:
+        return catalogs_visible_to(self.request.user).order_by("pk")
+
+    def get_object(self) -> Catalog:
+        catalog = lookup_catalog(self.get_queryset(), self.kwargs["pk"])
+        self.check_object_permissions(self.request, catalog)
+        return catalog
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        context = {**self.get_serializer_context(), "viewer_names": catalog_viewer_names([c.pk for c in page])}
+        return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
+
+    def perform_destroy(self, instance: Catalog) -> None:
+        catalog_delete(catalog=instance)
+
+    def read_context(self) -> ReadContext:
+        user = self.request.user
+        exclude_utm = self.request.query_params.get("exclude_utm", "").lower() in {"1", "true"}
+        return ReadContext(now=self.now, utm_source=None if exclude_utm else user.get_username())
+
+    @extend_schema(
+        description="The catalog's courses (a course is in the catalog when it or one of its runs is), with their "
+        "runs that are not hidden; archived runs only when the catalog has include_archived.",
+        parameters=[CATALOG_LOOKUP],
+        responses=CourseSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def courses(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        catalog = self.get_object()
+        page = self.paginate_queryset(catalog_courses(catalog))
+        assert page is not None
+        courses = complete_catalog_courses(catalog, page, now=self.now)
+        context = self.read_context()
+        return self.get_paginated_response([course_data(course, context) for course in courses])
+
+    @extend_schema(
+        description="Which of the given courses (keys or UUIDs) and runs (keys) are in the catalog. A course is in "
+        "it when it or one of its runs is a member; a run when it or its course is.",
+        parameters=[
+            CATALOG_LOOKUP,
+            OpenApiParameter("course_id", OpenApiTypes.STR, description="Comma-separated course keys or UUIDs."),
+            OpenApiParameter("course_run_id", OpenApiTypes.STR, description="Comma-separated course run keys."),
+        ],
+        responses=inline_serializer(
+            "CatalogContains",
+            {
+                "courses": serializers.DictField(child=serializers.BooleanField()),
+                "course_runs": serializers.DictField(child=serializers.BooleanField()),
+            },
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def contains(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        catalog = self.get_object()
+        course_ids, run_ids = comma_list(request, "course_id"), comma_list(request, "course_run_id")
+        if not (course_ids or run_ids):
+            raise ValidationError({"course_id": ["Give course_id and/or course_run_id (comma-separated)."]})
+        return Response(catalog_contains(catalog, course_ids=course_ids, course_run_ids=run_ids))
+
+    @extend_schema(
+        description="One CSV row per run of the catalog's courses (as courses/ lists them), streamed.",
+        parameters=[CATALOG_LOOKUP],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[CSVRenderer], pagination_class=None)
+    def csv(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        catalog = self.get_object()
+        documents = catalog_csv_documents(catalog).iterator(chunk_size=2000)
+        response = StreamingHttpResponse(_csv_lines(documents), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="catalog-{catalog.uuid}.csv"'
+        return response
+
+    @DIFF_SCHEMA
+    @action(detail=True, methods=["post"], parser_classes=[ORJSONParser], pagination_class=None)
+    def diff(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return diff_response(request, self.get_object())
+
+    @extend_schema(
+        description=f"Full metadata of the catalog's members: those named by content_keys (at most "
+        f"{MAX_CONTENT_KEYS}), or all of them page by page (at most {MAX_CONTENT_KEYS} per page). Each item is "
+        "the read API's representation plus content_type, content_key, aggregation_key and date_updated.",
+        parameters=[
+            CATALOG_LOOKUP,
+            OpenApiParameter("content_keys", OpenApiTypes.STR, description="Comma-separated content keys."),
+        ],
+    )
+    @action(detail=True, methods=["get"], pagination_class=ContentPagination)
+    def content_metadata(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        catalog = self.get_object()
+        keys = comma_list(request, "content_keys")
+        if len(keys) > MAX_CONTENT_KEYS:
+            raise ValidationError({"content_keys": [f"At most {MAX_CONTENT_KEYS} keys per request; got {len(keys)}."]})
+        members = catalog_members(catalog).select_related("body").order_by("content_type", "content_key", "pk")
+        if keys:
+            members = members.filter(content_key__in=keys)
+        page = self.paginate_queryset(members)
+        assert page is not None
+        return self.get_paginated_response(content_payloads(page, self.read_context()))
+
+    @extend_schema(
+        description="Why the content with this key is or is not in the catalog, clause by clause (search "
+        "options included), next to whether it is a stored member.",
+        parameters=[CATALOG_LOOKUP, OpenApiParameter("content_key", OpenApiTypes.STR, required=True)],
+        responses=catalog_serializers.ExplanationSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def explain(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        catalog = self.get_object()
+        key = request.query_params.get("content_key", "").strip()
+        if not key:
+            raise ValidationError({"content_key": ["Give the content key to explain."]})
+        contents = list(
+            ContentMetadata.objects.filter(content_key=key).select_related("body").order_by("content_type", "pk")
+        )
+        if not contents:
+            raise Http404(f"No content has the key {key!r}.")
+        members = set(catalog_members(catalog).filter(content_key=key).values_list("pk", flat=True))
+        query = catalog.parsed_query
+        results = [
+            {
+                "content_type": content.content_type,
+                "content_key": content.content_key,
+                "matches": accepts(query, content.document),
+                "member": content.pk in members,
+                "clauses": [vars(line) for line in explain(query, content.document)],
+            }
+            for content in contents
+        ]
+        return Response({"catalog": str(catalog.uuid), "query": catalog.query, "results": results})
+
+
+def _csv_lines(documents: Iterator[dict[str, Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([header for header, _ in CSV_COLUMNS])
+    for document in documents:
+        row = []
+        for _, name in CSV_COLUMNS:
+            value = document.get(name)
+            row.append("|".join(value) if isinstance(value, list) else "" if value is None else value)
+        yield writer.writerow(row)
+
+
+class EnterpriseCatalogDiffView(APIView):
+    """``enterprise-catalogs/{uuid}/generate_diff/``: the path existing integrations call for the diff."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [ORJSONParser]
+
+    @DIFF_SCHEMA
+    def post(self, request: Request, uuid: UUID) -> Response:
+        catalog = lookup_catalog(catalogs_visible_to(request.user), str(uuid))
+        return diff_response(request, catalog)
+
+
+class QueryContainsView(APIView):
+    """``catalog/query_contains/``: which of the given runs and courses a query (not a stored catalog) selects."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        description="Evaluate `query` (a query string, or a JSON object) against the given course runs (keys) and "
+        "courses (UUIDs): `{id: bool}` for every id given.",
+        parameters=[
+            OpenApiParameter("query", OpenApiTypes.STR, required=True),
+            OpenApiParameter("course_run_ids", OpenApiTypes.STR, description="Comma-separated run keys."),
+            OpenApiParameter("course_uuids", OpenApiTypes.STR, description="Comma-separated course UUIDs."),
+        ],
+        responses=inline_serializer("QueryContains", {"*": serializers.BooleanField()}),
+    )
+    def get(self, request: Request) -> Response:
+        text = request.query_params.get("query", "").strip()
+        if not text:
+            raise ValidationError({"query": ["Give the query to evaluate."]})
+        run_keys, course_uuids = comma_list(request, "course_run_ids"), comma_list(request, "course_uuids")
+        if not (run_keys or course_uuids):
+            raise ValidationError({"course_run_ids": ["Give course_run_ids and/or course_uuids."]})
+        invalid = [value for value in course_uuids if as_uuid(value) is None]
+        if invalid:
+            raise ValidationError({"course_uuids": [f"Not UUIDs: {', '.join(invalid)}."]})
+        try:
+            query = parse_query(_json_or_text(text))
+        except QueryError as error:
+            raise ValidationError({"query": [str(error)]}) from None
+        runs = ContentMetadata.objects.filter(content_type="courserun", content_key__in=run_keys)
+        courses = ContentMetadata.objects.filter(content_type="course", uuid__in=[as_uuid(v) for v in course_uuids])
+        matched_runs = set(content_matching(query, runs).values_list("content_key", flat=True))
+        matched_courses = {str(value) for value in content_matching(query, courses).values_list("uuid", flat=True)}
+        answer = {key: key in matched_runs for key in run_keys}
+        answer.update({value: str(as_uuid(value)) in matched_courses for value in course_uuids})
+        return Response(answer)
+
+
+def _json_or_text(text: str) -> Any:
+    if text.startswith("{"):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            raise ValidationError({"query": ["The query looks like JSON but does not parse."]}) from None
+    return text

@@ -1,0 +1,133 @@
+"""Catalogs: named, access-controlled groups of content defined by a query, and the index of their queries."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuid_lib
+from functools import lru_cache
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from model_utils.models import TimeStampedModel
+
+from catalog.query import Query, QueryError, parse_query
+
+VIEW_PERMISSION = "catalog.view_catalog"
+
+
+@lru_cache(maxsize=20_000)
+def _parse_canonical(text: str) -> Query:
+    return parse_query(json.loads(text))
+
+
+def parse_stored_query(query: Any) -> Query:
+    """Parse a stored query (JSON object or Lucene string), cached by its canonical JSON text.
+
+    The membership consumer evaluates the same few thousand queries over and over; parsing them
+    (luqum for strings) costs more than evaluating them.
+    """
+    return _parse_canonical(json.dumps(query, sort_keys=True, separators=(",", ":")))
+
+
+def validate_query(query: Any) -> Query:
+    """The parsed query, or a ValidationError on ``query`` whose message names the offending key."""
+    if not isinstance(query, dict | str):
+        raise ValidationError({"query": "A query is a JSON object of field tests or a query string."})
+    try:
+        return parse_stored_query(query)
+    except QueryError as error:
+        raise ValidationError({"query": str(error)}) from None
+
+
+class Catalog(TimeStampedModel):
+    """A named group of content defined by ``query``; its members are stored in CatalogMembership.
+
+    ``content_version`` increases whenever a member is added or removed or a member's data changes, so a
+    client that synced at version N knows nothing changed while the version is still N.
+    """
+
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False, verbose_name="UUID")
+    title = models.CharField(max_length=255)
+    query = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='A JSON object of field tests ({"org": "edX", "level_type": "Introductory"}) or a '
+        "query string (org:edX AND level_type:Introductory).",
+    )
+    include_archived = models.BooleanField(
+        default=False, help_text="List archived runs of the catalog's courses (courses and CSV endpoints)."
+    )
+    enterprise_customer_uuid = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="The enterprise customer this catalog belongs to, if any."
+    )
+    content_version = models.PositiveBigIntegerField(default=1, editable=False)
+    # Set when the query has no positive exact clause, so the index cannot narrow it down: such catalogs
+    # are evaluated against every changed document.
+    query_unindexable = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        validate_query(self.query)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The query is a domain invariant: it is checked on every path, not only where clean() runs.
+        validate_query(self.query)
+        super().save(*args, **kwargs)
+
+    @property
+    def parsed_query(self) -> Query:
+        return parse_stored_query(self.query)
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.content_version}"'
+
+    @property
+    def viewers(self) -> models.QuerySet:
+        """Users granted ``view_catalog`` on this catalog (staff see every catalog without a grant)."""
+        from guardian.shortcuts import get_users_with_perms
+
+        return cast(
+            models.QuerySet, get_users_with_perms(self, only_with_perms_in=["view_catalog"], with_superusers=False)
+        )
+
+    @viewers.setter
+    def viewers(self, users: Any) -> None:
+        from guardian.shortcuts import assign_perm, remove_perm
+
+        wanted = {user.pk: user for user in users}
+        current = {user.pk: user for user in self.viewers}
+        for pk in current.keys() - wanted.keys():
+            remove_perm("view_catalog", current[pk], self)
+        for pk in wanted.keys() - current.keys():
+            assign_perm("view_catalog", wanted[pk], self)
+
+
+class CatalogQueryIndex(models.Model):
+    """One value a catalog's query requires content to hold on its most selective indexed field.
+
+    From ``Query.candidate_keys()``: content can only match the catalog if, on each listed field, it holds
+    one of the listed values. One field is enough to narrow the catalogs a changed document could belong to,
+    so only the most selective one is stored (see catalog.services.catalogs.INDEX_FIELD_PRIORITY); the
+    Python evaluator then decides.
+    """
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="index_entries", db_index=False)
+    field = models.CharField(max_length=64)
+    value = models.TextField(help_text="The normalized value, encoded by catalog.selectors.matching.encode_value.")
+
+    class Meta:
+        indexes = [models.Index(fields=["field", "value"], name="catalog_index_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "field", "value"], name="catalog_index_unique_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalog_id}: {self.field}={self.value}"

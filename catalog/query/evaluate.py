@@ -1,0 +1,62 @@
+"""The Python evaluator: does a content metadata document match a catalog query?"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from catalog.query.fields import FieldSpec, Value
+from catalog.query.parse import parse_query
+from catalog.query.tree import Clause, Lookup, Query
+
+_COMPARE: Mapping[Lookup, Callable[[Any, Any], bool]] = {
+    Lookup.GT: operator.gt,
+    Lookup.GTE: operator.ge,
+    Lookup.LT: operator.lt,
+    Lookup.LTE: operator.le,
+}
+
+
+def matches(query: Mapping[str, object] | str | Query, document: Mapping[str, Any]) -> bool:
+    """Whether ``document`` (content metadata as the API returns it) passes every clause.
+
+    ``query`` may be a JSON object, a Lucene string or a parsed Query; an invalid query raises
+    QueryError. Parse once with parse_query when testing many documents against one query.
+    Search options on the query are not applied here (see QueryOptions).
+    """
+    parsed = parse_query(query)
+    return all(clause_matches(clause, document) for clause in parsed.clauses)
+
+
+def clause_matches(clause: Clause, document: Mapping[str, Any]) -> bool:
+    """Whether ``document`` passes one clause, with the semantics documented on Clause."""
+    values = document_values(clause.field, document)
+    if clause.lookup.is_range:
+        compare = _COMPARE[clause.lookup]
+        return any(compare(value, clause.values[0]) for value in values)
+    hit = not values.isdisjoint(clause.values) or (clause.null and not values)
+    return hit if clause.lookup is Lookup.EXACT else not hit
+
+
+def document_values(spec: FieldSpec, document: Mapping[str, Any]) -> frozenset[Value]:
+    """The normalized values a document holds for a field; empty means "missing".
+
+    A list is read element by element, objects in it through the field's ``item_key``.
+    Values that cannot be read as the field's kind are skipped rather than raised: a query is
+    validated when saved, but content arrives from elsewhere and must not break evaluation.
+    The indexing layer uses this too, to look content up by a query's candidate_keys().
+    """
+    raw = document.get(spec.name)
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    values: set[Value] = set()
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get(spec.item_key) if spec.item_key else None
+        if item is None:
+            continue
+        try:
+            values.add(spec.normalize(item))
+        except ValueError:
+            continue
+    return frozenset(values)

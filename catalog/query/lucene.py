@@ -1,0 +1,202 @@
+"""Course-discovery-style Lucene query strings, read with luqum into the same Query tree."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import InvalidOperation
+
+from luqum import thread as luqum_thread
+from luqum import tree as lucene
+from luqum.exceptions import ParseError
+
+from catalog.query.clauses import build_clause
+from catalog.query.errors import QueryError
+from catalog.query.fields import Value
+from catalog.query.tree import Clause, Lookup, Query
+
+MATCH_ALL = "*:*"
+# Elasticsearch's spelling of "the field has a value"; it is how null tests are written.
+EXISTS = "_exists_"
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+# Spellings other query languages use; luqum reads them as bare words, which helps nobody.
+_OPERATOR_LOOKALIKES = frozenset({"and", "or", "not", "&&", "||"})
+_RANGE_OPERATORS = {Lookup.GT: ">", Lookup.GTE: ">=", Lookup.LT: "<", Lookup.LTE: "<="}
+
+
+def parse_lucene(text: str) -> Query:
+    """Parse a Lucene query string; an empty string or ``*:*`` matches everything.
+
+    Supported: ``field:value``, quoted phrases, AND (also implicit, and ``+``), ``NOT`` and
+    ``-`` on one field's values, OR between values of one field (``f:(a OR b)`` or
+    ``f:a OR f:b``), ranges ``[a TO b]`` / ``{a TO b}`` / ``>=a`` with ``*`` as an open end,
+    ``field:*`` and ``_exists_:field`` for "has a value". Anything the tree cannot express
+    raises QueryError saying what is not supported.
+    """
+    if not text.strip():
+        return Query()
+    try:
+        # luqum's module-level parser shares lexer state; the thread helper does not.
+        root = luqum_thread.parse(text)
+    except (ParseError, InvalidOperation) as error:
+        # luqum reads the number after ^ or ~ with Decimal() unchecked, so "a^." raises that.
+        raise QueryError(text, f"invalid query syntax ({error})") from None
+    return Query(tuple(_translate(root, None)))
+
+
+def _translate(node: lucene.Item, field: str | None) -> list[Clause]:
+    """The clauses (AND-ed) equivalent to ``node``, read in the context of ``field``."""
+    if isinstance(node, lucene.SearchField):
+        return _search_field(node, field)
+    if isinstance(node, lucene.BaseGroup | lucene.Plus):
+        inner = node.expr if isinstance(node, lucene.BaseGroup) else node.a
+        return _translate(inner, field)
+    if isinstance(node, lucene.AndOperation | lucene.UnknownOperation):
+        # Juxtaposed terms are read as AND: listing tests is how a filter says "all of these".
+        return [clause for operand in node.operands for clause in _translate(operand, field)]
+    if isinstance(node, lucene.OrOperation):
+        return [_any_of(node, field)]
+    if isinstance(node, lucene.Not | lucene.Prohibit):
+        inner = _translate(node.a, field)
+        if len(inner) != 1 or inner[0].lookup.is_range:
+            raise _unsupported(node, field, "NOT applies only to values of one field, not ranges")
+        return [inner[0].negated()]
+    if isinstance(node, lucene.Term) and not isinstance(node, lucene.Regex):
+        return [_term(node, field)]
+    if isinstance(node, lucene.Range):
+        return _range(node, field)
+    if isinstance(node, lucene.From | lucene.To):
+        return [_open_range(node, field)]
+    raise _unsupported(node, field, f"{type(node).__name__} queries are not supported")
+
+
+def _search_field(node: lucene.SearchField, field: str | None) -> list[Clause]:
+    if field is not None:
+        raise _unsupported(node, field, "a field inside another field is not supported (quote values containing ':')")
+    if node.name == "*":
+        if isinstance(node.expr, lucene.Word) and node.expr.value == "*":
+            return []
+        raise _unsupported(node, None, "searching all fields is not supported, only *:*")
+    if node.name == EXISTS:
+        if not isinstance(node.expr, lucene.Word):
+            raise _unsupported(node, None, f"{EXISTS} takes a field name")
+        return [build_clause(str(node), node.expr.value, Lookup.NOT, None)]
+    return _translate(node.expr, node.name)
+
+
+def _any_of(node: lucene.OrOperation, field: str | None) -> Clause:
+    """Merge OR-ed tests into one exact clause; the tree has no OR across fields."""
+    operands = [_translate(operand, field) for operand in node.operands]
+    flat = [clauses[0] for clauses in operands if len(clauses) == 1]
+    if len(flat) != len(operands) or any(clause.lookup is not Lookup.EXACT for clause in flat):
+        raise _unsupported(node, field, "OR is only supported between plain values of one field")
+    names = sorted({clause.field.name for clause in flat})
+    if len(names) > 1:
+        raise _unsupported(node, field, f"OR across different fields ({', '.join(names)})")
+    return Clause(
+        flat[0].field,
+        Lookup.EXACT,
+        tuple(value for clause in flat for value in clause.values),
+        null=any(clause.null for clause in flat),
+    )
+
+
+def _term(node: lucene.Term, field: str | None) -> Clause:
+    key = _key(node, field)
+    if field is None:
+        if node.value.casefold() in _OPERATOR_LOOKALIKES:
+            raise QueryError(key, "operators are written AND, OR and NOT, in capitals")
+        raise QueryError(key, "a term without a field is not supported; write field:value")
+    if isinstance(node, lucene.Word):
+        if node.value == "*":
+            return build_clause(key, field, Lookup.NOT, None)  # field:* means "has a value"
+        if node.has_wildcard():
+            raise QueryError(key, "wildcards are not supported (only field:* and *:*)")
+    return build_clause(key, field, Lookup.EXACT, _term_text(node))
+
+
+def _range(node: lucene.Range, field: str | None) -> list[Clause]:
+    key = _key(node, field)
+    if field is None:
+        raise QueryError(key, "a range needs a field")
+    low, high = _bound(node.low, key), _bound(node.high, key)
+    if low is None and high is None:
+        return [build_clause(key, field, Lookup.NOT, None)]  # [* TO *] means "has a value"
+    clauses = []
+    if low is not None:
+        clauses.append(build_clause(key, field, Lookup.GTE if node.include_low else Lookup.GT, low))
+    if high is not None:
+        clauses.append(build_clause(key, field, Lookup.LTE if node.include_high else Lookup.LT, high))
+    return clauses
+
+
+def _open_range(node: lucene.From | lucene.To, field: str | None) -> Clause:
+    key = _key(node, field)
+    if field is None:
+        raise QueryError(key, "a range needs a field")
+    bound = _bound(node.a, key)
+    if bound is None:
+        raise QueryError(key, "an open range needs a value, not *")
+    if isinstance(node, lucene.From):
+        return build_clause(key, field, Lookup.GTE if node.include else Lookup.GT, bound)
+    return build_clause(key, field, Lookup.LTE if node.include else Lookup.LT, bound)
+
+
+def _bound(node: lucene.Item, key: str) -> str | None:
+    """A range bound's text, or None for an open end (``*``)."""
+    if isinstance(node, lucene.Word) and node.value == "*":
+        return None
+    if isinstance(node, lucene.Word | lucene.Phrase):
+        return _term_text(node)
+    raise QueryError(key, "range bounds must be plain values")
+
+
+def _term_text(node: lucene.Term) -> str:
+    # A phrase keeps its quotes in luqum's tree; backslash escapes a character in both forms.
+    text = node.value[1:-1] if isinstance(node, lucene.Phrase) else node.value
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _key(node: lucene.Item, field: str | None) -> str:
+    fragment = str(node).strip()
+    return fragment if field is None else f"{field}:{fragment}"
+
+
+def _unsupported(node: lucene.Item, field: str | None, detail: str) -> QueryError:
+    return QueryError(_key(node, field), detail)
+
+
+def to_lucene(query: Query) -> str:
+    """Render a Query's clauses as a Lucene string that parse_lucene reads back to equal clauses.
+
+    Search options have no Lucene spelling and are left out.
+    """
+    return " AND ".join(_render(clause) for clause in query.clauses) or MATCH_ALL
+
+
+def _render(clause: Clause) -> str:
+    name = clause.field.name
+    if clause.lookup.is_range:
+        return f"{name}:{_RANGE_OPERATORS[clause.lookup]}{_quote(clause.values[0])}"
+    if clause.lookup is Lookup.NOT and not clause.values:
+        return f"{EXISTS}:{name}"
+    alternatives = []
+    if len(clause.values) == 1:
+        alternatives.append(f"{name}:{_quote(clause.values[0])}")
+    elif clause.values:
+        alternatives.append(f"{name}:({' OR '.join(_quote(v) for v in clause.values)})")
+    if clause.null:
+        alternatives.append(f"NOT {EXISTS}:{name}")
+    positive = alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+    return positive if clause.lookup is Lookup.EXACT else f"NOT {positive}"
+
+
+def _quote(value: Value) -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

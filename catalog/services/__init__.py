@@ -1,0 +1,1 @@
+"""Writes of the catalog app: catalogs, content documents and membership."""

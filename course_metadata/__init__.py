@@ -1,0 +1,1 @@
+"""The course metadata domain: courses, runs, programs, pathways and their marketing data."""

@@ -1,0 +1,229 @@
+"""Filters of the read API (django-filter): each parameter is parsed by ``params`` and a bad value is a 400
+that names it; unknown parameters are ignored. Ordering always ends with the primary key, so paging
+never repeats or skips a row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from course_metadata.api.v1 import params
+from course_metadata.models import CourseRunStatus, Person, Program, ProgramStatus
+from course_metadata.selectors.course_runs import course_runs
+from course_metadata.selectors.people import people_of_organization
+from course_metadata.selectors.programs import programs
+
+
+def _parsed_field(parse: Callable[[str], Any]) -> type[forms.Field]:
+    class ParsedField(forms.CharField):
+        def to_python(self, value: Any) -> Any:
+            text = super().to_python(value)
+            if not text:
+                return None
+            if "\x00" in text:  # checked here: the CharField's own check only sees the parsed value
+                raise forms.ValidationError("Null characters are not allowed.")
+            try:
+                return parse(text)
+            except params.BadParameter as error:
+                # The message quotes client input, which may hold "%": pass it as a parameter, not a format.
+                raise forms.ValidationError("%(message)s", params={"message": str(error)}) from None
+
+    return ParsedField
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """1/0 (or true/false, yes/no, on/off); anything else is a 400 rather than being ignored."""
+
+    field_class = _parsed_field(params.parse_bool)
+
+
+class TimestampFilter(django_filters.IsoDateTimeFilter):
+    field_class = _parsed_field(params.parse_timestamp)
+
+    def __init__(self, field_name: str = "data_modified_timestamp", **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault(
+            "help_text",
+            f"Only objects whose data changed at or after this instant: {params.TIMESTAMP_FORMATS}.",
+        )
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class ListFilter(django_filters.CharFilter):
+    """A comma-separated list; matches rows whose field is any of the values (none listed: no filter)."""
+
+    parse: Callable[[str], list[Any]] = staticmethod(params.split_list)  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+        self.field_class = _parsed_field(self.parse)
+
+    def filter(self, qs: QuerySet, value: list[Any] | None) -> QuerySet:
+        if not value:
+            return qs
+        return super().filter(qs, value)
+
+
+class UUIDListFilter(ListFilter):
+    parse = staticmethod(params.parse_uuid_list)
+
+    def __init__(self, field_name: str = "uuid", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Comma-separated UUIDs.")
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class CourseKeyListFilter(ListFilter):
+    parse = staticmethod(params.parse_course_key_list)
+
+
+class CourseRunKeyListFilter(ListFilter):
+    parse = staticmethod(params.parse_course_run_key_list)
+
+
+def choice_list_parser(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    def parse(value: str) -> list[str]:
+        values = params.split_list(value)
+        for item in values:
+            if item not in choices:
+                raise params.BadParameter(f"'{item}' is not one of: {', '.join(choices)}.")
+        return values
+
+    return parse
+
+
+class ChoiceListFilter(ListFilter):
+    def __init__(self, *args: Any, choices: Sequence[str], **kwargs: Any) -> None:
+        self.parse = choice_list_parser(choices)  # type: ignore[method-assign,assignment]
+        kwargs.setdefault("help_text", f"Comma-separated, any of: {', '.join(choices)}.")
+        super().__init__(*args, **kwargs)
+
+
+# --- per resource --------------------------------------------------------------------------------------
+
+COURSE_RUN_STATUS_VALUES = (*CourseRunStatus.values, "in_review", "unsubmitted", "archived")
+
+
+class CourseFilter(django_filters.FilterSet):
+    keys = CourseKeyListFilter(field_name="key", help_text="Comma-separated course keys (edX+CS101).")
+    uuids = UUIDListFilter()
+    timestamp = TimestampFilter()
+    course_run_statuses = ChoiceListFilter(
+        choices=COURSE_RUN_STATUS_VALUES,
+        method="filter_course_run_statuses",
+        help_text="Courses with a visible run in any of these statuses (comma-separated): "
+        f"{', '.join(COURSE_RUN_STATUS_VALUES)}. in_review = legal or internal review; unsubmitted = "
+        "unpublished and not over; archived = unpublished and over.",
+    )
+    course_type = ListFilter(field_name="type__slug", help_text="Comma-separated course type slugs.")
+
+    def filter_course_run_statuses(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        runs = course_runs().filter(course=OuterRef("pk")).with_statuses(value)
+        return queryset.filter(Exists(runs))
+
+
+class CourseRunFilter(django_filters.FilterSet):
+    keys = CourseRunKeyListFilter(field_name="key", help_text="Comma-separated course run keys.")
+    uuids = UUIDListFilter()
+    hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden runs; 0: only visible ones.")
+    active = StrictBooleanFilter(method="filter_active", help_text="1: only runs that are not over; 0: the others.")
+    marketable = StrictBooleanFilter(
+        method="filter_marketable",
+        help_text="1: only marketable runs (published, with a marketing slug, a marketable run type and a seat).",
+    )
+    license = django_filters.CharFilter(field_name="license", help_text="Exact license, e.g. cc-by-sa.")
+    timestamp = TimestampFilter()
+
+    def filter_active(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        active = course_runs().active().values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+    def filter_marketable(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        marketable = course_runs().marketable().values("pk")
+        return queryset.filter(pk__in=marketable) if value else queryset.exclude(pk__in=marketable)
+
+
+class ProgramFilter(django_filters.FilterSet):
+    uuids = UUIDListFilter()
+    types = ListFilter(field_name="type__slug", help_text="Comma-separated program type slugs (micromasters, ...).")
+    status = ChoiceListFilter(field_name="status", choices=ProgramStatus.values)
+    marketable = StrictBooleanFilter(
+        method="filter_marketable", help_text="1: only active programs with a marketing slug; 0: the others."
+    )
+    hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden programs; 0: only visible ones.")
+    marketing_slug = django_filters.CharFilter(field_name="marketing_slug", help_text="Exact marketing slug.")
+    timestamp = TimestampFilter()
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def filter_marketable(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        marketable = programs().marketable().values("pk")
+        return queryset.filter(pk__in=marketable) if value else queryset.exclude(pk__in=marketable)
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    uuids = UUIDListFilter()
+    timestamp = TimestampFilter()
+
+
+class PersonFilter(django_filters.FilterSet):
+    uuids = UUIDListFilter()
+    slug = django_filters.CharFilter(field_name="slug", help_text="Exact slug.")
+    org = django_filters.CharFilter(
+        method="filter_org",
+        help_text="Organization key: people holding a position there or staffing a run of a course it authors.",
+    )
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_org(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return people_of_organization(queryset, value) if value else queryset
+
+
+class SlugFilter(django_filters.FilterSet):
+    """Subjects and topics."""
+
+    uuids = UUIDListFilter()
+    slug = django_filters.CharFilter(field_name="slug", help_text="Exact slug.")
+
+
+class UUIDFilter(django_filters.FilterSet):
+    """The type tables."""
+
+    uuids = UUIDListFilter()
+
+
+class PathwayFilter(django_filters.FilterSet):
+    status = ChoiceListFilter(field_name="status", choices=("unpublished", "published", "retired"))
+    uuids = UUIDListFilter()
+
+
+class LearnerPathwayFilter(django_filters.FilterSet):
+    uuid = UUIDListFilter(help_text="Comma-separated learner pathway UUIDs.")
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's ``ordering`` parameter (unknown fields ignored), always ending with the primary key."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> list[str]:
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not any(field.lstrip("-") in {"pk", "id"} for field in ordering):
+            ordering.append("pk")
+        return ordering

@@ -1,0 +1,186 @@
+"""Query parameters of the read API: parsing (a 400 naming the parameter on bad input) and their OpenAPI docs.
+
+Filters live in ``filters.py`` (django-filter, built on the parsers here); this module also holds the
+flags that shape a response rather than filter it (``exclude_utm``, ``include_hidden_course_runs``, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from course_metadata.models.partners import KEY_PART_RE
+
+T = TypeVar("T")
+
+TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+FALSE_VALUES = frozenset({"0", "false", "no", "off"})
+
+TIMESTAMP_FORMATS = (
+    "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.ffffff]], optionally with a zone (Z or ±HH:MM); without a zone the time is UTC"
+)
+# ISO 8601 calendar dates and times only (Python's fromisoformat alone would also take week dates etc.).
+_TIMESTAMP_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|z|[+-]\d{2}:?\d{2})?)?$"
+)
+# A "+" in a query string decodes to a space: "...T10:00:00 02:00" was "...T10:00:00+02:00".
+_SPACE_FOR_PLUS_RE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+
+
+class BadParameter(ValueError):
+    """A query parameter value that cannot be used; the message says what is expected."""
+
+
+def parse_bool(value: str) -> bool | None:
+    """``1/true/yes/on`` or ``0/false/no/off`` (any case); empty means not given."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text in TRUE_VALUES:
+        return True
+    if text in FALSE_VALUES:
+        return False
+    raise BadParameter(f"'{value}' is not a boolean; use 1 or 0 (true/false also work).")
+
+
+def parse_timestamp(value: str) -> dt.datetime | None:
+    text = _SPACE_FOR_PLUS_RE.sub(r"\1+\2", value.strip())
+    if not text:
+        return None
+    parsed: dt.datetime | None = None
+    if _TIMESTAMP_RE.match(text):
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("z", "Z"))
+            # In UTC, as the database compares it (an offset can push a date past the calendar's ends).
+            parsed = parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        except (ValueError, OverflowError):
+            parsed = None
+    if parsed is None:
+        raise BadParameter(f"'{value}' is not a date or datetime; use {TIMESTAMP_FORMATS}.")
+    return parsed
+
+
+def split_list(values: str | Iterable[str]) -> list[str]:
+    """Comma-separated values (also repeated parameters), stripped, empty ones dropped, order kept."""
+    if isinstance(values, str):
+        values = [values]
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def parse_uuid_list(values: str | Iterable[str]) -> list[uuid.UUID]:
+    parsed = []
+    for item in split_list(values):
+        try:
+            parsed.append(uuid.UUID(item))
+        except ValueError:
+            raise BadParameter(f"'{item}' is not a UUID.") from None
+    return parsed
+
+
+def is_course_key(value: str) -> bool:
+    org, plus, number = value.partition("+")
+    return bool(plus and KEY_PART_RE.match(org) and KEY_PART_RE.match(number))
+
+
+def _keys(values: str | Iterable[str]) -> list[str]:
+    # Keys never contain spaces, so a space is a "+" that was not percent-encoded in the query string.
+    return [key.replace(" ", "+") for key in split_list(values)]
+
+
+def parse_course_key_list(values: str | Iterable[str]) -> list[str]:
+    """Course keys (``edX+CS101``); well-formed keys that match nothing are simply not found."""
+    keys = _keys(values)
+    for key in keys:
+        if not is_course_key(key):
+            raise BadParameter(f"'{key}' is not a course key; expected ORG+NUMBER, e.g. edX+CS101.")
+    return keys
+
+
+def is_course_run_key(value: str) -> bool:
+    try:
+        CourseKey.from_string(value)
+    except InvalidKeyError:
+        return False
+    return True
+
+
+def parse_course_run_key_list(values: str | Iterable[str]) -> list[str]:
+    keys = _keys(values)
+    for key in keys:
+        if not is_course_run_key(key):
+            raise BadParameter(f"'{key}' is not a course run key; expected course-v1:ORG+NUMBER+RUN.")
+    return keys
+
+
+def query_param(request: Request, name: str, parse: Callable[[str], T]) -> T | None:
+    """A parsed query parameter (``None`` when absent); bad input is a 400 naming the parameter."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except BadParameter as error:
+        raise ValidationError({name: [str(error)]}) from None
+
+
+def flag(request: Request, name: str) -> bool:
+    """A boolean query parameter, false when absent."""
+    return bool(query_param(request, name, parse_bool))
+
+
+# --- OpenAPI documentation of the flags ----------------------------------------------------------------
+
+
+def _flag(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.BOOL, OpenApiParameter.QUERY, description=description)
+
+
+EDITABLE = _flag(
+    "editable",
+    "1: serve the rows Publisher edits (the draft where one exists, else the official row), limited to what "
+    "the caller may edit. Only for Publisher users (staff, legal reviewers, organization members); others get "
+    "403. Lists every run of those courses, ignoring the run flags.",
+)
+EXCLUDE_UTM = _flag("exclude_utm", "1: marketing URLs without utm_source/utm_medium tracking parameters.")
+INCLUDE_HIDDEN_COURSE_RUNS = _flag("include_hidden_course_runs", "1: also list hidden runs (left out by default).")
+MARKETABLE_COURSE_RUNS_ONLY = _flag(
+    "marketable_course_runs_only",
+    "1: list only marketable runs (published, with a marketing slug, a marketable run type and a seat) that "
+    "are not over (neither the run nor its enrollment has ended).",
+)
+MARKETABLE_ENROLLABLE_COURSE_RUNS_WITH_ARCHIVED = _flag(
+    "marketable_enrollable_course_runs_with_archived",
+    "1: list only marketable runs whose enrollment is open now, even if the run itself has ended.",
+)
+PUBLISHED_COURSE_RUNS_ONLY = _flag("published_course_runs_only", "1: list only published runs.")
+UUIDS_ONLY = _flag("uuids_only", "1: answer with the UUIDs of every matching program (a plain list, not paginated).")
+USE_FULL_COURSE_SERIALIZER = _flag(
+    "use_full_course_serializer", "1: describe each course of a program as the courses endpoint does."
+)
+COURSE_RUN_IDS = OpenApiParameter(
+    "course_run_ids",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="Comma-separated course run keys to check.",
+)
+COURSE_KEYS = OpenApiParameter(
+    "course_keys", OpenApiTypes.STR, OpenApiParameter.QUERY, description="Comma-separated course keys."
+)
+PROGRAM_UUIDS = OpenApiParameter(
+    "program_uuids", OpenApiTypes.STR, OpenApiParameter.QUERY, description="Comma-separated program UUIDs."
+)
+COURSE_LOOKUP = OpenApiParameter(
+    "key_or_uuid", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course key (edX+CS101) or UUID."
+)

@@ -1,0 +1,1 @@
+"""Views of the read API v1, one module per resource."""

@@ -1,0 +1,131 @@
+"""The read viewset every v1 endpoint builds on: filtering, stable ordering, capped pagination, the
+per-request ``ReadContext`` and conditional detail responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from functools import cached_property
+from typing import Any
+
+from django.http import Http404, HttpResponseBase
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from course_metadata.api.v1 import conditional, params
+from course_metadata.api.v1.filters import StableOrderingFilter
+from course_metadata.api.v1.serializers.common import ReadContext
+from course_metadata.selectors.editing import may_read_drafts
+
+
+class ReadViewSet(viewsets.GenericViewSet):
+    """List and retrieve; subclasses name their selector, filters, serializer and lookup."""
+
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    ordering: tuple[str, ...] = ("pk",)
+    ordering_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def now(self) -> dt.datetime:
+        return timezone.now()
+
+    def read_context(self, objects: list[Any]) -> ReadContext:
+        """What the representations depend on besides data; subclasses add per-page facts."""
+        user = self.request.user
+        exclude_utm = params.flag(self.request, "exclude_utm")
+        return ReadContext(
+            now=self.now,
+            utm_source=None if exclude_utm or not user.is_authenticated else user.get_username(),
+        )
+
+    def serialize(self, objects: list[Any], *, many: bool) -> Any:
+        context = {**self.get_serializer_context(), "read": self.read_context(objects)}
+        serializer = self.get_serializer_class()(objects if many else objects[0], many=many, context=context)
+        return serializer.data
+
+    def complete(self, objects: list[Any]) -> list[Any]:
+        """Load what the page's objects nest (a few queries for the whole page); rows by default."""
+        return objects
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        assert page is not None, "read endpoints are always paginated"
+        return self.get_paginated_response(self.serialize(self.complete(page), many=True))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        instance = self.complete([self.get_object()])[0]
+        validators = self.validators(instance)
+        if validators is not None:
+            etag, last_modified = validators
+            unchanged = conditional.not_modified(request._request, etag, last_modified)
+            if unchanged is not None:
+                return unchanged
+        response = Response(self.serialize([instance], many=False))
+        if validators is not None:
+            conditional.add_validators(response, *validators)
+        return response
+
+    def validators(self, instance: Any) -> tuple[str, dt.datetime] | None:
+        """(ETag, Last-Modified) of a detail response; ``None`` for resources without a data timestamp."""
+        return None
+
+    def get_object(self) -> Any:
+        """The one row the lookup names (the queryset's first by primary key), or 404."""
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if "\x00" in value:  # the database refuses NUL characters; nothing can match one
+            raise Http404("Not found.")
+        found = self.lookup_rows(value)
+        if found is None:
+            instance = self.filter_lookup(self.get_queryset(), value).order_by("pk").first()
+        else:
+            instance = found[0] if found else None
+        if instance is None:
+            raise Http404("Not found.")
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+    def lookup_rows(self, value: str) -> list[Any] | None:
+        """The rows a lookup names, from a precompiled query (first by primary key), or ``None`` to use
+        ``get_queryset`` and ``filter_lookup``."""
+        return None
+
+    def filter_lookup(self, queryset: Any, value: str) -> Any:
+        if self.lookup_field == "uuid":
+            return queryset.filter(uuid=uuid_or_404(value))
+        return queryset.filter(**{self.lookup_field: value})
+
+
+def as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def uuid_or_404(value: str) -> uuid.UUID:
+    parsed = as_uuid(value)
+    if parsed is None:
+        raise Http404(f"'{value}' is not a UUID.")
+    return parsed
+
+
+class EditableMixin:
+    """``?editable=1``: the rows Publisher edits, for Publisher users only (everyone else gets 403)."""
+
+    request: Request
+
+    @cached_property
+    def editable_mode(self) -> bool:
+        if not params.flag(self.request, "editable"):
+            return False
+        from publisher_api.permissions import bind_request_jwt
+
+        bind_request_jwt(self.request)
+        if not may_read_drafts(self.request.user):
+            raise PermissionDenied("editable=1 is only for Publisher users (course teams, legal reviewers, staff).")
+        return True

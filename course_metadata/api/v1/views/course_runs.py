@@ -1,0 +1,109 @@
+"""GET course_runs/, course_runs/{key}/ and course_runs/contains/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from course_metadata.api.v1 import conditional, params
+from course_metadata.api.v1.filters import CourseRunFilter
+from course_metadata.api.v1.serializers.course_runs import CourseRunSerializer
+from course_metadata.api.v1.views.base import EditableMixin, ReadViewSet, as_uuid
+from course_metadata.models import CourseRun
+from course_metadata.selectors import course_runs as run_rules
+from course_metadata.selectors.courses import (
+    OFFICIAL_RUNS_BY_KEY,
+    OFFICIAL_RUNS_BY_UUID,
+    complete_course_runs,
+    course_run_list,
+)
+from course_metadata.selectors.editing import editable_course_rows
+from course_metadata.selectors.rows import Row
+
+RUN_LOOKUP = OpenApiParameter(
+    "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course run key (course-v1:edX+CS101+2T2024) or UUID."
+)
+
+
+def course_run_validators(course_run: Row, now: dt.datetime, *, editable: bool) -> tuple[str, dt.datetime]:
+    at = conditional.version(
+        [
+            course_run["data_modified_timestamp"],
+            course_run["course"].data_modified_timestamp,
+            *(row["data_modified_timestamp"] for row in course_run["program_rows"]),
+        ],
+        run_rules.time_thresholds(course_run),
+        now,
+    )
+    if editable:
+        from publisher_api.etags import etag_for
+
+        return etag_for(CourseRun.objects.get(pk=course_run["pk"])), at
+    return conditional.version_etag("course_run", course_run["uuid"], course_run["draft"], at), at
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Course runs, official rows only unless `editable=1`. See the courses endpoint for the "
+        "computed fields (availability, is_enrollable, is_marketable, ...).",
+        parameters=[params.EXCLUDE_UTM, params.EDITABLE],
+    ),
+    retrieve=extend_schema(
+        description="One course run by key or UUID. Answers If-None-Match / If-Modified-Since with 304.",
+        parameters=[RUN_LOOKUP, params.EXCLUDE_UTM, params.EDITABLE],
+    ),
+)
+class CourseRunViewSet(EditableMixin, ReadViewSet):
+    serializer_class = CourseRunSerializer
+    filterset_class = CourseRunFilter
+    ordering_fields = ("key", "start", "end", "enrollment_start", "enrollment_end", "created", "modified")
+    ordering = ("key",)
+    lookup_field = "key"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet:
+        if self.editable_mode:
+            return course_run_list(editable_courses=editable_course_rows(self.request.user))
+        return course_run_list()
+
+    def lookup_rows(self, value: str) -> list[Any] | None:
+        if self.editable_mode:
+            return None
+        parsed = as_uuid(value)
+        return OFFICIAL_RUNS_BY_UUID.fetch([parsed]) if parsed else OFFICIAL_RUNS_BY_KEY.fetch([value])
+
+    def filter_lookup(self, queryset: QuerySet, value: str) -> QuerySet:
+        parsed = as_uuid(value)
+        return queryset.filter(uuid=parsed) if parsed else queryset.filter(key=value)
+
+    def complete(self, objects: list[Any]) -> list[Row]:
+        return complete_course_runs(objects)
+
+    def validators(self, instance: Row) -> tuple[str, dt.datetime]:
+        return course_run_validators(instance, self.now, editable=self.editable_mode)
+
+    @extend_schema(
+        description='Which of the given runs exist (as official runs) in the catalog: `{"course_runs": '
+        "{key: bool}}`. Restricting to a catalog query (`query`) arrives with catalogs.",
+        parameters=[params.COURSE_RUN_IDS],
+        responses=inline_serializer(
+            "ContainedCourseRuns", {"course_runs": serializers.DictField(child=serializers.BooleanField())}
+        ),
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def contains(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        keys = params.query_param(request, "course_run_ids", params.parse_course_run_key_list)
+        if not keys:
+            raise ValidationError({"course_run_ids": ["Give one or more comma-separated course run keys."]})
+        found = set(run_rules.course_runs().official().filter(key__in=keys).values_list("key", flat=True))
+        return Response({"course_runs": {key: key in found for key in keys}})

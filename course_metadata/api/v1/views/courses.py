@@ -1,0 +1,118 @@
+"""GET courses/ and courses/{key or uuid}/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from course_metadata.api.v1 import conditional, params
+from course_metadata.api.v1.filters import CourseFilter
+from course_metadata.api.v1.serializers.common import ReadContext
+from course_metadata.api.v1.serializers.courses import CourseSerializer
+from course_metadata.api.v1.views.base import EditableMixin, ReadViewSet, as_uuid
+from course_metadata.models import Course
+from course_metadata.selectors import course_runs as run_rules
+from course_metadata.selectors.courses import (
+    OFFICIAL_COURSES_BY_KEY,
+    OFFICIAL_COURSES_BY_UUID,
+    RunSelection,
+    complete_courses,
+    course_list,
+)
+from course_metadata.selectors.editing import editable_course_rows, editable_course_uuids
+from course_metadata.selectors.rows import Row, as_rows
+
+RUN_FLAGS = [
+    params.INCLUDE_HIDDEN_COURSE_RUNS,
+    params.MARKETABLE_COURSE_RUNS_ONLY,
+    params.MARKETABLE_ENROLLABLE_COURSE_RUNS_WITH_ARCHIVED,
+    params.PUBLISHED_COURSE_RUNS_ONLY,
+    params.EXCLUDE_UTM,
+    params.EDITABLE,
+]
+
+LIST_DESCRIPTION = """Courses, official rows only unless `editable=1`.
+
+Each course lists its runs: by default those that are not hidden; the `*_course_runs*` flags narrow
+them further. `course_run_keys`, `course_run_statuses` and `advertised_course_run_uuid` are computed
+from the listed runs. Run availability: *Archived* once the run has ended, *Current* once it has
+started, *Starting Soon* when it starts within 60 days, otherwise *Upcoming*.
+
+`skills` and `skill_names` need a skills taxonomy integration that Lyceum does not have: always empty.
+`editors` and `watchers` are listed to callers who may edit (with `editable=1`) and empty otherwise.
+Full-text search (`q`) arrives with the search API."""
+
+
+def course_run_selection(request: Any) -> RunSelection:
+    return RunSelection(
+        include_hidden=params.flag(request, "include_hidden_course_runs"),
+        marketable_only=params.flag(request, "marketable_course_runs_only"),
+        marketable_enrollable=params.flag(request, "marketable_enrollable_course_runs_with_archived"),
+        published_only=params.flag(request, "published_course_runs_only"),
+    )
+
+
+def course_validators(course: Row, now: dt.datetime, *, editable: bool) -> tuple[str, dt.datetime]:
+    runs = course["runs"]
+    nested = [row["data_modified_timestamp"] for row in (*course["owner_rows"], *course["sponsor_rows"])]
+    nested += [row["data_modified_timestamp"] for row in course["program_rows"]]
+    at = conditional.version(
+        [course["data_modified_timestamp"], *(run["data_modified_timestamp"] for run in runs), *nested],
+        [instant for run in runs for instant in run_rules.time_thresholds(run)],
+        now,
+    )
+    if editable:
+        # Publisher checks If-Match against this tag, so editors get its tag for the row they edit.
+        from publisher_api.etags import etag_for
+
+        return etag_for(Course.objects.get(pk=course["pk"])), at
+    return conditional.version_etag("course", course["uuid"], course["draft"], at), at
+
+
+@extend_schema_view(
+    list=extend_schema(description=LIST_DESCRIPTION, parameters=RUN_FLAGS),
+    retrieve=extend_schema(
+        description="One course by key (edX+CS101) or UUID, with the same fields and flags as the list. "
+        "Answers If-None-Match / If-Modified-Since with 304.",
+        parameters=[params.COURSE_LOOKUP, *RUN_FLAGS],
+    ),
+)
+class CourseViewSet(EditableMixin, ReadViewSet):
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+    ordering_fields = ("key", "title", "created", "modified", "data_modified_timestamp")
+    ordering = ("key",)
+    lookup_field = "key_or_uuid"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet:
+        if self.editable_mode:
+            return course_list(editable_courses=editable_course_rows(self.request.user))
+        return course_list()
+
+    def lookup_rows(self, value: str) -> list[Any] | None:
+        if self.editable_mode:
+            return None
+        parsed = as_uuid(value)
+        return OFFICIAL_COURSES_BY_UUID.fetch([parsed]) if parsed else OFFICIAL_COURSES_BY_KEY.fetch([value])
+
+    def filter_lookup(self, queryset: QuerySet, value: str) -> QuerySet:
+        parsed = as_uuid(value)
+        return queryset.filter(uuid=parsed) if parsed else queryset.filter(key=value)
+
+    def complete(self, objects: list[Any]) -> list[Row]:
+        courses = as_rows(objects)
+        complete_courses(courses, selection=course_run_selection(self.request), editable=self.editable_mode)
+        return courses
+
+    def read_context(self, objects: list[Any]) -> ReadContext:
+        context = super().read_context(objects)
+        context.editable_mode = self.editable_mode
+        context.editable_uuids = editable_course_uuids(self.request.user, {course["uuid"] for course in objects})
+        return context
+
+    def validators(self, instance: Row) -> tuple[str, dt.datetime]:
+        return course_validators(instance, self.now, editable=self.editable_mode)

@@ -1,0 +1,110 @@
+"""A save that changes nothing writes no history row (django-simple-history).
+
+simple-history writes a historical row on every ``post_save``. Before each save of a model with history,
+:func:`history_skip_if_unchanged` decides whether any field the history records differs from what is
+stored; if none does it sets simple-history's own ``skip_history_when_saving`` switch for that one save,
+and :func:`history_release` takes it off again afterwards. The handlers are connected in
+``course_metadata.receivers``.
+
+How "changed" is decided, cheapest first:
+
+* a new row (or one whose primary key was cleared to copy it) always gets its "+" row;
+* when the model's ``FieldTracker`` covers every recorded field, it answers without a query;
+* otherwise the instance is compared with its latest historical row (one query), which is exactly the
+  question "would the new row repeat the last one?".
+
+Fields that move on every save by themselves (``modified``) are not data and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import FieldError, ValidationError
+from django.db import models
+from model_utils.fields import AutoLastModifiedField
+
+# Set on an instance (next to simple-history's switch) when this module, not the caller, turned history off.
+_MARKER = "_history_skipped_as_noop"
+_SKIP = "skip_history_when_saving"
+
+
+def historied_models(app_label: str = "course_metadata") -> list[type[models.Model]]:
+    """Models of ``app_label`` registered with simple-history (not the historical models themselves)."""
+    return [
+        model
+        for model in apps.get_app_config(app_label).get_models()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+    ]
+
+
+def history_skip_if_unchanged(instance: models.Model, update_fields: Iterable[str] | None = None) -> bool:
+    """Turn off the history row of this save when it would record nothing new; return whether it did."""
+    history_release(instance)
+    if hasattr(instance, _SKIP):
+        return False  # the caller chose (save_without_historical_record); leave its choice alone
+    if not history_unchanged(instance, update_fields):
+        return False
+    setattr(instance, _SKIP, True)
+    setattr(instance, _MARKER, True)
+    return True
+
+
+def history_release(instance: models.Model) -> None:
+    """Undo :func:`history_skip_if_unchanged` (after the save, or before a retry of a failed one)."""
+    if instance.__dict__.pop(_MARKER, False):
+        instance.__dict__.pop(_SKIP, None)
+
+
+def history_unchanged(instance: models.Model, update_fields: Iterable[str] | None = None) -> bool:
+    """Whether saving ``instance`` now would store the same recorded values as are stored already."""
+    if instance.pk is None or instance._state.adding:
+        return False
+    fields = _recorded_fields(type(instance))
+    if update_fields is not None:
+        wanted = set(update_fields)
+        fields = tuple(field for field in fields if field.name in wanted or field.attname in wanted)
+    tracker = getattr(instance, "tracker", None)
+    if tracker is not None and _covers(tracker, fields):
+        try:
+            changed = tracker.changed()
+        except FieldError:
+            pass
+        else:
+            return not any(_tracked_name(tracker, field) in changed for field in fields)
+    manager_name = type(instance)._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
+    latest = getattr(instance, manager_name).first()
+    if latest is None:
+        return False
+    return all(_same(field, getattr(instance, field.attname), getattr(latest, field.attname)) for field in fields)
+
+
+@cache
+def _recorded_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The model's fields its history records, minus those that change on every save by themselves."""
+    manager_name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
+    tracked = getattr(model, manager_name).model.tracked_fields
+    return tuple(
+        field
+        for field in tracked
+        if not isinstance(field, AutoLastModifiedField) and not getattr(field, "auto_now", False)
+    )
+
+
+def _covers(tracker: object, fields: Iterable[models.Field]) -> bool:
+    tracked = getattr(tracker, "fields", ())
+    return all(field.attname in tracked or field.name in tracked for field in fields)
+
+
+def _tracked_name(tracker: object, field: models.Field) -> str:
+    return field.attname if field.attname in getattr(tracker, "fields", ()) else field.name
+
+
+def _same(field: models.Field, current: object, recorded: object) -> bool:
+    try:
+        current = field.to_python(current)
+    except ValidationError:
+        return False  # the save will reject it anyway; never hide an attempted change
+    return current == recorded

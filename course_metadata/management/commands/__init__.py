@@ -1,0 +1,1 @@
+"""The `manage.py` commands that course_metadata provides."""

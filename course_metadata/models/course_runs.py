@@ -1,0 +1,210 @@
+"""Course runs (``course-v1:edX+CS101+2T2024``) and the seats sold for them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import slugify
+from model_utils import FieldTracker
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+from simple_history.models import HistoricalRecords
+from sortedm2m.fields import SortedManyToManyField
+
+from course_metadata.models.base import (
+    ChangeTrackedMixin,
+    DataModifiedMixin,
+    DraftModelMixin,
+    TimeStampedModel,
+    UUIDMixin,
+)
+from course_metadata.models.courses import Course
+from course_metadata.models.marketing import Video
+from course_metadata.models.people import Person
+from course_metadata.models.types import CourseRunType, SeatType
+
+
+def validate_course_run_key(value: str) -> None:
+    try:
+        CourseKey.from_string(value)
+    except InvalidKeyError as error:
+        raise ValidationError(
+            "%(value)r is not a valid course run key; expected the form course-v1:ORG+NUMBER+RUN.",
+            params={"value": value},
+            code="invalid_course_run_key",
+        ) from error
+
+
+class CourseRunStatus(models.TextChoices):
+    """Review workflow states; the allowed moves are declared in course_metadata.workflow."""
+
+    UNPUBLISHED = "unpublished", "Unpublished"
+    LEGAL_REVIEW = "review_by_legal", "Awaiting review from legal"
+    INTERNAL_REVIEW = "review_by_internal", "Awaiting internal review"
+    REVIEWED = "reviewed", "Reviewed"
+    PUBLISHED = "published", "Published"
+
+
+class CourseRunPacing(models.TextChoices):
+    INSTRUCTOR = "instructor_paced", "Instructor-paced"
+    SELF = "self_paced", "Self-paced"
+
+
+class CourseRunReportingType(models.TextChoices):
+    MOOC = "mooc", "MOOC"
+    SPOC = "spoc", "SPOC"
+    TEST = "test", "Test"
+    DEMO = "demo", "Demo"
+    OTHER = "other", "Other"
+
+
+class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_runs")
+    key = models.CharField(max_length=255, validators=[validate_course_run_key], db_index=True)
+    external_key = models.CharField(  # noqa: DJ001  (null = no external key; uniqueness ignores NULLs)
+        max_length=225, blank=True, null=True, help_text="The university's own identifier for this run."
+    )
+    status = models.CharField(
+        max_length=255, choices=CourseRunStatus.choices, default=CourseRunStatus.UNPUBLISHED, db_index=True
+    )
+    type = models.ForeignKey(CourseRunType, null=True, blank=True, on_delete=models.PROTECT)
+    title_override = models.CharField(max_length=255, blank=True)
+    short_description_override = models.TextField(blank=True)
+    full_description_override = models.TextField(blank=True)
+    outcome_override = models.TextField(blank=True)
+    start = models.DateTimeField(null=True, blank=True, db_index=True)
+    end = models.DateTimeField(null=True, blank=True, db_index=True)
+    enrollment_start = models.DateTimeField(null=True, blank=True)
+    enrollment_end = models.DateTimeField(null=True, blank=True, db_index=True)
+    announcement = models.DateTimeField(null=True, blank=True)
+    go_live_date = models.DateTimeField(null=True, blank=True, help_text="When a reviewed run becomes published.")
+    pacing_type = models.CharField(
+        max_length=255, choices=CourseRunPacing.choices, default=CourseRunPacing.INSTRUCTOR, db_index=True
+    )
+    content_language = models.CharField(max_length=50, blank=True, help_text="Language code, e.g. en-us.")
+    transcript_languages = models.JSONField(default=list, blank=True, help_text="Language codes.")
+    ai_languages = models.JSONField(null=True, blank=True)
+    staff = SortedManyToManyField(Person, blank=True, related_name="courses_staffed")
+    hidden = models.BooleanField(default=False, db_index=True)
+    slug = models.SlugField(max_length=255, blank=True, help_text="Combines the course title and the run key.")
+    min_effort = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Hours per week.")
+    max_effort = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Hours per week.")
+    weeks_to_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    license = models.CharField(max_length=255, blank=True, db_index=True)
+    mobile_available = models.BooleanField(default=False)
+    has_ofac_restrictions = models.BooleanField(null=True, blank=True)
+    ofac_comment = models.TextField(blank=True)
+    reporting_type = models.CharField(
+        max_length=255, choices=CourseRunReportingType.choices, default=CourseRunReportingType.MOOC
+    )
+    eligible_for_financial_aid = models.BooleanField(default=True)
+    enrollment_count = models.PositiveIntegerField(default=0)
+    recent_enrollment_count = models.PositiveIntegerField(default=0)
+    expected_program_name = models.CharField(max_length=255, blank=True)
+    expected_program_type = models.ForeignKey("ProgramType", null=True, blank=True, on_delete=models.SET_NULL)
+    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.SET_NULL)
+    fixed_price_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    variant_id = models.UUIDField(null=True, blank=True)
+    enterprise_subscription_inclusion = models.BooleanField(
+        default=False, editable=False, help_text="Computed: the course is included and the run is self-paced."
+    )
+
+    tracker = FieldTracker()
+    history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
+
+    class Meta:
+        ordering = ["start", "key", "draft"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "draft"], name="course_run_unique_key_per_state"),
+            models.UniqueConstraint(fields=["uuid", "draft"], name="course_run_unique_uuid_per_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}{' (draft)' if self.draft else ''}"
+
+    def clean(self) -> None:
+        super().clean()
+        from course_metadata.rules.external_keys import check_course_run_external_key
+
+        check_course_run_external_key(self)
+
+    def save(self, *args, **kwargs) -> None:
+        # Domain rules (course_metadata.rules) hold on every path, not only where clean() is called.
+        from course_metadata.rules import has_changed
+        from course_metadata.rules.external_keys import check_course_run_external_key
+
+        if self.external_key and has_changed(self, "external_key", "course_id"):
+            check_course_run_external_key(self)
+        if not self.slug:
+            self.slug = self.counterpart_slug() or self.build_slug()
+        self._derive_subscription_inclusion(kwargs)
+        super().save(*args, **kwargs)
+
+    def build_slug(self) -> str:
+        """Title plus run key, so a run's slug never collides with its course's."""
+        return slugify(f"{self.course.title} {self.key}")[:255]
+
+    def counterpart_slug(self) -> str:
+        """The slug of this run's other version (official or draft), so both versions share one URL."""
+        if not self.key:
+            return ""
+        other = CourseRun.objects.filter(key=self.key, draft=not self.draft).exclude(slug="")
+        return other.values_list("slug", flat=True).first() or ""
+
+    def _derive_subscription_inclusion(self, save_kwargs: dict) -> None:
+        """Recompute the derived subscription flag when the pacing or the course changed (or on creation)."""
+        from course_metadata.rules import has_changed, leave_out_of_save
+        from course_metadata.services.subscription_inclusion import course_run_subscription_inclusion
+
+        flag = "enterprise_subscription_inclusion"
+        inputs = {"pacing_type", "course", "course_id", flag}
+        update_fields = save_kwargs.get("update_fields")
+        touched = update_fields is None or bool(inputs & set(update_fields))
+        if not (touched and has_changed(self, "pacing_type", "course_id", flag)):
+            # A refresh may have changed the stored flag since this instance was loaded: never write it back.
+            leave_out_of_save(self, save_kwargs, flag)
+            return
+        self.enterprise_subscription_inclusion = course_run_subscription_inclusion(course_run=self)
+        if update_fields is not None and flag not in update_fields:
+            save_kwargs["update_fields"] = [*update_fields, flag]
+
+    @property
+    def title(self) -> str:
+        return self.title_override or self.course.title
+
+    @property
+    def marketing_url(self) -> str | None:
+        root = self.course.partner.marketing_site_url_root
+        if root and self.slug:
+            return f"{root.rstrip('/')}/course/{self.slug}"
+        return None
+
+
+class Seat(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
+    """A product sold for a run (a verified certificate at 49 USD)."""
+
+    course_run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="seats")
+    type = models.ForeignKey(SeatType, on_delete=models.PROTECT)
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    upgrade_deadline = models.DateTimeField(null=True, blank=True)
+    upgrade_deadline_override = models.DateTimeField(null=True, blank=True)
+    credit_provider = models.CharField(max_length=255, blank=True)
+    credit_hours = models.IntegerField(null=True, blank=True)
+    sku = models.CharField(max_length=128, blank=True)
+    bulk_sku = models.CharField(max_length=128, blank=True)
+
+    tracker = FieldTracker()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course_run_id", "type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course_run", "type", "currency", "credit_provider", "draft"], name="seat_unique_product"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_run.key} {self.type} {self.price} {self.currency}"

@@ -1,0 +1,248 @@
+"""Courses, their entitlements, URL slugs and editors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import slugify
+from model_utils import FieldTracker
+from simple_history.models import HistoricalRecords
+from sortedm2m.fields import SortedManyToManyField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from course_metadata.models.base import (
+    ChangeTrackedMixin,
+    DataModifiedMixin,
+    DraftModelMixin,
+    TimeStampedModel,
+    TrackedQuerySet,
+    UUIDMixin,
+)
+from course_metadata.models.marketing import (
+    AdditionalMetadata,
+    AdditionalPromoArea,
+    CourseLocationRestriction,
+    GeoLocation,
+    ProductValue,
+    Video,
+)
+from course_metadata.models.partners import KEY_PART_RE, Organization, Partner, validate_key_part
+from course_metadata.models.taxonomy import Collaborator, LevelType, Source, Subject
+from course_metadata.models.types import CourseType, SeatType
+
+
+class TaggedCourse(ChangeTrackedMixin, TaggedItemBase):
+    """Topic tags of a course, in their own table so tag changes are attributable to courses."""
+
+    content_object = models.ForeignKey("Course", on_delete=models.CASCADE)
+
+    objects = TrackedQuerySet.as_manager()
+    tracker = FieldTracker()
+
+
+class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+    """A course (``edX+CS101``): the marketed product that owns its runs."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="courses")
+    key = models.CharField(max_length=255, db_index=True, editable=False, help_text="org+number, e.g. edX+CS101")
+    number = models.CharField(max_length=50, validators=[validate_key_part], help_text="Never changes once created.")
+    key_for_reruns = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="org+number that new reruns use in their keys, to rename a course for future runs.",
+    )
+    title = models.CharField(max_length=255)
+    url_slug = models.SlugField(max_length=255, blank=True)
+    short_description = models.TextField(blank=True)
+    full_description = models.TextField(blank=True)
+    extra_description = models.ForeignKey(AdditionalPromoArea, null=True, blank=True, on_delete=models.SET_NULL)
+    outcome = models.TextField(blank=True, help_text="What learners will learn.")
+    prerequisites_raw = models.TextField(blank=True)
+    syllabus_raw = models.TextField(blank=True)
+    additional_information = models.TextField(blank=True)
+    faq = models.TextField(blank=True)
+    learner_testimonials = models.TextField(blank=True)
+    level_type = models.ForeignKey(LevelType, null=True, blank=True, on_delete=models.SET_NULL)
+    image_url = models.URLField(max_length=500, blank=True)
+    card_image_url = models.URLField(max_length=500, blank=True)
+    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.SET_NULL)
+    type = models.ForeignKey(CourseType, null=True, blank=True, on_delete=models.PROTECT)
+    product_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    canonical_course_run = models.OneToOneField(
+        "CourseRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="canonical_for_course"
+    )
+    authoring_organizations = SortedManyToManyField(Organization, blank=True, related_name="authored_courses")
+    sponsoring_organizations = SortedManyToManyField(Organization, blank=True, related_name="sponsored_courses")
+    collaborators = SortedManyToManyField(Collaborator, blank=True, related_name="courses")
+    subjects = SortedManyToManyField(Subject, blank=True, related_name="courses")
+    topics = TaggableManager(through=TaggedCourse, blank=True)
+    additional_metadata = models.OneToOneField(
+        AdditionalMetadata, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+    )
+    geolocation = models.OneToOneField(
+        GeoLocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+    )
+    location_restriction = models.OneToOneField(
+        CourseLocationRestriction, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+    )
+    in_year_value = models.OneToOneField(
+        ProductValue, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+    )
+    organization_logo_override_url = models.URLField(blank=True)
+    organization_short_code_override = models.CharField(max_length=255, blank=True)
+    enrollment_count = models.PositiveIntegerField(default=0)
+    recent_enrollment_count = models.PositiveIntegerField(default=0)
+    excluded_from_search = models.BooleanField(default=False)
+    excluded_from_seo = models.BooleanField(default=False)
+    watchers = models.JSONField(default=list, blank=True, help_text="Emails told about publishing events.")
+    enterprise_subscription_opt_in = models.BooleanField(
+        default=True, help_text="The course team's own flag; the organization must opt in as well."
+    )
+    enterprise_subscription_inclusion = models.BooleanField(
+        default=False, editable=False, help_text="Computed: this flag and every authoring organization's flag."
+    )
+
+    tracker = FieldTracker()
+    history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
+
+    class Meta:
+        ordering = ["key", "draft"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "key", "draft"], name="course_unique_key_per_state"),
+            models.UniqueConstraint(fields=["partner", "uuid", "draft"], name="course_unique_uuid_per_state"),
+            models.UniqueConstraint(
+                fields=["partner", "url_slug", "draft"],
+                condition=~models.Q(url_slug=""),
+                name="course_unique_url_slug_per_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}{' (draft)' if self.draft else ''}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.tracker.has_changed("number"):
+            raise ValidationError({"number": "A course's number cannot change after it is created."})
+        self.validate_key_for_reruns()
+
+    def validate_key_for_reruns(self) -> None:
+        """``key_for_reruns``, when set, must be a course key (org+number) that run keys can be built from."""
+        if not self.key_for_reruns:
+            return
+        org, plus, number = self.key_for_reruns.partition("+")
+        if not (plus and KEY_PART_RE.match(org) and KEY_PART_RE.match(number)):
+            raise ValidationError(
+                {
+                    "key_for_reruns": (
+                        f"'{self.key_for_reruns}' is not a course key. Use the form org+number (e.g. edX+CS101x); "
+                        "org and number may only contain letters, digits, '-', '_', '~', '.' and ':'."
+                    )
+                },
+                code="invalid_key_for_reruns",
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        # Domain rules (course_metadata.rules): they hold on every path, not only where clean() is called.
+        if self.pk and self.tracker.has_changed("number"):
+            raise ValidationError({"number": "A course's number cannot change after it is created."})
+        self.validate_key_for_reruns()
+        if not self.url_slug:
+            self.url_slug = slugify(self.title)[:255]
+        existed = self.pk is not None
+        recomputed = self._derive_subscription_inclusion(kwargs)
+        super().save(*args, **kwargs)
+        if recomputed and existed:
+            from course_metadata.services.subscription_inclusion import subscription_inclusion_refresh
+
+            # Pass a flip on to the course's runs and programs (a no-op when nothing disagrees).
+            subscription_inclusion_refresh(course_ids=[self.pk])
+
+    def _derive_subscription_inclusion(self, save_kwargs: dict) -> bool:
+        """Recompute the derived subscription flag when the opt-in (or the flag itself) was touched.
+
+        Otherwise the flag is left out of the save: course_metadata.services.subscription_inclusion may have
+        changed the stored value since this instance was loaded. Returns whether it recomputed.
+        """
+        from course_metadata.rules import has_changed, leave_out_of_save
+        from course_metadata.services.subscription_inclusion import course_subscription_inclusion
+
+        flag = "enterprise_subscription_inclusion"
+        update_fields = save_kwargs.get("update_fields")
+        touched = update_fields is None or bool({"enterprise_subscription_opt_in", flag} & set(update_fields))
+        if not (touched and has_changed(self, "enterprise_subscription_opt_in", flag)):
+            leave_out_of_save(self, save_kwargs, flag)
+            return False
+        self.enterprise_subscription_inclusion = course_subscription_inclusion(course=self)
+        if update_fields is not None and flag not in update_fields:
+            save_kwargs["update_fields"] = [*update_fields, flag]
+        return True
+
+    @staticmethod
+    def make_key(org_key: str, number: str) -> str:
+        return f"{org_key}+{number}"
+
+    @property
+    def rerun_key_parts(self) -> tuple[str, str]:
+        """(org, number) used in the keys of new runs."""
+        org, _, number = (self.key_for_reruns or self.key).partition("+")
+        return org, number
+
+    @property
+    def marketing_url(self) -> str | None:
+        root = self.partner.marketing_site_url_root
+        if root and self.url_slug:
+            return f"{root.rstrip('/')}/course/{self.url_slug}"
+        return None
+
+
+class CourseUrlSlugHistory(TimeStampedModel):
+    """Slugs a course used before; old marketing URLs redirect from these."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="url_slug_history")
+    url_slug = models.SlugField(max_length=255)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "course URL slug history"
+
+    def __str__(self) -> str:
+        return self.url_slug
+
+
+class CourseEntitlement(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
+    """A course-level product: pay once, enroll in any run."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="entitlements")
+    mode = models.ForeignKey(SeatType, on_delete=models.PROTECT)
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    sku = models.CharField(max_length=128, blank=True)
+
+    tracker = FieldTracker()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course_id", "mode__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "mode", "draft"], name="entitlement_unique_mode_per_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.key} {self.mode} {self.price} {self.currency}"
+
+
+class CourseEditor(TimeStampedModel):
+    """A user who may edit a course in Publisher (moved to the draft row when one is made; look up by course uuid)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editable_courses")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="editors")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="course_editor_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} edits {self.course.key}"

@@ -1,0 +1,225 @@
+"""Course reads: which rows (official, or the editable drafts) and everything a page of them shows.
+
+A page costs a fixed number of queries: the course rows (with their type and level joined),
+their runs, the runs' seats, and one query for every nested list and one-to-one object of the courses
+and their runs (``rows.attach_nested``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from course_metadata.models import Course, CourseRunStatus, Partner
+from course_metadata.selectors import nested
+from course_metadata.selectors.course_runs import RUN_FIELDS, CourseRunQuerySet, attach_seats, course_runs
+from course_metadata.selectors.course_runs import course_run_list as course_runs_of
+from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, as_rows, attach_nested, values_of
+
+COURSE_COLUMNS = (
+    "pk",
+    "uuid",
+    "key",
+    "draft",
+    "partner_id",
+    "title",
+    "url_slug",
+    "short_description",
+    "full_description",
+    "outcome",
+    "prerequisites_raw",
+    "syllabus_raw",
+    "additional_information",
+    "faq",
+    "learner_testimonials",
+    "key_for_reruns",
+    "image_url",
+    "card_image_url",
+    "organization_logo_override_url",
+    "organization_short_code_override",
+    "enrollment_count",
+    "recent_enrollment_count",
+    "excluded_from_search",
+    "excluded_from_seo",
+    "watchers",
+    "enterprise_subscription_inclusion",
+    "modified",
+    "data_modified_timestamp",
+)
+
+# The course row: its own columns and the many-to-one data every representation shows.
+COURSE_FIELDS: FieldSpec = {
+    **{column: column for column in COURSE_COLUMNS},
+    "type_uuid": "type__uuid",
+    "type_slug": "type__slug",
+    "level_type_name": "level_type__name",
+    # A subquery rather than a join, so that counting a page's rows needs no join at all.
+    "partner_root": Subquery(Partner.objects.filter(pk=OuterRef("partner_id")).values("marketing_site_url_root")),
+    "canonical_course_run_key": "canonical_course_run__key",
+}
+
+
+@dataclass(frozen=True)
+class RunSelection:
+    """Which runs a course lists, from the request's flags; every run rule is applied in SQL."""
+
+    include_hidden: bool = False
+    marketable_only: bool = False
+    marketable_enrollable: bool = False
+    published_only: bool = False
+
+
+def course_rows(courses: QuerySet[Course]) -> QuerySet:
+    """Course rows (dicts) as the course representations read them; filter and order before paging."""
+    return values_of(courses, COURSE_FIELDS)
+
+
+def course_list(*, editable_courses: QuerySet[Course] | None = None) -> QuerySet:
+    """Official courses, or (``editable_courses``) the rows an editor works on, as course rows."""
+    return course_rows(editable_courses if editable_courses is not None else Course.objects.official())
+
+
+def selected_runs(
+    selection: RunSelection, *, editable: bool = False, now: dt.datetime | None = None
+) -> CourseRunQuerySet:
+    """The runs listed inside courses. Editors (``editable``) see every run of what they edit."""
+    now = now or timezone.now()
+    runs = course_runs().editable() if editable else course_runs().official()
+    if editable:
+        return runs
+    if not selection.include_hidden:
+        runs = runs.filter(hidden=False)
+    if selection.marketable_only:
+        runs = runs.marketable().active(now)
+    if selection.marketable_enrollable:
+        runs = runs.marketable().enrollable(now)
+    if selection.published_only:
+        runs = runs.filter(status=CourseRunStatus.PUBLISHED)
+    return runs
+
+
+def runs_of_courses(runs: CourseRunQuerySet) -> KeyedRows:
+    """Run rows of the courses whose ids ``fetch`` is given, in start order (unknown starts last)."""
+    return KeyedRows(
+        lambda course_ids: values_of(
+            runs.filter(AnyOf("course_id", course_ids)).order_by(F("start").asc(nulls_last=True), "key", "pk"),
+            RUN_FIELDS,
+        )
+    )
+
+
+# Compiled once each: the selections whose SQL does not depend on the time of the request.
+_TIMELESS_RUN_QUERIES = {
+    (editable, include_hidden, published_only): runs_of_courses(
+        selected_runs(RunSelection(include_hidden=include_hidden, published_only=published_only), editable=editable)
+    )
+    for editable in (False, True)
+    for include_hidden in (False, True)
+    for published_only in (False, True)
+}
+
+
+def _runs_query(selection: RunSelection, editable: bool) -> KeyedRows:
+    if editable or not (selection.marketable_only or selection.marketable_enrollable):
+        return _TIMELESS_RUN_QUERIES[(editable, selection.include_hidden, selection.published_only)]
+    return runs_of_courses(selected_runs(selection))
+
+
+def attach_runs(courses: Sequence[Row], runs: KeyedRows) -> list[Row]:
+    """Each course's runs (``course["runs"]``), with their seats."""
+    by_course: dict[int, list[Row]] = defaultdict(list)
+    loaded = runs.fetch(course["pk"] for course in courses)
+    for run in loaded:
+        by_course[run["course_id"]].append(run)
+    for course in courses:
+        course["runs"] = by_course.get(course["pk"], [])
+    attach_seats(loaded)
+    return loaded
+
+
+def complete_courses(
+    courses: Sequence[Row],
+    *,
+    selection: RunSelection = RunSelection(),
+    editable: bool = False,
+    full: bool = True,
+    runs: CourseRunQuerySet | None = None,
+) -> None:
+    """Load what a page of course rows shows: runs and seats, then every nested list in one query.
+
+    ``full`` is the courses endpoint's shape; otherwise the short shape programs list. ``runs`` replaces
+    the runs ``selection`` picks (callers with rules of their own, such as catalogs).
+    """
+    loaded = attach_runs(courses, runs_of_courses(runs) if runs is not None else _runs_query(selection, editable))
+    course_nested: tuple[Nested, ...] = nested.COURSE_NESTED if full else nested.COURSE_SUMMARY_NESTED
+    if editable:
+        course_nested = (*course_nested, nested.COURSE_EDITORS)
+    groups: list[tuple[Sequence[Row], Sequence[Nested]]] = [(courses, course_nested)]
+    if full:
+        groups.append((loaded, (nested.RUN_STAFF,)))
+    attach_nested(groups)
+
+
+COURSES_BY_PK = KeyedRows(lambda pks: course_rows(Course.objects.filter(AnyOf("pk", pks))))
+OFFICIAL_COURSES_BY_PK = KeyedRows(lambda pks: course_rows(Course.objects.official().filter(AnyOf("pk", pks))))
+# Public detail lookups (the first by primary key is the one served).
+OFFICIAL_COURSES_BY_KEY = KeyedRows(
+    lambda keys: course_rows(Course.objects.official().filter(AnyOf("key", keys)).order_by("pk"))
+)
+OFFICIAL_COURSES_BY_UUID = KeyedRows(
+    lambda uuids: course_rows(Course.objects.official().filter(AnyOf("uuid", uuids)).order_by("pk"))
+)
+OFFICIAL_RUNS_BY_KEY = KeyedRows(
+    lambda keys: values_of(course_runs_of().filter(AnyOf("key", keys)).order_by("pk"), RUN_FIELDS)
+)
+OFFICIAL_RUNS_BY_UUID = KeyedRows(
+    lambda uuids: values_of(course_runs_of().filter(AnyOf("uuid", uuids)).order_by("pk"), RUN_FIELDS)
+)
+
+
+def course_run_list(*, editable_courses: QuerySet | None = None) -> QuerySet:
+    """Run rows (dicts) for the course run endpoints; filter and order them, then ``complete_course_runs``."""
+    return values_of(course_runs_of(editable_courses=editable_courses), RUN_FIELDS)
+
+
+def complete_course_runs(objects: list[Any]) -> list[Row]:
+    """A page of run rows with their seats, their courses' rows (``run["course"]``), staff and programs."""
+    runs = as_rows(objects)
+    attach_seats(runs)
+    courses = COURSES_BY_PK.fetch({run["course_id"] for run in runs})
+    attach_nested(
+        [
+            (courses, (nested.COURSE_EXTRAS, nested.COURSE_ADDITIONAL_METADATA)),
+            (runs, (nested.RUN_STAFF, nested.RUN_PROGRAMS)),
+        ]
+    )
+    by_pk = {course["pk"]: course for course in courses}
+    for run in runs:
+        run["course"] = by_pk[run["course_id"]]
+    return runs
+
+
+__all__ = [
+    "COURSES_BY_PK",
+    "COURSE_FIELDS",
+    "OFFICIAL_COURSES_BY_KEY",
+    "OFFICIAL_COURSES_BY_PK",
+    "OFFICIAL_COURSES_BY_UUID",
+    "OFFICIAL_RUNS_BY_KEY",
+    "OFFICIAL_RUNS_BY_UUID",
+    "RunSelection",
+    "attach_runs",
+    "complete_course_runs",
+    "complete_courses",
+    "course_list",
+    "course_rows",
+    "course_run_list",
+    "runs_of_courses",
+    "selected_runs",
+]

@@ -1,0 +1,213 @@
+"""Nested lists built by the database as JSON: one correlated subquery per relation instead of one query each.
+
+A list endpoint that prefetches every small relation (subjects, topics, organizations, staff, ...)
+pays one round trip per relation; annotating the parent rows with ``JSONRows`` folds those lists
+into the parent query, so the page costs the same number of queries however many relations it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from django.db import models
+from django.db.models import Expression, QuerySet, Subquery
+from django.db.models.functions import Cast, JSONObject
+
+Converter = Callable[[Any], Any]
+
+
+def format_datetime(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, as DRF renders datetimes (naive values are taken as UTC)."""
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is None:
+        return f"{value.isoformat()}Z"
+    if offset:
+        value = value.astimezone(dt.UTC)
+    # An aware UTC value renders as "...+00:00".
+    return f"{value.isoformat()[:-6]}Z"
+
+
+def _uuid(value: Any) -> Any:
+    # SQLite stores UUIDs as 32 hex digits, PostgreSQL renders them with dashes.
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    # SQLite has no boolean type: JSON_OBJECT gives 0/1.
+    return value if value is None else bool(value)
+
+
+def _datetime(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return format_datetime(parsed)
+
+
+def _decimal(places: int) -> Converter:
+    def convert(value: Any) -> Any:
+        return value if value is None or isinstance(value, str) else f"{value:.{places}f}"
+
+    return convert
+
+
+def _json(value: Any) -> Any:
+    # SQLite stores JSON columns as text, which JSON_OBJECT embeds as a string.
+    return orjson.loads(value) if isinstance(value, str) else value
+
+
+def _converter_for(expression: Expression) -> Converter | None:
+    try:
+        field = expression.output_field
+    except Exception:  # a mixed-type expression has no single output field; leave its value as the database gave it
+        return None
+    if isinstance(field, (JSONRowsField, JSONObjectField)):
+        return field.convert
+    if isinstance(field, models.JSONField):
+        return _json
+    if isinstance(field, models.UUIDField):
+        return _uuid
+    if isinstance(field, models.BooleanField):
+        return _boolean
+    if isinstance(field, models.DateTimeField):
+        return _datetime
+    if isinstance(field, models.DecimalField):
+        return _decimal(field.decimal_places or 0)
+    return None
+
+
+def converters_for(expressions: dict[str, Expression]) -> dict[str, Converter]:
+    """For resolved expressions by key: the converters that put their JSON values in API form."""
+    return {key: converter for key, expression in expressions.items() if (converter := _converter_for(expression))}
+
+
+class JSONBuild(JSONObject):
+    """``JSONObject`` that builds ``json`` rather than ``jsonb`` on PostgreSQL.
+
+    The rows are only ever rendered as text, and ``jsonb`` would parse and re-sort every object first,
+    which doubles the cost of building the large ones (a person's biography, a course's descriptions).
+    """
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        keyed = self.copy()
+        keyed.set_source_expressions(
+            [
+                Cast(expression, models.TextField()) if index % 2 == 0 else expression
+                for index, expression in enumerate(keyed.get_source_expressions())
+            ]
+        )
+        return super(JSONObject, keyed).as_sql(compiler, connection, function="JSON_BUILD_OBJECT", **extra_context)
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> JSONBuild:
+        # Once its values are resolved their field types are known, and so is how to convert them.
+        resolved = super().resolve_expression(*args, **kwargs)
+        values = resolved.get_source_expressions()[1::2]
+        keys = [key.value for key in resolved.get_source_expressions()[::2]]
+        resolved.output_field = JSONObjectField(converters_for(dict(zip(keys, values, strict=True))))
+        return resolved
+
+
+class JSONObjectField(models.JSONField):
+    """Output field of a nested ``JSONBuild``: decodes it (SQLite may embed it as text) and converts its values."""
+
+    def __init__(self, converters: dict[str, Converter]) -> None:
+        super().__init__()
+        self.converters = converters
+
+    def convert(self, value: Any) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if isinstance(value, (str, bytes)):
+            value = orjson.loads(value)
+        for key, converter in self.converters.items():
+            value[key] = converter(value[key])
+        return value
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> dict[str, Any] | None:
+        return self.convert(value)
+
+
+class JSONRowsField(models.JSONField):
+    """Output field of ``JSONRows``: decodes with orjson and puts each value in its API form."""
+
+    def __init__(self, converters: dict[str, Converter], flat_converter: Converter | None = None) -> None:
+        super().__init__()
+        self.converters = converters
+        self.flat_converter = flat_converter
+
+    def convert(self, rows: Any) -> list[Any]:
+        if rows is None:
+            return []
+        if isinstance(rows, (str, bytes)):
+            rows = orjson.loads(rows)
+        if self.flat_converter is not None:
+            return [self.flat_converter(value) for value in rows]
+        if self.converters:
+            items = self.converters.items()
+            for row in rows:
+                for key, converter in items:
+                    row[key] = converter(row[key])
+        return rows
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[dict[str, Any]]:
+        return self.convert(value)
+
+    def deconstruct(self) -> Any:  # pragma: no cover - never part of a model
+        raise NotImplementedError("JSONRowsField only types query expressions")
+
+
+class JSONRows(Subquery):
+    """The rows of ``queryset`` as a list of dicts, one key per keyword argument, in the queryset's order.
+
+    ``queryset`` is usually correlated with the outer query (``filter(course=OuterRef("pk"))``); values
+    are field paths or expressions, including a nested ``JSONRows``. UUIDs, booleans, datetimes and
+    decimals come back in the form the API renders them (strings, ``true``/``false``, ISO 8601 with
+    ``Z``, decimal strings), the same on PostgreSQL and SQLite.
+    """
+
+    template = "ARRAY_TO_JSON(ARRAY(%(subquery)s))"
+
+    def __init__(self, queryset: QuerySet, *, flat: str | Expression | None = None, **fields: str | Expression) -> None:
+        """``flat="tag__name"`` gives a list of plain values instead of dicts."""
+        if (flat is None) == (not fields):
+            raise TypeError("JSONRows takes either flat= or keyword fields, not both")
+        self.flat = flat is not None
+        if flat is not None:
+            rows = queryset.values(_row=_expression(flat))
+            converter = _converter_for(rows.query.annotations["_row"])
+            output = JSONRowsField({}, flat_converter=converter)
+        else:
+            expressions = {key: _expression(value) for key, value in fields.items()}
+            rows = queryset.values(_row=JSONBuild(**expressions))
+            resolved = rows.query.annotations["_row"].get_source_expressions()[1::2]
+            output = JSONRowsField(converters_for(dict(zip(expressions, resolved, strict=True))))
+        super().__init__(rows, output_field=output)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        # JSON() keeps the result typed as JSON when it is nested inside another JSON_OBJECT; objects
+        # coming out of the inner SELECT are text again and need it too, plain values must not get it.
+        row = '_rows."_row"' if self.flat else 'JSON(_rows."_row")'
+        template = f"JSON((SELECT JSON_GROUP_ARRAY({row}) FROM (%(subquery)s) _rows))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class SubqueryCount(Subquery):
+    """How many rows a (correlated) queryset has, as one SQL expression."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+
+    def __init__(self, queryset: QuerySet) -> None:
+        super().__init__(queryset.order_by().values("pk"), output_field=models.IntegerField())
+
+
+def _expression(value: str | Expression) -> Expression:
+    return models.F(value) if isinstance(value, str) else value

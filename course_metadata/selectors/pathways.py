@@ -1,0 +1,80 @@
+"""Reads of credit pathways and learner pathways (with every step, node and the data their time estimates use)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from course_metadata.models import (
+    Course,
+    LearnerPathway,
+    LearnerPathwayBlock,
+    LearnerPathwayCourse,
+    LearnerPathwayProgram,
+    LearnerPathwayStep,
+    Pathway,
+)
+from course_metadata.selectors.course_runs import course_runs
+from course_metadata.selectors.json_rows import JSONRows
+from course_metadata.selectors.nested import program_summary_fields
+
+
+def pathway_list() -> QuerySet[Pathway]:
+    programs = Pathway.programs.through.objects.filter(pathway_id=OuterRef("pk")).order_by("sort_value")
+    return Pathway.objects.select_related("partner").annotate(
+        program_rows=JSONRows(programs, **program_summary_fields("program__", "program_id"))
+    )
+
+
+def _official_runs() -> Prefetch:
+    return Prefetch("course_runs", queryset=course_runs().official().order_by("start", "pk"))
+
+
+def learner_pathway_list() -> QuerySet[LearnerPathway]:
+    """Active learner pathways, each with its steps and their course, program and block nodes.
+
+    Courses carry their official runs (and programs their courses) because the time estimates read them.
+    """
+    official_courses = Course.objects.official().prefetch_related(_official_runs()).order_by()
+    steps = LearnerPathwayStep.objects.order_by("sort_order", "pk").prefetch_related(
+        Prefetch(
+            "courses",
+            queryset=LearnerPathwayCourse.objects.filter(course__draft=False)
+            .select_related("course", "course__partner")
+            .prefetch_related(
+                Prefetch("course__course_runs", queryset=course_runs().official().order_by("start", "pk"))
+            ),
+        ),
+        Prefetch(
+            "programs",
+            queryset=LearnerPathwayProgram.objects.select_related(
+                "program", "program__type", "program__partner"
+            ).prefetch_related(Prefetch("program__courses", queryset=official_courses)),
+        ),
+        Prefetch("blocks", queryset=LearnerPathwayBlock.objects.filter(course__draft=False).select_related("course")),
+    )
+    return LearnerPathway.objects.filter(status=LearnerPathway.Status.ACTIVE).prefetch_related(
+        Prefetch("steps", queryset=steps)
+    )
+
+
+def learner_pathways_containing(*, course_keys: Iterable[str] = (), program_uuids: Iterable[UUID] = ()) -> QuerySet:
+    """UUIDs of active learner pathways with a step naming any of these courses or programs."""
+    course_keys, program_uuids = list(course_keys), list(program_uuids)
+    condition = Q(pk__in=[])
+    if course_keys:
+        condition |= Exists(
+            LearnerPathwayCourse.objects.filter(step__pathway=OuterRef("pk"), course__key__in=course_keys)
+        ) | Exists(LearnerPathwayBlock.objects.filter(step__pathway=OuterRef("pk"), course__key__in=course_keys))
+    if program_uuids:
+        condition |= Exists(
+            LearnerPathwayProgram.objects.filter(step__pathway=OuterRef("pk"), program__uuid__in=program_uuids)
+        )
+    return (
+        LearnerPathway.objects.filter(status=LearnerPathway.Status.ACTIVE)
+        .filter(condition)
+        .order_by("title", "pk")
+        .values_list("uuid", flat=True)
+    )

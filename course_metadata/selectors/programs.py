@@ -1,0 +1,136 @@
+"""Program reads: the marketable rule, and everything a page of programs shows (their courses included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from course_metadata.models import Partner, Program, ProgramStatus
+from course_metadata.selectors import nested
+from course_metadata.selectors.courses import OFFICIAL_COURSES_BY_PK, RunSelection, complete_courses
+from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, attach_nested, values_of
+
+PROGRAM_COLUMNS = (
+    "pk",
+    "uuid",
+    "title",
+    "subtitle",
+    "marketing_hook",
+    "status",
+    "marketing_slug",
+    "overview",
+    "total_hours_of_effort",
+    "weeks_to_complete",
+    "min_hours_effort_per_week",
+    "max_hours_effort_per_week",
+    "program_duration_override",
+    "one_click_purchase_enabled",
+    "hidden",
+    "banner_image_url",
+    "card_image_url",
+    "excluded_from_search",
+    "excluded_from_seo",
+    "has_ofac_restrictions",
+    "ofac_comment",
+    "language_override",
+    "organization_logo_override_url",
+    "organization_short_code_override",
+    "enrollment_count",
+    "recent_enrollment_count",
+    "subscription_eligible",
+    "enterprise_subscription_inclusion",
+    "data_modified_timestamp",
+)
+
+PROGRAM_FIELDS: FieldSpec = {
+    **{column: column for column in PROGRAM_COLUMNS},
+    "type_name": "type__name",
+    "type_uuid": "type__uuid",
+    "type_slug": "type__slug",
+    "type_coaching_supported": "type__coaching_supported",
+    "partner_root": Subquery(Partner.objects.filter(pk=OuterRef("partner_id")).values("marketing_site_url_root")),
+}
+
+
+# The program's many-to-one extras, spread onto the program row as ``<name>_row``, in one part.
+PROGRAM_EXTRAS = Nested(
+    "extras",
+    Program.objects.all(),
+    "pk",
+    {
+        "video_row": nested.related_object(
+            "video", {"src": "video__src", "description": "video__description", "image_url": "video__image_url"}
+        ),
+        "level_type_override_row": nested.related_object(
+            "level_type_override",
+            {"name": "level_type_override__name", "sort_value": "level_type_override__sort_value"},
+        ),
+        "primary_subject_override_row": nested.related_object(
+            "primary_subject_override", nested.subject_fields("primary_subject_override__")
+        ),
+        "taxi_form_row": nested.related_object(
+            "taxi_form",
+            {key: f"taxi_form__{key}" for key in ("form_id", "grouping", "title", "subtitle", "post_submit_url")},
+        ),
+        "degree_row": nested.related_object(
+            "degree",
+            {
+                key: f"degree__{key}"
+                for key in (
+                    "application_requirements",
+                    "apply_url",
+                    "overall_ranking",
+                    "campus_image_url",
+                    "title_background_image_url",
+                    "prerequisite_coursework",
+                    "lead_capture_list_name",
+                    "banner_border_color",
+                    "application_deadline",
+                    "hubspot_lead_capture_form_id",
+                )
+            },
+        ),
+    },
+    one=True,
+    spread=True,
+)
+
+
+class ProgramQuerySet(QuerySet):
+    def marketable(self) -> ProgramQuerySet:
+        """Active programs with a marketing page (a marketing slug)."""
+        return self.filter(status=ProgramStatus.ACTIVE).exclude(marketing_slug="")
+
+
+def programs() -> ProgramQuerySet:
+    return ProgramQuerySet(model=Program)
+
+
+def program_list() -> QuerySet:
+    """Program rows (dicts); filter and order them, then ``complete_programs`` a page."""
+    return values_of(programs(), PROGRAM_FIELDS)
+
+
+PROGRAMS_BY_UUID = KeyedRows(lambda uuids: values_of(programs().filter(AnyOf("uuid", uuids)), PROGRAM_FIELDS))
+
+
+def complete_programs(
+    program_rows: Sequence[Row], *, full_courses: bool = False, published_course_runs_only: bool = False
+) -> list[Row]:
+    """Load what a page of programs shows: nested lists, then their courses (official rows, with runs
+    that are not hidden, seats and the courses' own nested data). Sets ``program["courses"]`` (rows shared
+    between programs that contain the same course) and returns every course row."""
+    attach_nested([(program_rows, (*nested.PROGRAM_NESTED, PROGRAM_EXTRAS))])
+    course_ids = {row["course_id"] for program in program_rows for row in program["course_membership_rows"]}
+    courses = OFFICIAL_COURSES_BY_PK.fetch(course_ids)
+    complete_courses(courses, selection=RunSelection(published_only=published_course_runs_only), full=full_courses)
+    by_pk = {course["pk"]: course for course in courses}
+    for program in program_rows:
+        program["courses"] = [
+            by_pk[row["course_id"]] for row in program["course_membership_rows"] if row["course_id"] in by_pk
+        ]
+    return courses
+
+
+__all__ = ["PROGRAMS_BY_UUID", "PROGRAM_FIELDS", "ProgramQuerySet", "complete_programs", "program_list", "programs"]

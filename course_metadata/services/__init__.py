@@ -1,0 +1,1 @@
+"""Write services of the course metadata domain: keyword-only functions, one transaction each."""

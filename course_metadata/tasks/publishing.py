@@ -1,0 +1,14 @@
+"""Periodic publishing: reviewed course runs go live once their go-live date has passed."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from course_metadata.services.publishing import course_runs_publish_due
+
+
+@shared_task(name="course_metadata.tasks.publish_due_course_runs")
+def publish_due_course_runs() -> list[str]:
+    """Run from CELERY_BEAT_SCHEDULE; returns the keys of the runs it published."""
+    return [course_run.key for course_run in course_runs_publish_due(now=timezone.now())]

@@ -1,0 +1,159 @@
+"""Who works on what: course editors (course teams) and Publisher role assignments (staff only)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from course_metadata.api.pagination import PageOrLimitPagination
+from course_metadata.models import CourseEditor
+from publisher_api import permissions
+from publisher_api.api.serializers import (
+    CourseEditorSerializer,
+    PublisherRoleAssignmentSerializer,
+    PublisherRoleEventSerializer,
+)
+from publisher_api.api.views import run_service
+from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
+from publisher_api.selectors import (
+    course_editors_of,
+    course_for_editing,
+    publisher_role_assignments,
+    publisher_role_events,
+)
+from publisher_api.services.editors import course_editor_add, course_editor_remove
+from publisher_api.services.roles import publisher_role_grant, publisher_role_revoke
+
+
+class CourseEditorListView(APIView):
+    """GET course_editors/?course=<uuid> · POST course_editors/ {"course": uuid, "user_id": id}."""
+
+    permission_classes = [permissions.PublisherPermission]
+
+    def get(self, request: Request) -> Response:
+        identifier = request.query_params.get("course")
+        if not identifier:
+            raise ValidationError({"course": ["Give the course: ?course=<uuid or key>."]})
+        course = course_for_editing(identifier)
+        if not permissions.editable_courses(request.user).filter(pk=course.pk).exists():
+            raise PermissionDenied("You may not see the editors of this course.")
+        editors = course_editors_of(course)
+        return Response(CourseEditorSerializer(editors, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = CourseEditorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            course = course_for_editing(str(serializer.validated_data["course"]["uuid"]))
+        except Http404 as error:
+            raise ValidationError({"course": [str(error)]}) from error
+        editor = get_user_model().objects.filter(pk=serializer.validated_data["user_id"]).first()
+        if editor is None:
+            raise ValidationError({"user_id": [f"No user {serializer.validated_data['user_id']}."]})
+        self.check_object_permissions(request, course)
+        course_editor = run_service(course_editor_add, user=request.user, course=course, editor=editor)
+        return Response(CourseEditorSerializer(course_editor).data, status=status.HTTP_201_CREATED)
+
+
+class CourseEditorDetailView(APIView):
+    """DELETE course_editors/{id}/."""
+
+    permission_classes = [permissions.PublisherPermission]
+
+    def delete(self, request: Request, pk: int) -> Response:
+        course_editor = CourseEditor.objects.select_related("course", "user").filter(pk=pk).first()
+        if course_editor is None:
+            raise Http404(f"No course editor {pk}.")
+        self.check_object_permissions(request, course_editor)
+        run_service(course_editor_remove, user=request.user, course_editor=course_editor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _events_by_user(user_ids: list[int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for event in publisher_role_events().filter(user_id__in=user_ids):
+        grouped[event.user_id].append(event)
+    return grouped
+
+
+class PublisherRoleListView(APIView):
+    """GET publisher-roles/ (assignments with their history) · POST publisher-roles/ (grant)."""
+
+    permission_classes = [permissions.PublisherRolePermission]
+    pagination_class = PageOrLimitPagination
+
+    def get(self, request: Request) -> Response:
+        assignments = publisher_role_assignments()
+        if user := request.query_params.get("user"):
+            assignments = (
+                assignments.filter(user__username=user) if not user.isdigit() else assignments.filter(user_id=user)
+            )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(assignments, request, view=self)
+        context = {"events_by_user": _events_by_user([assignment.user_id for assignment in page or []])}
+        return paginator.get_paginated_response(
+            PublisherRoleAssignmentSerializer(page, many=True, context=context).data
+        )
+
+    def post(self, request: Request) -> Response:
+        serializer = PublisherRoleAssignmentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assignment = run_service(
+            publisher_role_grant,
+            actor=request.user,
+            user=data["user"],
+            role_name=data.get("role", {}).get("name", PUBLISHER_EDITOR),
+            reason=data.get("reason", ""),
+        )
+        context = {"events_by_user": _events_by_user([assignment.user_id])}
+        return Response(
+            PublisherRoleAssignmentSerializer(assignment, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PublisherRoleDetailView(APIView):
+    """GET/DELETE publisher-roles/{id}/ (revoke, with an optional ``reason`` in the body or query)."""
+
+    permission_classes = [permissions.PublisherRolePermission]
+
+    def _assignment(self, pk: int) -> PublisherRoleAssignment:
+        assignment = publisher_role_assignments().filter(pk=pk).first()
+        if assignment is None:
+            raise Http404(f"No role assignment {pk}.")
+        return assignment
+
+    def get(self, request: Request, pk: int) -> Response:
+        assignment = self._assignment(pk)
+        context = {"events_by_user": _events_by_user([assignment.user_id])}
+        return Response(PublisherRoleAssignmentSerializer(assignment, context=context).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        assignment = self._assignment(pk)
+        reason = request.data.get("reason") if hasattr(request.data, "get") else None
+        reason = reason or request.query_params.get("reason", "")
+        run_service(publisher_role_revoke, actor=request.user, assignment=assignment, reason=str(reason))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PublisherRoleHistoryView(APIView):
+    """GET publisher-roles/history/: every grant and revocation, newest first (``?user=`` filters)."""
+
+    permission_classes = [permissions.PublisherRolePermission]
+    pagination_class = PageOrLimitPagination
+
+    def get(self, request: Request) -> Response:
+        events = publisher_role_events()
+        if user := request.query_params.get("user"):
+            events = events.filter(user__username=user) if not user.isdigit() else events.filter(user_id=user)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(PublisherRoleEventSerializer(page, many=True).data)

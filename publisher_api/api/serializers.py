@@ -1,0 +1,297 @@
+"""Input serializers of the Publisher API: they parse the front end's bodies into what the services take.
+
+They validate shapes and resolve references (a course type UUID to a CourseType); business rules stay in
+the services, so the admin, commands and this API all get the same answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from course_metadata.models import (
+    Collaborator,
+    Course,
+    CourseRunPacing,
+    CourseRunReportingType,
+    CourseRunStatus,
+    CourseRunType,
+    CourseType,
+    LevelType,
+    Organization,
+    Person,
+    ProgramType,
+    SeatType,
+    Source,
+    Subject,
+)
+from course_metadata.models.partners import validate_key_part
+from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment, PublisherRoleEvent
+
+
+def _prices() -> serializers.DictField:
+    """``{"verified": "49.00"}``: a price per seat type slug."""
+    return serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False
+    )
+
+
+class PartnerScopedSlugField(serializers.SlugRelatedField):
+    """A slug that is unique per partner: resolved within the partner in the serializer's context."""
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        assert queryset is not None
+        partner = self.context.get("partner")
+        return queryset.filter(partner=partner) if partner is not None else queryset
+
+
+class OrganizationKeyField(serializers.Field):
+    """``"org": "MITx"``: the organization with this key (ambiguous across partners unless one is given)."""
+
+    def to_internal_value(self, data: Any) -> Organization:
+        organizations = Organization.objects.filter(key=str(data)).select_related("partner")
+        partner = self.context.get("partner")
+        if partner is not None:
+            organizations = organizations.filter(partner=partner)
+        found = list(organizations[:2])
+        if not found:
+            raise serializers.ValidationError(f"No organization with key {data!r}.")
+        if len(found) > 1:
+            raise serializers.ValidationError(f"Several partners have an organization {data!r}; pass ?partner=.")
+        return found[0]
+
+    def to_representation(self, value: Organization) -> str:
+        return value.key
+
+
+def _uuid_field(queryset: Any, **kwargs: Any) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="uuid", queryset=queryset, **kwargs)
+
+
+class CourseRunInputSerializer(serializers.Serializer):
+    """The body of ``POST course_runs/`` (and the optional ``course_run`` of ``POST courses/``)."""
+
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False, allow_null=True)
+    run_type = _uuid_field(CourseRunType.objects.all())
+    pacing_type = serializers.ChoiceField(choices=CourseRunPacing.choices, default=CourseRunPacing.INSTRUCTOR)
+    external_key = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=225)
+    key = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    rerun = serializers.CharField(required=False, allow_blank=True, help_text="Key of the run to copy.")
+    prices = _prices()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("end") and attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "The end must be after the start."})
+        return attrs
+
+
+class CourseRunCreateSerializer(CourseRunInputSerializer):
+    course = serializers.CharField(help_text="Key or UUID of the course.")
+
+
+class CourseCreateSerializer(serializers.Serializer):
+    """Exactly what the Publisher front end sends to create a course."""
+
+    org = OrganizationKeyField()
+    number = serializers.CharField(max_length=50, validators=[validate_key_part])
+    title = serializers.CharField(max_length=255)
+    type = _uuid_field(CourseType.objects.prefetch_related("entitlement_types"))
+    prices = _prices()
+    course_run = CourseRunInputSerializer(required=False)
+
+
+class EntitlementSerializer(serializers.Serializer):
+    mode = serializers.SlugRelatedField(slug_field="slug", queryset=SeatType.objects.all())
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+
+
+class VideoSerializer(serializers.Serializer):
+    src = serializers.URLField(max_length=500)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    image_url = serializers.URLField(required=False, allow_blank=True)
+
+
+class PromoAreaSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImageField(serializers.Field):
+    """``image`` as a URL or as ``{"src": url}`` (the read API's shape); uploads are not stored here."""
+
+    def to_internal_value(self, data: Any) -> str:
+        src = data.get("src") if isinstance(data, dict) else data
+        if src in (None, ""):
+            return ""
+        if isinstance(src, str) and src.startswith("data:"):
+            raise serializers.ValidationError("Image uploads are not accepted; give the image's URL.")
+        return serializers.URLField(max_length=500).run_validation(src)
+
+
+class CourseUpdateSerializer(serializers.Serializer):
+    """``PATCH``/``PUT courses/{id}/``: every field optional on PATCH; ``title`` required on PUT."""
+
+    number = serializers.CharField(required=False)
+    key = serializers.CharField(required=False)
+    title = serializers.CharField(max_length=255)
+    url_slug = serializers.SlugField(max_length=255, required=False, allow_blank=True)
+    short_description = serializers.CharField(required=False, allow_blank=True)
+    full_description = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+    prerequisites_raw = serializers.CharField(required=False, allow_blank=True)
+    syllabus_raw = serializers.CharField(required=False, allow_blank=True)
+    additional_information = serializers.CharField(required=False, allow_blank=True)
+    faq = serializers.CharField(required=False, allow_blank=True)
+    learner_testimonials = serializers.CharField(required=False, allow_blank=True)
+    level_type = serializers.SlugRelatedField(
+        slug_field="name", queryset=LevelType.objects.all(), required=False, allow_null=True
+    )
+    image = ImageField(required=False, source="image_url")
+    card_image_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    type = _uuid_field(CourseType.objects.all(), required=False)
+    product_source = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    key_for_reruns = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    organization_logo_override_url = serializers.URLField(required=False, allow_blank=True)
+    organization_short_code_override = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    watchers = serializers.ListField(child=serializers.EmailField(), required=False)
+    enterprise_subscription_opt_in = serializers.BooleanField(required=False)
+    excluded_from_search = serializers.BooleanField(required=False)
+    excluded_from_seo = serializers.BooleanField(required=False)
+    prices = _prices()
+    entitlements = EntitlementSerializer(many=True, required=False)
+    subjects = PartnerScopedSlugField(slug_field="slug", queryset=Subject.objects.all(), many=True, required=False)
+    collaborators = _uuid_field(Collaborator.objects.all(), many=True, required=False)
+    topics = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    video = VideoSerializer(required=False, allow_null=True)
+    extra_description = PromoAreaSerializer(required=False, allow_null=True)
+    additional_metadata = serializers.DictField(required=False, allow_null=True)
+    geolocation = serializers.DictField(required=False, allow_null=True)
+    location_restriction = serializers.DictField(required=False, allow_null=True)
+    in_year_value = serializers.DictField(required=False, allow_null=True)
+
+
+class CourseRunUpdateSerializer(serializers.Serializer):
+    """``PATCH course_runs/{key}/``: own fields, staff, seat prices, ``status`` and ``draft``."""
+
+    key = serializers.CharField(required=False)
+    start = serializers.DateTimeField(required=False)
+    end = serializers.DateTimeField(required=False, allow_null=True)
+    enrollment_start = serializers.DateTimeField(required=False, allow_null=True)
+    enrollment_end = serializers.DateTimeField(required=False, allow_null=True)
+    announcement = serializers.DateTimeField(required=False, allow_null=True)
+    go_live_date = serializers.DateTimeField(required=False, allow_null=True)
+    pacing_type = serializers.ChoiceField(choices=CourseRunPacing.choices, required=False)
+    run_type = _uuid_field(CourseRunType.objects.all(), required=False, source="type")
+    external_key = serializers.CharField(max_length=225, required=False, allow_blank=True, allow_null=True)
+    title_override = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    short_description_override = serializers.CharField(required=False, allow_blank=True)
+    full_description_override = serializers.CharField(required=False, allow_blank=True)
+    outcome_override = serializers.CharField(required=False, allow_blank=True)
+    content_language = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    transcript_languages = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    min_effort = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    max_effort = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    weeks_to_complete = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    license = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    mobile_available = serializers.BooleanField(required=False)
+    reporting_type = serializers.ChoiceField(choices=CourseRunReportingType.choices, required=False)
+    eligible_for_financial_aid = serializers.BooleanField(required=False)
+    expected_program_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    expected_program_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ProgramType.objects.all(), required=False, allow_null=True
+    )
+    hidden = serializers.BooleanField(required=False)
+    has_ofac_restrictions = serializers.BooleanField(required=False, allow_null=True)
+    ofac_comment = serializers.CharField(required=False, allow_blank=True)
+    staff = _uuid_field(Person.objects.all(), many=True, required=False)
+    prices = _prices()
+    status = serializers.ChoiceField(choices=CourseRunStatus.choices, required=False)
+    draft = serializers.BooleanField(required=False, help_text="false submits the run for review.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": "The end must be after the start."})
+        return attrs
+
+
+class CourseEditorSerializer(serializers.Serializer):
+    """Editors as the front end lists them, and the body that adds one."""
+
+    id = serializers.IntegerField(read_only=True)
+    course = serializers.UUIDField(source="course.uuid")
+    user_id = serializers.IntegerField()
+    user = serializers.SerializerMethodField()
+
+    def get_user(self, course_editor: Any) -> dict[str, Any]:
+        user = course_editor.user
+        return {
+            "id": user.pk,
+            "username": user.get_username(),
+            "email": user.email,
+            "full_name": user.get_full_name(),
+        }
+
+
+class UserRefField(serializers.Field):
+    """A user by id or username."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        users = get_user_model().objects
+        user = users.filter(pk=data).first() if str(data).isdigit() else users.filter(username=data).first()
+        if user is None:
+            raise serializers.ValidationError(f"No user {data!r}.")
+        return user
+
+    def to_representation(self, value: Any) -> dict[str, Any]:
+        return {"id": value.pk, "username": value.get_username(), "email": value.email}
+
+
+class PublisherRoleEventSerializer(serializers.ModelSerializer):
+    user = UserRefField()
+    role = serializers.CharField(source="role.name")
+    actor = UserRefField(allow_null=True)
+
+    class Meta:
+        model = PublisherRoleEvent
+        fields = ["id", "user", "role", "action", "actor", "reason", "created"]
+
+
+class PublisherRoleAssignmentSerializer(serializers.ModelSerializer):
+    user = UserRefField()
+    role = serializers.CharField(source="role.name", default=PUBLISHER_EDITOR)
+    assigned_by = UserRefField(read_only=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    history = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublisherRoleAssignment
+        fields = ["id", "user", "role", "assigned_by", "reason", "created", "history"]
+        read_only_fields = ["id", "assigned_by", "created", "history"]
+
+    def get_history(self, assignment: PublisherRoleAssignment) -> Any:
+        events = self.context.get("events_by_user", {}).get(assignment.user_id, [])
+        return PublisherRoleEventSerializer(events, many=True).data
+
+
+__all__ = [
+    "CourseCreateSerializer",
+    "CourseEditorSerializer",
+    "CourseRunCreateSerializer",
+    "CourseRunInputSerializer",
+    "CourseRunUpdateSerializer",
+    "CourseUpdateSerializer",
+    "PublisherRoleAssignmentSerializer",
+    "PublisherRoleEventSerializer",
+    "UserRefField",
+]
+
+
+def course_context(course: Course) -> dict[str, Any]:
+    return {"partner": course.partner}

@@ -1,0 +1,180 @@
+"""Publisher write endpoints: parse the body, check permission and If-Match, call one service, answer.
+
+Order of answers: 401 unauthenticated, 404 unknown object, 403 not allowed, 400 bad body, 412 stale
+If-Match; services re-check permissions so no other caller can bypass them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from course_metadata.models import Course, CourseRun
+from publisher_api.api.representation import editable_representation
+from publisher_api.api.serializers import (
+    CourseCreateSerializer,
+    CourseRunCreateSerializer,
+    CourseRunUpdateSerializer,
+    CourseUpdateSerializer,
+)
+from publisher_api.etags import etag_for, if_match_satisfied
+from publisher_api.permissions import PublisherPermission
+from publisher_api.selectors import course_for_editing, course_run_for_editing
+from publisher_api.services.course_runs import course_run_create, course_run_delete, course_run_update
+from publisher_api.services.courses import course_create, course_delete, course_update
+
+Result = TypeVar("Result")
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again."
+    default_code = "precondition_failed"
+
+
+def drf_detail(error: DjangoValidationError) -> Any:
+    """Django's errors in DRF's usual shape; ``a.b`` keys become nested objects."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": error.messages}
+    detail: dict[str, Any] = {}
+    for field, messages in error.message_dict.items():
+        name = "non_field_errors" if field in ("__all__", "detail") and len(error.message_dict) > 1 else field
+        head, _, rest = name.partition(".")
+        if rest:
+            detail.setdefault(head, {})[rest] = messages
+        else:
+            detail[name] = messages
+    return detail
+
+
+def run_service(service: Callable[..., Result], **kwargs: Any) -> Result:
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(drf_detail(error)) from error
+
+
+def check_if_match(request: Request, row: Course | CourseRun) -> None:
+    if not if_match_satisfied(request.headers.get("If-Match"), etag_for(row)):
+        raise PreconditionFailed()
+
+
+def answer(request: Request, row: Course | CourseRun, *, current_tail: str, status_code: int = 200) -> Response:
+    row.refresh_from_db()
+    response = Response(editable_representation(request, row, current_tail=current_tail), status=status_code)
+    response["ETag"] = etag_for(row)
+    return response
+
+
+def _validated(serializer_class: type, request: Request, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class CourseWriteView(APIView):
+    """POST courses/ · PATCH/PUT/DELETE courses/{uuid or key}/."""
+
+    permission_classes = [PublisherPermission]
+
+    def post(self, request: Request) -> Response:
+        data = _validated(CourseCreateSerializer, request, context={"partner": None})
+        course = run_service(
+            course_create,
+            user=request.user,
+            organization=data["org"],
+            number=data["number"],
+            title=data["title"],
+            course_type=data["type"],
+            prices=data.get("prices"),
+            course_run=data.get("course_run"),
+        )
+        return answer(request, course, current_tail="courses/", status_code=status.HTTP_201_CREATED)
+
+    def patch(self, request: Request, identifier: str) -> Response:
+        return self._update(request, identifier, partial=True)
+
+    def put(self, request: Request, identifier: str) -> Response:
+        return self._update(request, identifier, partial=False)
+
+    def _update(self, request: Request, identifier: str, *, partial: bool) -> Response:
+        course = course_for_editing(identifier)
+        self.check_object_permissions(request, course)
+        fields = _validated(CourseUpdateSerializer, request, partial=partial, context={"partner": course.partner})
+        with transaction.atomic():
+            locked = Course.objects.select_for_update().get(pk=course.pk)
+            check_if_match(request, locked)
+            draft = run_service(course_update, user=request.user, course=locked, fields=fields)
+        return answer(request, draft, current_tail=f"courses/{identifier}/")
+
+    def delete(self, request: Request, identifier: str) -> Response:
+        course = course_for_editing(identifier)
+        self.check_object_permissions(request, course)
+        with transaction.atomic():
+            locked = Course.objects.select_for_update().get(pk=course.pk)
+            check_if_match(request, locked)
+            run_service(course_delete, user=request.user, course=locked)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CourseRunWriteView(APIView):
+    """POST course_runs/ · PATCH/PUT/DELETE course_runs/{key}/."""
+
+    permission_classes = [PublisherPermission]
+
+    def post(self, request: Request) -> Response:
+        data = _validated(CourseRunCreateSerializer, request)
+        try:
+            course = course_for_editing(data.pop("course"))
+        except Http404 as error:
+            raise ValidationError({"course": [str(error)]}) from error
+        self.check_object_permissions(request, course)
+        course_run = run_service(course_run_create, user=request.user, course=course, **data)
+        return answer(request, course_run, current_tail="course_runs/", status_code=status.HTTP_201_CREATED)
+
+    def patch(self, request: Request, identifier: str) -> Response:
+        return self._update(request, identifier, partial=True)
+
+    def put(self, request: Request, identifier: str) -> Response:
+        return self._update(request, identifier, partial=True)
+
+    def _update(self, request: Request, identifier: str, *, partial: bool) -> Response:
+        course_run = course_run_for_editing(identifier)
+        self.check_object_permissions(request, course_run)
+        fields = _validated(CourseRunUpdateSerializer, request, partial=partial)
+        staff = fields.pop("staff", None)
+        prices = fields.pop("prices", None)
+        to_status = fields.pop("status", None)
+        submit = fields.pop("draft", True) is False
+        with transaction.atomic():
+            locked = CourseRun.objects.select_for_update().select_related("course").get(pk=course_run.pk)
+            check_if_match(request, locked)
+            draft = run_service(
+                course_run_update,
+                user=request.user,
+                course_run=locked,
+                fields=fields,
+                staff=staff,
+                prices=prices,
+                status=to_status,
+                submit=submit,
+            )
+        return answer(request, draft, current_tail=f"course_runs/{identifier}/")
+
+    def delete(self, request: Request, identifier: str) -> Response:
+        course_run = course_run_for_editing(identifier)
+        self.check_object_permissions(request, course_run)
+        with transaction.atomic():
+            locked = CourseRun.objects.select_for_update().select_related("course").get(pk=course_run.pk)
+            check_if_match(request, locked)
+            run_service(course_run_delete, user=request.user, course_run=locked)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""Write services of the Publisher API: keyword-only functions, one transaction each, permissions checked first."""

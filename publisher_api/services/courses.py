@@ -1,0 +1,164 @@
+"""Creating, editing and deleting courses through Publisher: every edit lands on the course's draft."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
+from course_metadata.services.drafts import course_ensure_draft
+from publisher_api import permissions
+from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
+from publisher_api.services.editors import course_editor_permissions_sync
+
+# Course fields a course team edits directly (related rows and lists are handled by course_extras).
+COURSE_FIELDS = frozenset(
+    {
+        "title",
+        "url_slug",
+        "short_description",
+        "full_description",
+        "outcome",
+        "prerequisites_raw",
+        "syllabus_raw",
+        "additional_information",
+        "faq",
+        "learner_testimonials",
+        "level_type",
+        "image_url",
+        "card_image_url",
+        "type",
+        "product_source",
+        "key_for_reruns",
+        "organization_logo_override_url",
+        "organization_short_code_override",
+        "watchers",
+        "enterprise_subscription_opt_in",
+        "excluded_from_search",
+        "excluded_from_seo",
+    }
+)
+IMMUTABLE_FIELDS = {"number": "A course's number never changes; set key_for_reruns to rename future runs."}
+
+
+def _refuse_immutable(course: Course, fields: Mapping[str, Any]) -> None:
+    errors = {}
+    if "number" in fields and fields["number"] != course.number:
+        errors["number"] = IMMUTABLE_FIELDS["number"]
+    if "key" in fields and fields["key"] != course.key:
+        errors["key"] = "A course's key never changes; set key_for_reruns to rename future runs."
+    if errors:
+        raise ValidationError(errors)
+
+
+def course_create(
+    *,
+    user: AbstractBaseUser,
+    organization: Organization,
+    number: str,
+    title: str,
+    course_type: CourseType,
+    prices: Mapping[str, Decimal] | None = None,
+    course_run: Mapping[str, Any] | None = None,
+) -> Course:
+    """A new course, as a draft only (the official row appears at its first review), with its creator as editor."""
+    if not permissions.can_create_course_in(user, organization):
+        raise PermissionDenied(f"You may not create courses for {organization.key}.")
+    key = Course.make_key(organization.key, number)
+    if Course.objects.filter(partner=organization.partner, key=key).exists():
+        raise ValidationError({"number": f"A course with key {key} already exists."})
+    with transaction.atomic():
+        course = Course(partner=organization.partner, key=key, number=number, title=title, type=course_type, draft=True)
+        course.full_clean(validate_unique=False)
+        course.save()
+        course.authoring_organizations.set([organization])
+        set_entitlement_prices(course=course, prices=prices or {}, create_missing=True)
+        CourseEditor.objects.create(user=user, course=course)
+        course_editor_permissions_sync(course=course)
+        if course_run is not None:
+            from publisher_api.services.course_runs import course_run_create
+
+            try:
+                course_run_create(user=user, course=course, **course_run)
+            except ValidationError as error:
+                # Named course_run.<field>: the API nests them the way DRF nests a nested serializer's errors.
+                detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+                raise ValidationError(
+                    {f"course_run.{field}": messages for field, messages in detail.items()}
+                ) from error
+    return course
+
+
+def course_update(*, user: AbstractBaseUser, course: Course, fields: Mapping[str, Any]) -> Course:
+    """Apply ``fields`` (own fields and nested parts) to the course's draft, created from the official on first edit.
+
+    Reviewed or published runs go back to unpublished: the official rows keep serving the public until
+    the next review copies the draft over them.
+    """
+    _refuse_immutable(course, fields)
+    fields = {name: value for name, value in fields.items() if name not in {"number", "key"}}
+    # Courses have no legal-only fields: any change needs the editor's right.
+    if not permissions.can_edit_course(user, course):
+        raise PermissionDenied("You may not edit this course.")
+    unknown = set(fields) - COURSE_FIELDS - set(_nested_names())
+    if unknown:
+        raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
+    with transaction.atomic():
+        draft = course_ensure_draft(course=course)
+        draft = Course.objects.select_for_update().get(pk=draft.pk)
+        changed = []
+        for name in COURSE_FIELDS & set(fields):
+            if getattr(draft, name) != fields[name]:
+                setattr(draft, name, fields[name])
+                changed.append(name)
+        if changed:
+            draft.full_clean(validate_unique=False)
+            _check_unique_slug(draft)
+            draft.save()
+        changed += apply_nested(course=draft, fields=fields)
+        if changed:
+            _runs_back_to_unpublished(draft, changed, user)
+        course_editor_permissions_sync(course=draft)
+    return draft
+
+
+def _nested_names() -> tuple[str, ...]:
+    from publisher_api.services.course_extras import NESTED_FIELDS
+
+    return NESTED_FIELDS
+
+
+def _check_unique_slug(course: Course) -> None:
+    clash = (
+        Course.objects.filter(partner_id=course.partner_id, url_slug=course.url_slug, draft=course.draft)
+        .exclude(uuid=course.uuid)
+        .exists()
+    )
+    if course.url_slug and clash:
+        raise ValidationError({"url_slug": f"Another course already uses the URL slug {course.url_slug!r}."})
+
+
+def _runs_back_to_unpublished(course: Course, changed: list[str], user: AbstractBaseUser) -> None:
+    from course_metadata.workflow import course_run_note_edit
+
+    for course_run in CourseRun.objects.filter(course=course, draft=True):
+        course_run_note_edit(course_run=course_run, changed_fields=[f"course.{name}" for name in changed], user=user)
+
+
+def course_delete(*, user: AbstractBaseUser, course: Course) -> None:
+    """Delete a course that never went live; a course with an official row must be retired instead."""
+    if not permissions.can_delete_course(user, course):
+        raise PermissionDenied("You may not delete this course.")
+    rows = Course.objects.filter(partner_id=course.partner_id, uuid=course.uuid)
+    if rows.filter(draft=False).exists() or CourseRun.objects.filter(course__in=rows, draft=False).exists():
+        raise ValidationError(
+            {"detail": "This course has been published; it cannot be deleted. Retire it (hide its runs) instead."}
+        )
+    with transaction.atomic():
+        for draft in rows.select_for_update():
+            draft.delete()

@@ -1,0 +1,214 @@
+"""Settings shared by every environment; the environment modules override what differs."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("LYCEUM_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = False
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # third party
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "guardian",
+    "simple_history",
+    "sortedm2m",
+    "taggit",
+    "waffle",
+    # Lyceum
+    "course_metadata",
+    "publisher_api",
+    "catalog",
+    "search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "waffle.middleware.WaffleMiddleware",
+]
+
+ROOT_URLCONF = "settings.urls"
+WSGI_APPLICATION = "settings.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- REST framework -------------------------------------------------------------------------
+# Basic auth can be switched off in production with LYCEUM_BASIC_AUTH=0.
+REST_AUTHENTICATION_CLASSES = [
+    "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+if env_bool("LYCEUM_BASIC_AUTH", default=True):
+    REST_AUTHENTICATION_CLASSES.append("rest_framework.authentication.BasicAuthentication")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": REST_AUTHENTICATION_CLASSES,
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "course_metadata.api.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "course_metadata.api.pagination.PageOrLimitPagination",
+    "PAGE_SIZE": 20,
+    # Throttling is off unless a rate is configured (LYCEUM_USER_THROTTLE_RATE=1000/hour).
+    "DEFAULT_THROTTLE_CLASSES": (
+        ["rest_framework.throttling.UserRateThrottle"] if os.environ.get("LYCEUM_USER_THROTTLE_RATE") else []
+    ),
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("LYCEUM_USER_THROTTLE_RATE")},
+    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+}
+API_MAX_PAGE_SIZE = 500
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lyceum API",
+    "DESCRIPTION": "Course, course run, program and catalog metadata for an online-learning platform.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# JWTs are issued by the LMS; these defaults match a development LMS and are overridden in production.
+JWT_AUTH = {
+    "JWT_ISSUERS": [
+        {
+            "AUDIENCE": os.environ.get("JWT_AUDIENCE", "lms-key"),
+            "ISSUER": os.environ.get("JWT_ISSUER", "http://localhost:18000/oauth2"),
+            "SECRET_KEY": os.environ.get("JWT_SECRET_KEY", "lms-secret"),
+        }
+    ],
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_PAYLOAD_USER_ATTRIBUTE_MAPPING": {
+        "administrator": "is_staff",
+        "email": "email",
+    },
+    "JWT_SUPPORTED_VERSION": "1.2.0",
+    "JWT_AUTH_COOKIE": "edx-jwt-cookie",
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_PUBLIC_SIGNING_JWK_SET": os.environ.get("JWT_PUBLIC_SIGNING_JWK_SET"),
+}
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "drain-change-log": {
+        "task": "course_metadata.tasks.process_change_log",
+        "schedule": timedelta(minutes=1),
+    },
+    "publish-runs-past-go-live": {
+        "task": "course_metadata.tasks.publish_due_course_runs",
+        "schedule": crontab(minute="*/5"),
+    },
+}
+
+# --- Search ---------------------------------------------------------------------------------
+SEARCH_BACKEND = os.environ.get("LYCEUM_SEARCH_BACKEND", "database")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "lyceum")
+
+# --- Publisher ------------------------------------------------------------------------------
+PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")
+# edx-rbac: system roles in the JWT `roles` claim that grant the PUBLISHER_EDITOR feature role, which
+# lifts the `publisher.restrict_internal_users` waffle switch's read-only rule for internal users.
+SYSTEM_TO_FEATURE_ROLE_MAPPING = {"publisher_editor": ["PUBLISHER_EDITOR"]}
+RBAC_IGNORE_INVALID_JWT_COOKIE = True
+# The LMS's JWTs are decoded by edx-drf-extensions (issuers, audience, versions); without this drf-jwt's own
+# handler checks them against SECRET_KEY and every LMS token fails to decode.
+JWT_AUTH["JWT_DECODE_HANDLER"] = "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler"
+
+# --- Catalogs -------------------------------------------------------------------------------
+# A membership rebuild that would add or remove more than this share of a catalog with at least
+# CATALOG_REBUILD_GUARD_MIN_SIZE members refuses to run without --force.
+CATALOG_REBUILD_MAX_SWING = float(os.environ.get("CATALOG_REBUILD_MAX_SWING", "0.2"))
+CATALOG_REBUILD_GUARD_MIN_SIZE = int(os.environ.get("CATALOG_REBUILD_GUARD_MIN_SIZE", "100"))
+# Availability and prices change with the clock: re-evaluate content whose next boundary has passed.
+CELERY_BEAT_SCHEDULE["catalog-availability-clock"] = {
+    "task": "catalog.tasks.refresh_content_past_boundary",
+    "schedule": timedelta(minutes=5),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- django-guardian --------------------------------------------------------------------------
+# Object permissions are only ever granted to real users (catalog viewers, course editors); without an
+# anonymous user row, flushing and restoring a database (serialized rollback in tests) stays clean.
+ANONYMOUS_USER_NAME = None

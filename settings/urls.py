@@ -1,0 +1,20 @@
+"""Top-level URL configuration. Each app owns the routes it mounts under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("publisher_api.urls")),
+    path("", include("course_metadata.api.changes_urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("course_metadata.api.v1.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api-docs/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api-auth/", include("rest_framework.urls")),
+]

@@ -1,0 +1,55 @@
+"""Catalog admin: the query form field (JSON or Lucene) with errors naming the key, saving through the
+services, and the membership preview."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from catalog.admin import CatalogForm
+from catalog.models import Catalog, CatalogQueryIndex
+from tests.catalog.conftest import make_course
+from tests.factories import SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(db) -> Client:
+    client = Client()
+    client.force_login(SuperuserFactory())
+    return client
+
+
+def test_the_form_names_the_bad_key():
+    form = CatalogForm(data={"title": "X", "query": '{"org__nope": "edX"}'})
+    assert not form.is_valid()
+    assert form.errors["query"][0].startswith("org__nope:")
+    lucene = CatalogForm(data={"title": "X", "query": "org:edX AND level_type:Advanced"})
+    assert lucene.is_valid(), lucene.errors
+    assert lucene.cleaned_data["query"] == "org:edX AND level_type:Advanced"
+    broken = CatalogForm(data={"title": "X", "query": '{"org": '})
+    assert not broken.is_valid()
+    assert "does not parse" in broken.errors["query"][0]
+
+
+def test_adding_through_the_admin_builds_the_index_and_previews_membership(admin_client, run_consumer, commit):
+    make_course(org_key="edX", runs=[{}])
+    run_consumer()
+    response = admin_client.post(
+        "/admin/catalog/catalog/add/", {"title": "Admin made", "query": '{"org": "edX"}', "include_archived": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    catalog = Catalog.objects.get(title="Admin made")
+    assert CatalogQueryIndex.objects.filter(catalog=catalog, field="org", value="edX").exists()
+    commit()
+    page = admin_client.get(f"/admin/catalog/catalog/{catalog.pk}/change/")
+    assert page.status_code == 200
+    assert "2 stored members; the query selects 2 of 2 documents now." in page.content.decode()
+    edited = admin_client.post(
+        f"/admin/catalog/catalog/{catalog.pk}/change/", {"title": "Admin made", "query": '{"org__bad": 1}'}
+    )
+    assert edited.status_code == 200
+    assert "org__bad:" in edited.content.decode()
+    permissions = admin_client.get(f"/admin/catalog/catalog/{catalog.pk}/permissions/")
+    assert permissions.status_code == 200

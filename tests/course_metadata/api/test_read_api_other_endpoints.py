@@ -1,0 +1,123 @@
+"""Organizations, people, vocabularies, types, pathways and learner pathways."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from course_metadata.models import LearnerPathway, Organization
+
+
+def results(response: Any) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_organizations(catalog: Any, api: APIClient) -> None:
+    listed = results(api.get("/api/v1/organizations/"))
+    detail = api.get(f"/api/v1/organizations/{catalog.organization.uuid}/").json()
+
+    assert [org["key"] for org in listed] == ["MITx", "edX"]
+    assert detail["tags"] == ["stem"] and detail["marketing_url"].startswith("https://www.example.org/school/")
+    assert results(api.get("/api/v1/organizations/", {"uuids": str(catalog.sponsor.uuid)}))[0]["key"] == "MITx"
+
+
+def test_organizations_timestamp(catalog: Any, api: APIClient) -> None:
+    Organization._base_manager.update(data_modified_timestamp=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    Organization._base_manager.filter(pk=catalog.sponsor.pk).update(
+        data_modified_timestamp=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+
+    assert [org["key"] for org in results(api.get("/api/v1/organizations/", {"timestamp": "2024-12-31"}))] == ["MITx"]
+
+
+def test_people_filters(catalog: Any, anonymous: APIClient) -> None:
+    person = catalog.people[0]
+
+    assert [p["uuid"] for p in results(anonymous.get("/api/v1/people/", {"slug": person.slug}))] == [str(person.uuid)]
+    assert len(results(anonymous.get("/api/v1/people/", {"org": "edX"}))) == 2
+    assert results(anonymous.get("/api/v1/people/", {"org": "NoSuchOrg"})) == []
+    assert anonymous.get(f"/api/v1/people/{person.uuid}/").json()["slug"] == person.slug
+
+
+@pytest.mark.parametrize("url", ["/api/v1/subjects/", "/api/v1/topics/"])
+def test_subjects_and_topics_by_slug(catalog: Any, anonymous: APIClient, url: str) -> None:
+    every = results(anonymous.get(url))
+    first = every[0]
+
+    assert len(every) >= 2
+    assert results(anonymous.get(url, {"slug": first["slug"]})) == [first]
+    assert anonymous.get(f"{url}{first['uuid']}/").json() == first
+
+
+def test_types(catalog: Any, api: APIClient, anonymous: APIClient) -> None:
+    level_types = results(api.get("/api/v1/level_types/"))
+    program_types = results(anonymous.get("/api/v1/program_types/"))
+    course_types = results(api.get("/api/v1/course_types/"))
+    run_types = results(api.get("/api/v1/course_run_types/"))
+
+    assert [level["sort_value"] for level in level_types] == sorted(level["sort_value"] for level in level_types)
+    assert {"masters", "micromasters"} <= {program_type["slug"] for program_type in program_types}
+    verified = next(course_type for course_type in course_types if course_type["slug"] == "verified-and-audit")
+    assert verified["entitlement_types"] == ["verified"]
+    assert {run_type["slug"] for run_type in verified["course_run_types"]} == {"audit-only", "verified-and-audit"}
+    credit = next(run_type for run_type in run_types if run_type["slug"] == "credit")
+    assert {track["seat_type"] for track in credit["tracks"]} == {"audit", "verified", "credit"}
+    assert anonymous.get("/api/v1/program_types/masters/").json()["applicable_seat_types"] == ["audit", "verified"]
+
+
+def test_pathways(catalog: Any, api: APIClient) -> None:
+    listed = results(api.get("/api/v1/pathways/"))
+    detail = api.get(f"/api/v1/pathways/{catalog.pathway.uuid}/").json()
+    by_id = api.get(f"/api/v1/pathways/{catalog.pathway.pk}/").json()
+
+    assert len(listed) == 2
+    assert [program["uuid"] for program in detail["programs"]] == [str(catalog.program.uuid), str(catalog.degree.uuid)]
+    assert by_id == detail
+    assert results(api.get("/api/v1/pathways/", {"status": "retired"})) == []
+    assert api.get("/api/v1/pathways/", {"status": "gone"}).status_code == 400
+
+
+def test_learner_pathways(catalog: Any, api: APIClient) -> None:
+    pathway = catalog.learner_pathway
+    listed = results(api.get("/api/v1/learner-pathway/"))
+    only = results(api.get("/api/v1/learner-pathway/", {"uuid": str(pathway.uuid)}))
+    detail = api.get(f"/api/v1/learner-pathway/{pathway.uuid}/").json()
+
+    assert len(listed) == 2 and [p["uuid"] for p in only] == [str(pathway.uuid)]
+    course_node = detail["steps"][0]["courses"][0]
+    program_node = detail["steps"][0]["programs"][0]
+    assert course_node["key"] == catalog.course.key
+    assert course_node["estimated_completion_time"] > 0
+    assert [course["key"] for course in program_node["courses"]] == [course.key for course in catalog.courses]
+    assert detail["steps"][1]["blocks"][0]["course_key"] == catalog.courses[1].key
+    low, high = pathway.time_of_completion()
+    assert detail["time_of_completion"] == {"min": round(low, 2), "max": round(high, 2)}
+
+
+def test_inactive_learner_pathways_are_not_served(catalog: Any, api: APIClient) -> None:
+    LearnerPathway.objects.filter(pk=catalog.learner_pathway.pk).update(status=LearnerPathway.Status.INACTIVE)
+
+    assert api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/").status_code == 404
+
+
+def test_learner_pathway_uuids(catalog: Any, api: APIClient) -> None:
+    url = "/api/v1/learner-pathway/uuids/"
+    by_course = api.get(url, {"course_keys": catalog.courses[1].key}).json()
+    by_program = api.get(url, {"program_uuids": str(catalog.degree.uuid)}).json()
+
+    assert by_course == [str(catalog.learner_pathway.uuid)]  # through a block of that course
+    assert len(by_program) == 1 and by_program != by_course
+    assert api.get(url).json() == []
+    assert api.get(url, {"program_uuids": "x"}).status_code == 400
+
+
+def test_learner_pathway_snapshot(catalog: Any, api: APIClient) -> None:
+    snapshot = api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/snapshot/").json()
+
+    assert [node["content_type"] for node in snapshot["steps"][0]["nodes"]] == ["course", "program"]
+    assert snapshot["steps"][1]["nodes"][0]["content_type"] == "block"
+    assert snapshot["time_of_completion"]["max"] >= snapshot["time_of_completion"]["min"] > 0

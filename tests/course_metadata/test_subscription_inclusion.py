@@ -1,0 +1,245 @@
+"""Rule: derived enterprise subscription flags stay right whenever an input changes.
+
+course_metadata.services.subscription_inclusion computes them; the models' save() derive their own flag
+and course_metadata.receivers propagate the rest. Each test names the trigger it guards.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from course_metadata.models import Course, CourseRun, CourseRunPacing, Organization, Program
+from course_metadata.services.subscription_inclusion import (
+    subscription_inclusion_changed,
+    subscription_inclusion_refresh,
+)
+from tests.course_metadata.rules_fixtures import commit_boundary
+from tests.factories import CourseFactory, CourseRunFactory, DegreeFactory, OrganizationFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+SELF, INSTRUCTOR = CourseRunPacing.SELF, CourseRunPacing.INSTRUCTOR
+
+
+def flag(obj: Course | CourseRun | Program | Organization) -> bool:
+    return type(obj).objects.values_list("enterprise_subscription_inclusion", flat=True).get(pk=obj.pk)
+
+
+def stamp(obj: Course) -> object:
+    return type(obj).objects.values_list("data_modified_timestamp", flat=True).get(pk=obj.pk)
+
+
+@pytest.fixture
+def org() -> Organization:
+    return OrganizationFactory(enterprise_subscription_inclusion=True)
+
+
+@pytest.fixture
+def course(org: Organization) -> Course:
+    return CourseFactory(authoring_organization=org, partner=org.partner)
+
+
+def test_a_course_is_included_when_it_and_every_authoring_organization_opted_in(org: Organization) -> None:
+    # Guards: the course rule, set when the authoring organizations are first attached (m2m post_add).
+    included = CourseFactory(authoring_organization=org, partner=org.partner)
+    opted_out = CourseFactory(authoring_organization=org, partner=org.partner, enterprise_subscription_opt_in=False)
+    orphan = CourseFactory(authoring_organizations=[])
+    excluded_org = CourseFactory(authoring_organization=OrganizationFactory(enterprise_subscription_inclusion=False))
+
+    assert (flag(included), flag(opted_out), flag(orphan), flag(excluded_org)) == (True, False, False, False)
+
+
+def test_flipping_a_course_opt_in_updates_the_course_its_runs_and_its_programs(course: Course) -> None:
+    # Guards: Course.save() deriving its own flag and passing a flip on to runs and programs.
+    run = CourseRunFactory(course=course, pacing_type=SELF)
+    program = ProgramFactory(courses=[course])
+    assert (flag(course), flag(run), flag(program)) == (True, True, True)
+
+    course.enterprise_subscription_opt_in = False
+    course.save()
+    assert course.enterprise_subscription_inclusion is False
+    assert (flag(course), flag(run), flag(program)) == (False, False, False)
+
+    course.enterprise_subscription_opt_in = True
+    course.save(update_fields=["enterprise_subscription_opt_in"])
+    assert (flag(course), flag(run), flag(program)) == (True, True, True)
+
+
+def test_an_organization_flip_reaches_its_courses_runs_and_programs(org: Organization, course: Course) -> None:
+    # Guards: the Organization post_save receiver (FieldTracker says the flag changed).
+    run = CourseRunFactory(course=course, pacing_type=SELF)
+    program = ProgramFactory(courses=[course])
+    bystander = CourseFactory(authoring_organization=OrganizationFactory(enterprise_subscription_inclusion=True))
+
+    org.enterprise_subscription_inclusion = False
+    org.save()
+    assert (flag(course), flag(run), flag(program), flag(bystander)) == (False, False, False, True)
+
+    org.enterprise_subscription_inclusion = True
+    org.save()
+    assert (flag(course), flag(run), flag(program)) == (True, True, True)
+
+
+def test_a_flag_that_flips_moves_the_data_modified_timestamp_and_only_then() -> None:
+    # Guards: derived changes are visible to change tracking (the timestamp moves) and no-ops write nothing.
+    org = OrganizationFactory(enterprise_subscription_inclusion=True)
+    course = CourseFactory(authoring_organization=org, partner=org.partner)
+    other = CourseFactory(authoring_organization=OrganizationFactory(enterprise_subscription_inclusion=True))
+    commit_boundary()
+    before, other_before = stamp(course), stamp(other)
+
+    org.enterprise_subscription_inclusion = False
+    org.save()
+    commit_boundary()
+
+    assert stamp(course) > before
+    assert stamp(other) == other_before
+    after = stamp(course)
+    assert not subscription_inclusion_refresh(organization_ids=[org.pk], course_ids=[course.pk, other.pk])
+    commit_boundary()
+    assert stamp(course) == after
+
+
+def test_a_stale_instance_never_writes_its_derived_flags_back(org: Organization) -> None:
+    # Guards: save() leaves derived flags out unless it derived them (rules.leave_out_of_save).
+    course = CourseFactory(authoring_organization=org, partner=org.partner)
+    run = CourseRunFactory(course=course, pacing_type=SELF)
+    program = ProgramFactory(courses=[course])
+    stale_course, stale_run, stale_program = (type(o).objects.get(pk=o.pk) for o in (course, run, program))
+    assert (stale_course.enterprise_subscription_inclusion, stale_program.enterprise_subscription_inclusion) == (
+        True,
+        True,
+    )
+
+    org.enterprise_subscription_inclusion = False
+    org.save()
+    stale_course.title, stale_run.title_override, stale_program.title = "New", "New", "New"
+    for stale in (stale_course, stale_run, stale_program):
+        stale.save()
+
+    assert (flag(course), flag(run), flag(program)) == (False, False, False)
+    assert Course.objects.get(pk=course.pk).title == "New"
+
+
+def test_authoring_organization_changes_from_either_side(org: Organization, course: Course) -> None:
+    # Guards: the m2m_changed receiver of Course.authoring_organizations (forward, reverse, clear).
+    opted_out = OrganizationFactory(enterprise_subscription_inclusion=False, partner=org.partner)
+
+    course.authoring_organizations.add(opted_out)
+    assert flag(course) is False
+    course.authoring_organizations.remove(opted_out)
+    assert flag(course) is True
+
+    opted_out.authored_courses.add(course)
+    assert flag(course) is False
+    opted_out.authored_courses.clear()
+    assert flag(course) is True
+
+    course.authoring_organizations.clear()
+    assert flag(course) is False
+    course.authoring_organizations.set([org])
+    assert flag(course) is True
+
+
+def test_a_run_is_included_only_when_self_paced(course: Course) -> None:
+    # Guards: CourseRun.save() deriving its own flag from its pacing and its course.
+    run = CourseRunFactory(course=course, pacing_type=INSTRUCTOR)
+    assert flag(run) is False
+
+    run.pacing_type = SELF
+    run.save()
+    assert flag(run) is True
+
+    run.pacing_type = INSTRUCTOR
+    run.save()
+    assert flag(run) is False
+
+    run_of_excluded = CourseRunFactory(course=CourseFactory(enterprise_subscription_opt_in=False), pacing_type=SELF)
+    assert flag(run_of_excluded) is False
+
+
+def test_program_courses_changes_from_either_side(course: Course) -> None:
+    # Guards: the m2m_changed receiver of Program.courses (forward, reverse, clear) and the program rule.
+    excluded = CourseFactory(enterprise_subscription_opt_in=False)
+    program = ProgramFactory()
+    assert flag(program) is False  # no courses
+
+    program.courses.add(course)
+    assert flag(program) is True
+    program.courses.add(excluded)
+    assert flag(program) is False
+    program.courses.remove(excluded)
+    assert flag(program) is True
+
+    excluded.programs.add(program)
+    assert flag(program) is False
+    excluded.programs.clear()
+    assert flag(program) is True
+
+    program.courses.clear()
+    assert flag(program) is False
+
+
+def test_degrees_follow_the_program_rule(course: Course) -> None:
+    degree = DegreeFactory(courses=[course])
+
+    assert flag(Program.objects.get(pk=degree.pk)) is True
+
+
+def test_deleting_inputs_recomputes_what_depended_on_them(org: Organization, course: Course) -> None:
+    # Guards: the delete receivers (a program loses its only excluded course; a course loses its opted-out org).
+    excluded = CourseFactory(enterprise_subscription_opt_in=False)
+    program = ProgramFactory(courses=[course, excluded])
+    opted_out = OrganizationFactory(enterprise_subscription_inclusion=False, partner=org.partner)
+    course.authoring_organizations.add(opted_out)
+    assert (flag(course), flag(program)) == (False, False)
+
+    opted_out.delete()
+    assert flag(course) is True
+    excluded.delete()
+    assert flag(program) is True
+
+
+def test_refresh_announces_flips_once_per_model(org: Organization, course: Course) -> None:
+    run = CourseRunFactory(course=course, pacing_type=SELF)
+    program = ProgramFactory(courses=[course])
+    received: list[tuple[type, dict[int, bool]]] = []
+
+    def listener(sender: type, changed: dict[int, bool], **kwargs: object) -> None:
+        received.append((sender, changed))
+
+    subscription_inclusion_changed.connect(listener)
+    try:
+        Organization.objects.filter(pk=org.pk).update(enterprise_subscription_inclusion=False)
+        changes = subscription_inclusion_refresh(organization_ids=[org.pk])
+    finally:
+        subscription_inclusion_changed.disconnect(listener)
+
+    assert changes.courses == {course.pk: False}
+    assert changes.course_runs == {run.pk: False}
+    assert changes.programs == {program.pk: False}
+    assert received == [(Course, {course.pk: False}), (CourseRun, {run.pk: False}), (Program, {program.pk: False})]
+
+
+def refresh_queries(org: Organization) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        subscription_inclusion_refresh(organization_ids=[org.pk])
+    return len(queries)
+
+
+def test_an_organization_flip_costs_the_same_queries_for_2_or_12_courses() -> None:
+    # Guards: set-based updates — the query count does not grow with the number of affected rows.
+    small, large = (OrganizationFactory(enterprise_subscription_inclusion=True) for _ in range(2))
+    for org, size in ((small, 2), (large, 12)):
+        for _ in range(size):
+            course = CourseFactory(authoring_organization=org, partner=org.partner)
+            CourseRunFactory(course=course, pacing_type=SELF)
+            ProgramFactory(courses=[course])
+    Organization.objects.filter(pk__in=[small.pk, large.pk]).update(enterprise_subscription_inclusion=False)
+
+    assert refresh_queries(small) == refresh_queries(large)
+    assert not Course.objects.filter(enterprise_subscription_inclusion=True).exists()
+    assert not CourseRun.objects.filter(enterprise_subscription_inclusion=True).exists()
+    assert not Program.objects.filter(enterprise_subscription_inclusion=True).exists()
