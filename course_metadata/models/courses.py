@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.text import slugify
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
@@ -153,12 +153,15 @@ class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
             self.url_slug = slugify(self.title)[:255]
         existed = self.pk is not None
         recomputed = self._derive_subscription_inclusion(kwargs)
-        super().save(*args, **kwargs)
-        if recomputed and existed:
-            from course_metadata.services.subscription_inclusion import subscription_inclusion_refresh
+        # One transaction for the course and the flip it passes on: readers of the change log see both
+        # in a single commit, and a failure leaves neither half-written.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            super().save(*args, **kwargs)
+            if recomputed and existed:
+                from course_metadata.services.subscription_inclusion import subscription_inclusion_refresh
 
-            # Pass a flip on to the course's runs and programs (a no-op when nothing disagrees).
-            subscription_inclusion_refresh(course_ids=[self.pk])
+                # Pass a flip on to the course's runs and programs (a no-op when nothing disagrees).
+                subscription_inclusion_refresh(course_ids=[self.pk])
 
     def _derive_subscription_inclusion(self, save_kwargs: dict) -> bool:
         """Recompute the derived subscription flag when the opt-in (or the flag itself) was touched.

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from course_metadata.models import ChangeLogEntry, Course, Seat
-from tests.factories import CourseFactory, CourseRunFactory, SeatFactory
+from course_metadata.models import ChangeLogEntry, Course, CourseRun, CourseRunPacing, Seat
+from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,3 +93,20 @@ def test_save_outside_a_transaction_commits_row_and_entry_together(seat):
     mark = top()
     course = CourseFactory()
     assert ("course", course.pk, "upsert") in entries_after(mark)
+
+
+
+def test_a_course_save_that_flips_its_runs_commits_as_one_transaction():
+    # Guards: Course.save() runs the save and the subscription flip it passes on in one transaction, so
+    # autocommit code (the admin, a shell) commits the course and its runs together, never half of it.
+    organization = OrganizationFactory(enterprise_subscription_inclusion=True)
+    course = CourseFactory(authoring_organization=organization, partner=organization.partner)
+    run = CourseRunFactory(course=course, pacing_type=CourseRunPacing.SELF)
+    assert CourseRun.objects.get(pk=run.pk).enterprise_subscription_inclusion is True
+    mark = top()
+
+    course.enterprise_subscription_opt_in = False
+    course.save()
+
+    assert sorted(entries_after(mark)) == [("course", course.pk, "upsert"), ("courserun", run.pk, "upsert")]
+    assert ChangeLogEntry.objects.filter(id__gt=mark).values("txid").distinct().count() == 1
