@@ -65,7 +65,8 @@ def program_courses_changed(
 @receiver(pre_delete, sender=Course, dispatch_uid="subscription_inclusion_course_deleting")
 def course_deleting(sender: type, instance: Course, **kwargs: Any) -> None:
     """Remember the programs of a course being deleted: they may become included without it."""
-    instance.__dict__[_DELETED] = list(instance.programs.values_list("pk", flat=True))
+    # Reverse accessor of Program.courses, a SortedManyToManyField: sortedm2m ships no types, so the stubs lack it.
+    instance.__dict__[_DELETED] = list(instance.programs.values_list("pk", flat=True))  # type: ignore[attr-defined]
 
 
 @receiver(post_delete, sender=Course, dispatch_uid="subscription_inclusion_course_deleted")
@@ -78,7 +79,8 @@ def course_deleted(sender: type, instance: Course, **kwargs: Any) -> None:
 @receiver(pre_delete, sender=Organization, dispatch_uid="subscription_inclusion_organization_deleting")
 def organization_deleting(sender: type, instance: Organization, **kwargs: Any) -> None:
     """Remember the courses of an organization being deleted: losing an author changes their flag."""
-    instance.__dict__[_DELETED] = list(instance.authored_courses.values_list("pk", flat=True))
+    # Reverse accessor of Course.authoring_organizations, a SortedManyToManyField (untyped, as above).
+    instance.__dict__[_DELETED] = list(instance.authored_courses.values_list("pk", flat=True))  # type: ignore[attr-defined]
 
 
 @receiver(post_delete, sender=Organization, dispatch_uid="subscription_inclusion_organization_deleted")

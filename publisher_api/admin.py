@@ -36,7 +36,7 @@ class PublisherRoleAssignmentAdmin(admin.ModelAdmin):
             user=obj.user,
             role=obj.role,
             action=PublisherRoleEvent.Action.GRANTED,
-            actor=request.user,
+            actor=request.user,  # type: ignore[misc]  # the admin serves signed-in staff only, never AnonymousUser
             reason=obj.reason,
         )
 

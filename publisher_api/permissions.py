@@ -17,7 +17,7 @@ The rules, in the words of the issue (each function below implements one line):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import waffle
 from django.conf import settings
@@ -30,7 +30,7 @@ from course_metadata.models import Course, CourseEditor, CourseRun, CourseRunSta
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -50,7 +50,8 @@ _JWT_ATTRIBUTE = "_publisher_decoded_jwt"
 # --- who the user is -------------------------------------------------------------------------------
 
 
-def _is_active(user: AnyUser | None) -> bool:
+def _is_active(user: AnyUser | None) -> TypeGuard[User]:
+    # An active, signed-in user is an instance of AUTH_USER_MODEL (auth.User), which the ORM lookups expect.
     return bool(user is not None and user.is_authenticated and getattr(user, "is_active", False))
 
 
@@ -60,7 +61,7 @@ def is_internal_user(user: AnyUser | None) -> bool:
 
 
 def is_legal_reviewer(user: AnyUser | None) -> bool:
-    return _is_active(user) and user.groups.filter(name=settings.PUBLISHER_LEGAL_GROUP_NAME).exists()  # type: ignore[union-attr]
+    return _is_active(user) and user.groups.filter(name=settings.PUBLISHER_LEGAL_GROUP_NAME).exists()
 
 
 def user_organizations(user: AnyUser | None) -> QuerySet[Organization]:
@@ -112,14 +113,14 @@ def has_staff_powers(user: AnyUser | None) -> bool:
     return is_internal_user(user) and not is_read_only_internal_user(user)
 
 
-def _may_write(user: AnyUser | None) -> bool:
+def _may_write(user: AnyUser | None) -> TypeGuard[User]:
     return _is_active(user) and not is_read_only_internal_user(user)
 
 
 # --- courses ---------------------------------------------------------------------------------------
 
 
-def _member_may_edit(user: AnyUser) -> Q:
+def _member_may_edit(user: User) -> Q:
     """Condition on Course rows: the user is in an authoring organization's group, and is an editor
     of the course or the course has no valid editor left (orphaned).
 
@@ -155,7 +156,7 @@ def editable_courses(user: AnyUser | None) -> QuerySet[Course]:
         return courses.none()
     if is_internal_user(user) or is_legal_reviewer(user):
         return courses
-    return courses.filter(_member_may_edit(user))  # type: ignore[arg-type]  # checked active above
+    return courses.filter(_member_may_edit(user))
 
 
 def can_create_course_in(user: AnyUser | None, organization: Organization) -> bool:
@@ -170,7 +171,7 @@ def can_edit_course(user: AnyUser | None, course: Course) -> bool:
         return False
     if has_staff_powers(user):
         return True
-    return Course.objects.filter(pk=course.pk).filter(_member_may_edit(user)).exists()  # type: ignore[arg-type]
+    return Course.objects.filter(pk=course.pk).filter(_member_may_edit(user)).exists()
 
 
 def can_edit_legal_fields(user: AnyUser | None, course: Course | None = None) -> bool:

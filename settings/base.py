@@ -200,6 +200,15 @@ CELERY_BEAT_SCHEDULE["catalog-availability-clock"] = {
     "schedule": timedelta(minutes=5),
 }
 
+# Short reads (a detail, a small page) run as prepared statements with generic plans on PostgreSQL, which
+# saves the planning that dominates their cost. Turn off behind a pooler that cannot keep prepared
+# statements on a server connection (PgBouncer before 1.21 in transaction mode).
+LYCEUM_PREPARED_READS = env_bool("LYCEUM_PREPARED_READS", default=True)
+
+# edx-drf-extensions reports to edx-django-utils' telemetry, which defaults to New Relic (not installed
+# here) and warns about it in every process. No backend unless a deployment names one.
+OPENEDX_TELEMETRY: list[str] = [name for name in os.environ.get("OPENEDX_TELEMETRY", "").split(",") if name.strip()]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

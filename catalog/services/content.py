@@ -117,7 +117,7 @@ def content_store(
             condition |= Q(content_type=content_type, object_id__in=ids)
         existing = existing_rows(condition) if items else {}
     created: list[tuple[ContentMetadata, ContentItem, list[tuple[str, str]]]] = []
-    updated: list[tuple[ContentMetadata, ContentItem, list[tuple[str, str]]]] = []
+    updated: list[tuple[ContentMetadata, ContentItem, list[tuple[str, str]] | None]] = []
     changed_fields: set[str] = set()
     touched: list[ContentMetadata] = []
     results: list[tuple[ContentMetadata, ContentItem, bool]] = []

@@ -100,7 +100,7 @@ def candidate_catalogs(
         for pairs in chunk:
             for name, values in pairs.items():
                 wanted[name].update(values)
-        rows = unindexable
+        rows: QuerySet[Any, tuple[int, str, str, Any]] = unindexable
         if wanted:
             condition = reduce(or_, (Q(field=name, value__in=sorted(values)) for name, values in wanted.items()))
             indexed = CatalogQueryIndex.objects.filter(condition).values_list(

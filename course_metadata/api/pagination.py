@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,9 @@ class PageOrLimitPagination(BasePagination):
     def __init__(self) -> None:
         self._delegate: PageNumberPagination | LimitOffsetPagination = CappedPageNumberPagination()
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> list[Any] | None:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
         if "limit" in request.query_params or "offset" in request.query_params:
             self._delegate = CappedLimitOffsetPagination()
         return self._delegate.paginate_queryset(queryset, request, view)

@@ -37,6 +37,7 @@ class SeedOptions:
     partner: str = "demo"
     append: bool = False
     chunk_size: int = 1000
+    runs_per_course: int | None = None
     change_log: bool = True
     progress: bool = True
     progress_file: IO[str] | None = None
@@ -78,6 +79,7 @@ def seed_catalog(options: SeedOptions) -> SeededCatalog:
         with tracking.suppressed():
             partner = seed_partner(options.partner)
             ctx = SeedContext(rng=rng, fake=fake, text=TextPool(fake, rng), partner=partner, today=today, seeded=seeded)
+            ctx.runs_per_course = options.runs_per_course
             if options.append:
                 ctx.taken_numbers = set(Course.objects.filter(partner=partner).values_list("number", flat=True))
             _seed_phases(ctx, options, first_number=100 + existing)

@@ -86,6 +86,7 @@ class SeedContext:
     source_ids: dict[str, int] = field(default_factory=dict)
     courses: list[CourseSummary] = field(default_factory=list)
     taken_numbers: set[str] = field(default_factory=set)  # course numbers already used (when appending)
+    runs_per_course: int | None = None  # a fixed number of runs per course; None draws 1-4 per course
 
     @property
     def now(self) -> dt.datetime:

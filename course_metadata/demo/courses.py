@@ -177,9 +177,10 @@ def _plan_course(ctx: SeedContext, types: TypeCatalog, number: int) -> dict[str,
 
 
 def _plan_runs(ctx: SeedContext, types: TypeCatalog, plan: dict[str, Any]) -> list[Row]:
-    """1-4 runs spread from the past into the future, at least 100 days apart so each has its own term."""
+    """1-4 runs (or ``ctx.runs_per_course``) spread from the past into the future, at least 100 days apart so
+    each has its own term."""
     rng, course, info = ctx.rng, plan["course"], plan["info"]
-    count = rng.choices(list(RUN_COUNT_WEIGHTS), weights=list(RUN_COUNT_WEIGHTS.values()))[0]
+    count = ctx.runs_per_course or rng.choices(list(RUN_COUNT_WEIGHTS), weights=list(RUN_COUNT_WEIGHTS.values()))[0]
     start = ctx.today - dt.timedelta(days=rng.randint(0, 150 * count + 60), hours=-rng.choice([0, 14, 16]))
     org_key, number = course["key"].split("+", 1)
     language = rng.choice(LANGUAGES)

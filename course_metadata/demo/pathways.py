@@ -68,7 +68,7 @@ def _seed_learner_pathways(ctx: SeedContext, *, program_ids: list[int], count: i
         for _ in range(count)
     ]
     ctx.seeded.add(LearnerPathway, bulk_insert(LearnerPathway, pathways))
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"pathway_id": pathway["id"], "uuid": ctx.uuid(), "sort_order": order, "min_requirement": rng.choice([1, 1, 2])}
         for pathway in pathways
         for order in range(rng.randint(2, 4))

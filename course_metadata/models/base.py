@@ -67,6 +67,8 @@ class DraftModelMixin(models.Model):
         related_name="_official_version",
         editable=False,
     )
+    # Declared for the type checker: django-stubs adds the ``_id`` attribute to concrete models only.
+    draft_version_id: int | None
     # On draft rows only: per-field fingerprints of the official row this draft was last based on, so a
     # publish can tell what a loader changed on the official meanwhile (see course_metadata.services.draft_merge).
     draft_base = models.JSONField(null=True, blank=True, editable=False)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils.text import slugify
 from model_utils import FieldTracker
 
 from course_metadata.models.base import ChangeTrackedMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
 from course_metadata.models.partners import Partner
+
+if TYPE_CHECKING:
+    from course_metadata.models.types import ProgramType
 
 
 class Subject(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
@@ -93,7 +98,9 @@ class Source(ChangeTrackedMixin, TimeStampedModel):
     name = models.CharField(max_length=255, unique=True)
     slug = models.SlugField(max_length=255, unique=True)
     description = models.CharField(max_length=255, blank=True)
-    ofac_restricted_program_types = models.ManyToManyField("ProgramType", blank=True)
+    ofac_restricted_program_types: models.ManyToManyField[ProgramType, Any] = models.ManyToManyField(
+        "ProgramType", blank=True
+    )
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()

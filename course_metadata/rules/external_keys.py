@@ -142,6 +142,7 @@ def keyed_runs(course_ids: Iterable[int], external_keys: Iterable[str] | None = 
         for pk, key, external_key, draft, course_id in runs.values_list(
             "pk", "key", "external_key", "draft", "course_id"
         )
+        if external_key is not None  # always: the query excludes runs without one
     ]
 
 

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.db import models
-from django.db.models import Expression, QuerySet, Subquery
+from django.db.models import Expression, F, QuerySet, Subquery
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, JSONObject
 
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
+
 Converter = Callable[[Any], Any]
+# What a key of a JSON row can be given as: a field path, an F(), or an expression (subqueries included).
+Source = str | F | BaseExpression
 
 
 def format_datetime(value: dt.datetime | None) -> str | None:
@@ -97,7 +103,7 @@ class JSONBuild(JSONObject):
     which doubles the cost of building the large ones (a person's biography, a course's descriptions).
     """
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> _AsSqlType:
         keyed = self.copy()
         keyed.set_source_expressions(
             [
@@ -112,7 +118,10 @@ class JSONBuild(JSONObject):
         resolved = super().resolve_expression(*args, **kwargs)
         values = resolved.get_source_expressions()[1::2]
         keys = [key.value for key in resolved.get_source_expressions()[::2]]
-        resolved.output_field = JSONObjectField(converters_for(dict(zip(keys, values, strict=True))))
+        # django-stubs declares JSONObject.output_field a ClassVar; Django reads it per instance like any expression's.
+        resolved.output_field = JSONObjectField(  # type: ignore[misc]
+            converters_for(dict(zip(keys, values, strict=True)))
+        )
         return resolved
 
 
@@ -176,7 +185,7 @@ class JSONRows(Subquery):
 
     template = "ARRAY_TO_JSON(ARRAY(%(subquery)s))"
 
-    def __init__(self, queryset: QuerySet, *, flat: str | Expression | None = None, **fields: str | Expression) -> None:
+    def __init__(self, queryset: QuerySet, *, flat: Source | None = None, **fields: Source) -> None:
         """``flat="tag__name"`` gives a list of plain values instead of dicts."""
         if (flat is None) == (not fields):
             raise TypeError("JSONRows takes either flat= or keyword fields, not both")
@@ -192,7 +201,7 @@ class JSONRows(Subquery):
             output = JSONRowsField(converters_for(dict(zip(expressions, resolved, strict=True))))
         super().__init__(rows, output_field=output)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> _AsSqlType:
         # JSON() keeps the result typed as JSON when it is nested inside another JSON_OBJECT; objects
         # coming out of the inner SELECT are text again and need it too, plain values must not get it.
         row = '_rows."_row"' if self.flat else 'JSON(_rows."_row")'
@@ -209,5 +218,5 @@ class SubqueryCount(Subquery):
         super().__init__(queryset.order_by().values("pk"), output_field=models.IntegerField())
 
 
-def _expression(value: str | Expression) -> Expression:
+def _expression(value: Source) -> F | BaseExpression:
     return models.F(value) if isinstance(value, str) else value

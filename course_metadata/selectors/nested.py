@@ -8,7 +8,7 @@ names; the serializers turn them into API fields.
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, F, OuterRef, QuerySet, When
+from django.db.models import Case, Exists, F, Model, OuterRef, QuerySet, When
 
 from course_metadata.models import (
     AdditionalMetadata,
@@ -129,10 +129,10 @@ def program_summary_fields(prefix: str, program_outer: str) -> FieldSpec:
     }
 
 
-def _sorted_organizations(name: str, through: type, owner: str) -> Nested:
+def _sorted_organizations(name: str, through: type[Model], owner: str) -> Nested:
     return Nested(
         name,
-        through.objects.all(),
+        through._default_manager.all(),  # the through model's only manager, ``objects``
         f"{owner}_id",
         organization_fields("organization__", "organization_id"),
         ordering=("sort_value", "pk"),

@@ -69,7 +69,8 @@ def learner_pathways_containing(*, course_keys: Iterable[str] = (), program_uuid
             LearnerPathwayCourse.objects.filter(step__pathway=OuterRef("pk"), course__key__in=course_keys)
         ) | Exists(LearnerPathwayBlock.objects.filter(step__pathway=OuterRef("pk"), course__key__in=course_keys))
     if program_uuids:
-        condition |= Exists(
+        # django-stubs: Q.__or__ takes only a Q, but Django combines any conditional expression into a Q.
+        condition |= Exists(  # type: ignore[assignment]
             LearnerPathwayProgram.objects.filter(step__pathway=OuterRef("pk"), program__uuid__in=program_uuids)
         )
     return (

@@ -18,19 +18,23 @@ Hot code reads rows with ``row["key"]``: the attribute form costs ten times more
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import connections
 from django.db.models import BooleanField, CharField, Expression, F, Func, QuerySet, TextField, Value, Window
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, RowNumber
+from psycopg import Cursor
 
-from course_metadata.selectors.json_rows import Converter, JSONBuild, converters_for
+from course_metadata.selectors.json_rows import Converter, JSONBuild, Source, converters_for
 
-FieldSpec = dict[str, str | Expression]
+FieldSpec = dict[str, Source]
 
 
 class Row(dict):
@@ -45,7 +49,7 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
-def expressions_of(spec: FieldSpec) -> dict[str, Expression]:
+def expressions_of(spec: FieldSpec) -> dict[str, F | BaseExpression]:
     return {key: F(value) if isinstance(value, str) else value for key, value in spec.items()}
 
 
@@ -75,7 +79,15 @@ class AnyOf(Func):
         super().__init__(F(expression) if isinstance(expression, str) else expression)
         self.values = values
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # django-stubs wants params as a tuple; Func.as_sql itself returns a list
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
         lhs, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*params, self.values]
@@ -127,7 +139,7 @@ class Nested:
     def part(self, placeholder: _Placeholder) -> tuple[QuerySet, dict[str, Converter]]:
         """The child rows of the parents ``placeholder`` will hold, as (parent, kind, position, JSON text)."""
         expressions = expressions_of(self.fields)
-        ordering = [
+        ordering: list[str | F | BaseExpression] = [
             F(item[1:]).desc() if isinstance(item, str) and item.startswith("-") else item for item in self.ordering
         ]
         ordering = [F(item) if isinstance(item, str) else item for item in ordering]
@@ -140,6 +152,59 @@ class Nested:
         )
         resolved = part.query.annotations["_row"].get_source_expressions()[0].get_source_expressions()[1::2]
         return part.order_by(), converters_for(dict(zip(expressions, resolved, strict=True)))
+
+
+class _PreparedCursor(Cursor):
+    """A server-binding psycopg cursor whose statements PostgreSQL plans once per connection."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+# Up to this many keys, a read runs as a prepared statement with a generic plan. Planning the nested-rows
+# query costs about 20 ms, several times what running it costs for one course or a short page; for long
+# key lists the plan made for the actual keys runs faster than the generic one and is worth its planning.
+PREPARED_MAX_KEYS = 25
+
+
+def _cursor(connection: Any, *, keys: int) -> Any:
+    """A cursor for the compiled read queries: prepared (see ``PREPARED_MAX_KEYS``) on PostgreSQL unless
+    ``LYCEUM_PREPARED_READS`` is off (for poolers that cannot keep prepared statements), wrapped like
+    Django's own so query logging, counting and execute wrappers see every query either way."""
+    prepared = keys <= PREPARED_MAX_KEYS and settings.LYCEUM_PREPARED_READS
+    if connection.vendor != "postgresql" or not prepared:
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw not in _generic_plans:
+        # Only prepared statements follow this setting, and only this module prepares any. Their key list
+        # is the only variable part, and a short one, so one plan fits every execution.
+        with raw.cursor() as setup:
+            setup.execute("SET plan_cache_mode = force_generic_plan")
+        # Django turns psycopg's statement preparation off (threshold None); its own client-binding cursors
+        # never prepare whatever the threshold, so turning it back on only affects ``_PreparedCursor``.
+        if raw.prepare_threshold is None:
+            raw.prepare_threshold = 5
+        _generic_plans.add(raw)
+    cursor = _PreparedCursor(raw)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+def _fetch_all(connection: Any, sql: str, params: list[Any], *, keys: int) -> list[tuple[Any, ...]]:
+    """Run one compiled read query for ``keys`` parent keys and return its rows."""
+    with _cursor(connection, keys=keys) as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if connection.queries_logged and connection.queries_log and connection.queries_log[-1]["sql"] is None:
+        # Django cannot show a server-bound statement: log it as the client cursor would have sent it.
+        connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
+    return fetched
+
+
+# psycopg connections already set up for generic plans (weakly held: closed connections drop out).
+_generic_plans: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class KeyedRows:
@@ -175,9 +240,7 @@ class KeyedRows:
         compiler, sql, params, slot, names = self._compile(connection)
         bound = list(params)
         bound[slot] = _list_parameter(keys, connection.vendor)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
+        fetched = _fetch_all(connection, sql, bound, keys=len(keys))
         return [Row(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
 
 
@@ -241,6 +304,7 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
     statements: list[str] = []
     params: list[Any] = []
     targets: dict[str, tuple[dict[str, list[Row]], Nested, dict[str, Converter]]] = {}
+    largest = 0  # the most parent keys of any part
     for rows, specs in groups:
         for spec in specs:
             parents: dict[str, list[Row]] = defaultdict(list)
@@ -249,6 +313,7 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
                 parents[_parent_key(row[spec.key])].append(row)
             if not parents:
                 continue
+            largest = max(largest, len(parents))
             compiled = _compile(spec, connection)
             part_params = list(compiled.params)
             part_params[compiled.slot] = _list_parameter(list({row[spec.key] for row in rows}), connection.vendor)
@@ -258,10 +323,8 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
     if not statements:
         return
     collected: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(statements), params)
-        for parent, kind, position, text in cursor.fetchall():
-            collected[(kind, _parent_key(parent))].append((position, orjson.loads(text)))
+    for parent, kind, position, text in _fetch_all(connection, " UNION ALL ".join(statements), params, keys=largest):
+        collected[(kind, _parent_key(parent))].append((position, orjson.loads(text)))
     for (kind, parent), items in collected.items():
         parents, spec, converters = targets[kind]
         items.sort(key=lambda item: item[0])

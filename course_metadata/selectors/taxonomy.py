@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, QuerySet
 
 from course_metadata.models import CourseRunType, CourseType, LevelType, ProgramType, Subject, Topic
@@ -20,7 +22,7 @@ def topic_list() -> QuerySet[Topic]:
     return Topic.objects.values("pk", *TOPIC_FIELDS)
 
 
-def level_type_list() -> QuerySet[LevelType]:
+def level_type_list() -> QuerySet[LevelType, Any]:  # rows as dicts
     return LevelType.objects.values("pk", "name", "sort_value")
 
 

@@ -210,7 +210,10 @@ def record_label(row: DraftModelMixin) -> str:
 
 def official_of(draft: DraftModelMixin) -> Any | None:
     """The official row linked to ``draft``, read fresh (the reverse one-to-one cache goes stale easily)."""
-    return type(draft).objects.filter(draft=False, draft_version=draft).first()
+    # Typed as a queryset of any model: django-stubs cannot resolve the primary key of the abstract mixin
+    # that ``draft_version`` points at, and its plugin crashes mypy checking the lookup below.
+    rows: models.QuerySet[Any] = type(draft).objects.all()
+    return rows.filter(draft=False, draft_version=draft).first()
 
 
 def children(row: models.Model, collection: Collection) -> list[DraftModelMixin]:

@@ -284,7 +284,8 @@ def raise_for_conflicts(plan: MergePlan) -> None:
 
 def draft_conflicts(course: Course) -> list[DraftConflict]:
     """What the editor must resolve before the course's draft world can be published (empty: nothing)."""
-    draft = course if course.draft else course.draft_version
+    # ``draft_version`` points at "self" on the abstract mixin, which the stubs type as the mixin.
+    draft = course if course.draft else cast("Course | None", course.draft_version)
     if draft is None:
         return []
     plan = MergePlan()

@@ -56,7 +56,8 @@ def course_ensure_draft(*, course: Course) -> Course:
     with transaction.atomic():
         # Lock the official row so two first edits cannot both clone it.
         official = Course.objects.select_for_update().get(pk=course.pk)
-        draft = official.draft_version
+        # ``draft_version`` points at "self" on the abstract mixin, which the stubs type as the mixin.
+        draft = cast("Course | None", official.draft_version)
         if draft is None:
             draft = clone_course_world(official)
         else:
@@ -73,7 +74,7 @@ def course_run_ensure_draft(*, course_run: CourseRun) -> CourseRun:
     with transaction.atomic():
         course_ensure_draft(course=course_run.course)
         course_run.refresh_from_db(fields=["draft_version"])
-        return course_run.draft_version
+        return cast(CourseRun, course_run.draft_version)  # set by course_ensure_draft (typed as the mixin, see above)
 
 
 def _assign_editable(row: Course | CourseRun, fields: Mapping[str, Any]) -> list[str]:

@@ -191,7 +191,7 @@ def write(
             continue
         if spec.timestamp_field:
             _stamp(spec, fresh - stamped.get(spec, set()), now, alias)
-        described = {pk: rows[pk] for pk in fresh if rows[pk] is not None}
+        described = {pk: known for pk in fresh if (known := rows[pk]) is not None}
         unknown = fresh - set(described)
         if unknown:
             described.update(describe(spec, unknown, alias))

@@ -81,7 +81,7 @@ def _forward_attname(model: type[models.Model], path: str) -> str | None:
         return None
     field = model._meta.get_field(path)
     if field.concrete and (field.many_to_one or field.one_to_one):
-        return cast(models.Field, field).attname
+        return field.attname
     return None
 
 

@@ -176,24 +176,29 @@ def _update_row(row: models.Model, values: Mapping[str, Any]) -> bool:
 
 
 def _set_owned(
-    course: Course, name: str, model: type[models.Model], values: Mapping[str, Any] | None, allowed: Sequence[str]
+    owner: Course | AdditionalMetadata,
+    name: str,
+    model: type[models.Model],
+    values: Mapping[str, Any] | None,
+    allowed: Sequence[str],
 ) -> bool:
-    current = getattr(course, name)
+    """Create, update or drop the row ``owner.<name>`` (a course's or its additional metadata's own extra)."""
+    current = getattr(owner, name)
     if values is None:
         if current is None:
             return False
-        setattr(course, name, None)
-        course.save()
+        setattr(owner, name, None)
+        owner.save()
         current.delete()
         return True
     values = _clean_values(model, values, allowed)
     if current is not None:
         return _update_row(current, values)
-    row = model(**values, draft=course.draft)
+    row = model(**values, draft=owner.draft)
     row.full_clean()
     row.save()
-    setattr(course, name, row)
-    course.save()
+    setattr(owner, name, row)
+    owner.save()
     return True
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -58,7 +58,7 @@ def _refuse_immutable(course: Course, fields: Mapping[str, Any]) -> None:
 
 def course_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     organization: Organization,
     number: str,
     title: str,

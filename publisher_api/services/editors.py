@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -19,7 +19,7 @@ def _course_rows(course: Course) -> list[Course]:
     return list(Course.objects.filter(partner_id=course.partner_id, uuid=course.uuid))
 
 
-def course_editor_add(*, user: AbstractBaseUser, course: Course, editor: AbstractBaseUser) -> CourseEditor:
+def course_editor_add(*, user: AbstractBaseUser, course: Course, editor: User) -> CourseEditor:
     """Make ``editor`` (a member of one of the course's authoring organizations) an editor of ``course``."""
     if not permissions.can_manage_course_editors(user, course):
         raise PermissionDenied("You may not manage the editors of this course.")
@@ -79,7 +79,7 @@ def _users_with_change_perm(course: Course) -> list[AbstractBaseUser]:
     )
 
 
-def user_course_permissions_sync(*, user: AbstractBaseUser) -> None:
+def user_course_permissions_sync(*, user: User) -> None:
     """After a user's groups change: their ``change_course`` object permissions follow their edit rights."""
     with transaction.atomic():
         held = get_objects_for_user(user, CHANGE_COURSE, klass=Course, use_groups=False, with_superuser=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -18,9 +18,7 @@ def _role(name: str) -> PublisherRole:
     return role
 
 
-def publisher_role_grant(
-    *, actor: AbstractBaseUser, user: AbstractBaseUser, role_name: str, reason: str = ""
-) -> PublisherRoleAssignment:
+def publisher_role_grant(*, actor: User, user: User, role_name: str, reason: str = "") -> PublisherRoleAssignment:
     if not permissions.can_manage_publisher_roles(actor):
         raise PermissionDenied("Only staff who may write in Publisher can grant Publisher roles.")
     role = _role(role_name)
@@ -39,7 +37,7 @@ def publisher_role_grant(
     return assignment
 
 
-def publisher_role_revoke(*, actor: AbstractBaseUser, assignment: PublisherRoleAssignment, reason: str = "") -> None:
+def publisher_role_revoke(*, actor: User, assignment: PublisherRoleAssignment, reason: str = "") -> None:
     if not permissions.can_manage_publisher_roles(actor):
         raise PermissionDenied("Only staff who may write in Publisher can revoke Publisher roles.")
     with transaction.atomic():

@@ -84,6 +84,7 @@ def test_program_and_pathway_documents(run_consumer):
     assert item.document["aggregation_key"] == f"program:{program.uuid}"
     assert item.document["availability"] == "Current"
     assert item.document["course_keys"] == ["edX+P1", "MITx+P2"]
+    assert program.type is not None
     assert item.document["program_type"] == program.type.name
     assert item.next_boundary is not None
     (path_item,) = pathway_documents([pathway.pk])

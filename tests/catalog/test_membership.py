@@ -116,6 +116,7 @@ def test_deleting_content_removes_it_from_catalogs(make_catalog, run_consumer):
     assert len(member_keys(catalog)) == 3
     before = version(catalog)
     doomed = CourseRun.objects.official().filter(course=course).order_by("key").first()
+    assert doomed is not None
     doomed.delete()
     run_consumer()
     assert doomed.key not in member_keys(catalog)

@@ -62,5 +62,6 @@ def commit_boundary() -> None:
     """
     callbacks = list(connection.run_on_commit)
     connection.run_on_commit.clear()
-    for _savepoints, callback, _robust in callbacks:
+    # django-stubs types these entries as (sids, func); Django 4.2+ stores (sids, func, robust).
+    for _savepoints, callback, _robust in callbacks:  # type: ignore[misc]
         callback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import pkgutil
@@ -18,11 +19,14 @@ from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 from waffle.models import Flag, Sample, Switch
 
 import tests.factories as factories
+from catalog.models import ContentMetadata
+from catalog.services.refresh import content_refresh
 from course_metadata.models import ChangeLogEntry, ConsumerCursor, Course, Track
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +63,16 @@ FACTORY_BY_MODEL.update(
         Switch: lambda: Switch.objects.create(name=f"demo_switch-{next(_numbers)}"),
         ConsumerCursor: lambda: ConsumerCursor.objects.create(name=f"demo-consumer-{next(_numbers)}"),
         ChangeLogEntry: lambda: factories.CourseFactory() and ChangeLogEntry.objects.first(),
+        ContentMetadata: lambda: _content_document(),
     }
 )
+
+
+def _content_document() -> ContentMetadata:
+    """A course's catalog document, built the way the catalog consumer builds it."""
+    course = factories.CourseRunFactory().course
+    content_refresh(course_ids=[course.pk], now=timezone.now())
+    return ContentMetadata.objects.filter(course_id=course.pk).first()  # type: ignore[return-value]
 
 
 def _publisher_row(model_name: str) -> Model:
@@ -74,7 +86,7 @@ def _publisher_row(model_name: str) -> Model:
 
 for _name in ("PublisherRoleAssignment", "PublisherRoleEvent"):
     if apps.is_installed("publisher_api"):
-        FACTORY_BY_MODEL[apps.get_model("publisher_api", _name)] = lambda name=_name: _publisher_row(name)
+        FACTORY_BY_MODEL[apps.get_model("publisher_api", _name)] = functools.partial(_publisher_row, _name)
 
 
 def make_row(model: type[Model]) -> Model:

@@ -61,6 +61,7 @@ def test_each_shipped_course_type_is_recognised(
     assert course_type_match(course=course) is True
 
     course.refresh_from_db()
+    assert course.type is not None
     assert course.type.slug == course_type
     assert run_type_slugs(course) == run_types
 
@@ -72,6 +73,7 @@ def test_the_most_specific_match_wins() -> None:
     assert course_type_match(course=course)
 
     course.refresh_from_db()
+    assert course.type is not None
     assert course.type.slug == "verified-and-audit"
     assert run_type_slugs(course) == ["audit-only", "audit-only"]
 
@@ -111,10 +113,12 @@ def test_set_types_are_kept_unless_forced() -> None:
     shapes = course_type_shapes()
     assert course_type_match(course=course, shapes=shapes)  # only "Credit" is considered, and it fits
     course.refresh_from_db()
+    assert course.type is not None
     assert course.type.slug == "credit" and run_type_slugs(course) == ["credit"]
 
     assert course_type_match(course=course, force=True, shapes=shapes)
     course.refresh_from_db()
+    assert course.type is not None
     assert course.type.slug == "verified-and-audit" and run_type_slugs(course) == ["verified-and-audit"]
 
 
@@ -124,6 +128,7 @@ def test_a_set_course_type_that_does_not_fit_is_reported() -> None:
     assert course_type_match(course=course) is False
     assert course_type_match(course=course, force=True) is True
     course.refresh_from_db()
+    assert course.type is not None
     assert course.type.slug == "honor-only"
 
 

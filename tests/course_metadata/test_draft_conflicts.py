@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,9 +22,11 @@ def test_loader_change_the_editor_did_not_touch_survives_the_publish() -> None:
     official = official_course_world()
     draft = course_draft_update(course=official, fields={"title": "Editor title"})
     official_run = official.course_runs.first()
+    assert official_run is not None
     Course.objects.filter(pk=official.pk).update(short_description="Loader description")
     CourseRun.objects.filter(pk=official_run.pk).update(enrollment_count=4321)
 
+    assert isinstance(official_run.draft_version, CourseRun)
     course_run_publish_draft(course_run=official_run.draft_version)
 
     official.refresh_from_db()
@@ -56,7 +59,7 @@ def test_loader_and_editor_changing_the_same_field_is_a_conflict() -> None:
 
 
 @pytest.mark.parametrize(("keep", "expected"), [("draft", "Editor title"), ("official", "Loader title")])
-def test_resolved_conflict_publishes_the_chosen_value(keep: str, expected: str) -> None:
+def test_resolved_conflict_publishes_the_chosen_value(keep: Literal["draft", "official"], expected: str) -> None:
     official = official_course_world()
     course_draft_update(course=official, fields={"title": "Editor title"})
     Course.objects.filter(pk=official.pk).update(title="Loader title")
@@ -94,6 +97,7 @@ def test_loader_reordering_links_is_kept_when_the_editor_did_not() -> None:
 def test_seat_added_by_a_loader_is_kept_and_adopted_by_the_draft() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
     draft_run = course_ensure_draft(course=official).course_runs.get(uuid=official_run.uuid)
     loaded = SeatFactory(course_run=official_run, type=SeatTypeFactory(slug="professional"))
 
@@ -101,11 +105,13 @@ def test_seat_added_by_a_loader_is_kept_and_adopted_by_the_draft() -> None:
 
     assert Seat.objects.filter(pk=loaded.pk).exists()
     loaded.refresh_from_db()
+    assert isinstance(loaded.draft_version, Seat)
     assert loaded.draft_version.course_run_id == draft_run.pk
 
 
 def test_seat_deleted_by_a_loader_is_not_resurrected() -> None:
     official = official_course_world()
+    assert official.canonical_course_run_id is not None
     official_run = official.course_runs.get(pk=official.canonical_course_run_id)
     draft_run = course_ensure_draft(course=official).course_runs.get(uuid=official_run.uuid)
     official_run.seats.get(type__slug="audit").delete()
@@ -117,6 +123,7 @@ def test_seat_deleted_by_a_loader_is_not_resurrected() -> None:
 
 def test_seat_deleted_by_a_loader_but_edited_in_the_draft_is_a_conflict() -> None:
     official = official_course_world()
+    assert official.canonical_course_run_id is not None
     official_run = official.course_runs.get(pk=official.canonical_course_run_id)
     draft_run = course_ensure_draft(course=official).course_runs.get(uuid=official_run.uuid)
     Seat.objects.filter(course_run=draft_run, type__slug="audit").update(sku="EDITED")
@@ -134,6 +141,7 @@ def test_seat_deleted_by_a_loader_but_edited_in_the_draft_is_a_conflict() -> Non
 
 def test_seat_deleted_in_the_draft_but_changed_by_a_loader_is_a_conflict() -> None:
     official = official_course_world()
+    assert official.canonical_course_run_id is not None
     official_run = official.course_runs.get(pk=official.canonical_course_run_id)
     draft_run = course_ensure_draft(course=official).course_runs.get(uuid=official_run.uuid)
     draft_run.seats.get(type__slug="audit").delete()
@@ -152,6 +160,7 @@ def test_seat_deleted_in_the_draft_but_changed_by_a_loader_is_a_conflict() -> No
 def test_same_product_added_by_loader_and_editor_is_paired() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
     draft_run = course_ensure_draft(course=official).course_runs.get(uuid=official_run.uuid)
     kind = SeatTypeFactory(slug="professional")
     mine = SeatFactory(course_run=draft_run, type=kind, price=Decimal("300.00"), sku="SAME")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -61,7 +63,8 @@ def test_every_cloned_row_is_a_linked_draft() -> None:
     draft = course_ensure_draft(course=official)
 
     metadata = draft.additional_metadata
-    owned = [
+    assert metadata is not None
+    owned: list[Any] = [
         draft,
         metadata,
         metadata.certificate_info,
@@ -79,6 +82,7 @@ def test_every_cloned_row_is_a_linked_draft() -> None:
         official_row = type(row).objects.get(draft_version=row)
         assert official_row.draft is False
         assert official_row.pk != row.pk
+    assert draft.canonical_course_run is not None and official.canonical_course_run is not None
     assert draft.canonical_course_run.draft is True
     assert draft.canonical_course_run.uuid == official.canonical_course_run.uuid
     assert CourseRun.objects.drafts().filter(course=draft).count() == 2
@@ -91,6 +95,7 @@ def test_shared_rows_are_referenced_not_cloned() -> None:
 
     assert draft.video_id == official.video_id
     assert draft.extra_description_id == official.extra_description_id
+    assert draft.additional_metadata is not None and official.additional_metadata is not None
     assert draft.additional_metadata.taxi_form_id == official.additional_metadata.taxi_form_id
 
 
@@ -116,6 +121,7 @@ def test_ensure_draft_gives_drafts_to_runs_added_to_the_official_later() -> None
     assert course_ensure_draft(course=official).pk == draft.pk
 
     loaded_run.refresh_from_db()
+    assert isinstance(loaded_run.draft_version, CourseRun)
     assert loaded_run.draft_version.course_id == draft.pk
     assert loaded_run.draft_version.seats.count() == 1
 
@@ -133,6 +139,7 @@ def test_editors_move_to_the_draft() -> None:
 def test_run_ensure_draft_creates_the_course_draft_world() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
 
     draft_run = course_run_ensure_draft(course_run=official_run)
 
@@ -146,12 +153,14 @@ def test_uniqueness_constraints_include_the_draft_flag() -> None:
     official = official_course_world()
     draft = course_ensure_draft(course=official)
     draft_run = draft.course_runs.first()
+    assert draft_run is not None
 
     with pytest.raises(IntegrityError), transaction.atomic():
         CourseRunFactory(course=draft, key=draft_run.key)
     with pytest.raises(IntegrityError), transaction.atomic():
         Course.objects.filter(pk=draft.pk).update(draft=False)
     seat = draft_run.seats.first()
+    assert seat is not None
     with pytest.raises(IntegrityError), transaction.atomic():
         SeatFactory(course_run=draft_run, type=seat.type, currency=seat.currency, credit_provider=seat.credit_provider)
 
@@ -181,6 +190,7 @@ def test_course_edits_land_on_the_draft() -> None:
 def test_draft_update_refuses_bookkeeping_and_workflow_fields() -> None:
     official = official_course_world()
     run = official.course_runs.first()
+    assert run is not None
 
     with pytest.raises(ValidationError) as error:
         course_run_draft_update(course_run=run, fields={"status": CourseRunStatus.PUBLISHED, "draft": False})
@@ -193,6 +203,7 @@ def test_draft_update_refuses_bookkeeping_and_workflow_fields() -> None:
 def test_run_edit_lands_on_the_draft_run() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
 
     draft_run = course_run_draft_update(course_run=official_run, fields={"title_override": "Spring edition"})
 

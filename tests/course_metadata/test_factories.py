@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
+
 import pytest
 
 import tests.factories as factories
 from course_metadata.models import Course, CourseType, Organization, Partner, SeatType
+from tests.factories.base import ModelFactory
 
 ALL_FACTORIES = [getattr(factories, name) for name in factories.__all__]
 # get_or_create factories keyed by a fixed slug return the same shipped row every time.
@@ -22,7 +24,7 @@ SHIPPED_ROW_FACTORIES = {
 
 
 @pytest.mark.parametrize("model_factory", ALL_FACTORIES, ids=lambda f: f.__name__)
-def test_factory_builds_without_database(model_factory: type[factory.django.DjangoModelFactory]) -> None:
+def test_factory_builds_without_database(model_factory: type[ModelFactory[Any]]) -> None:
     instance = model_factory.build()
 
     assert instance.pk is None
@@ -31,7 +33,7 @@ def test_factory_builds_without_database(model_factory: type[factory.django.Djan
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model_factory", ALL_FACTORIES, ids=lambda f: f.__name__)
-def test_factory_creates_valid_row(model_factory: type[factory.django.DjangoModelFactory]) -> None:
+def test_factory_creates_valid_row(model_factory: type[ModelFactory[Any]]) -> None:
     instance = model_factory()
 
     instance.full_clean()

@@ -153,10 +153,11 @@ SHIPPED_NAMES = {"Audit", "Professional", "Verified", "Credit", "Honor"}
 def test_shipped_modes_seat_types_and_tracks() -> None:
     assert set(SeatType.objects.values_list("name", flat=True)) == SHIPPED_NAMES
     assert set(Mode.objects.values_list("name", flat=True)) == SHIPPED_NAMES
-    tracks = Track.objects.select_related("mode", "seat_type")
-    assert sorted((track.mode.name, track.seat_type.name) for track in tracks) == sorted(
-        (name, name) for name in SHIPPED_NAMES
-    )
+    pairs = []
+    for track in Track.objects.select_related("mode", "seat_type"):
+        assert track.seat_type is not None
+        pairs.append((track.mode.name, track.seat_type.name))
+    assert sorted(pairs) == sorted((name, name) for name in SHIPPED_NAMES)
 
 
 def test_shipped_run_types_and_their_tracks() -> None:
@@ -166,7 +167,8 @@ def test_shipped_run_types_and_their_tracks() -> None:
 
     assert shipped == SHIPPED_RUN_TYPES
     for run_type in run_types:
-        assert all(track.seat_type.name == track.mode.name for track in run_type.tracks.all())
+        for track in run_type.tracks.all():
+            assert track.seat_type is not None and track.seat_type.name == track.mode.name
 
 
 def test_shipped_course_types_run_types_and_entitlements() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,7 @@ def test_first_publish_creates_the_official_world() -> None:
     assert (official.uuid, official.key, official.url_slug) == (draft.uuid, draft.key, draft.url_slug)
     assert world_snapshot(official) == world_snapshot(draft)
     assert list(official.subjects.all()) == list(draft.subjects.all())
+    assert official.canonical_course_run is not None and draft.canonical_course_run is not None
     assert official.canonical_course_run.draft is False
     assert official.canonical_course_run.uuid == draft.canonical_course_run.uuid
     assert_no_draft_is_official()
@@ -56,9 +58,11 @@ def test_later_publish_updates_the_official_rows_in_place() -> None:
     draft.topics.set(["python", "statistics"])
     course_draft_update(course=draft, fields={"short_description": "Shorter."})
     metadata = draft.additional_metadata
+    assert metadata is not None
     metadata.external_identifier = "EXT-NEW"
     metadata.save()
     seat = Seat.objects.drafts().filter(course_run__course=draft).first()
+    assert seat is not None
     seat.price = Decimal("59.00")
     seat.save()
 
@@ -80,6 +84,7 @@ def test_course_publish_leaves_runs_alone() -> None:
     official = official_course_world()
     draft = course_ensure_draft(course=official)
     draft_run = draft.course_runs.first()
+    assert draft_run is not None
     draft_run.title_override = "Not reviewed yet"
     draft_run.save()
     course_draft_update(course=draft, fields={"title": "Reviewed title"})
@@ -105,15 +110,20 @@ def test_changed_url_slug_keeps_the_old_one_in_history() -> None:
 def test_deleted_related_rows_propagate() -> None:
     official = official_course_world()
     draft = course_ensure_draft(course=official)
+    assert draft.canonical_course_run_id is not None
     draft_run = draft.course_runs.get(pk=draft.canonical_course_run_id)
     gone_seat = draft_run.seats.first()
+    assert gone_seat is not None and draft.additional_metadata is not None
     gone_seat_official = Seat.objects.get(draft_version=gone_seat)
     gone_fact = draft.additional_metadata.facts.first()
+    assert gone_fact is not None
     gone_fact_official = Fact.objects.get(draft_version=gone_fact)
     gone_geolocation_official = official.geolocation
+    assert gone_geolocation_official is not None
     gone_seat.delete()
     gone_fact.delete()
     draft.entitlements.all().delete()
+    assert draft.geolocation is not None
     draft.geolocation.delete()
 
     course_run_publish_draft(course_run=draft_run)
@@ -124,6 +134,7 @@ def test_deleted_related_rows_propagate() -> None:
     assert not GeoLocation.objects.filter(pk=gone_geolocation_official.pk).exists()
     assert official.geolocation is None
     assert not official.entitlements.exists()
+    assert official.additional_metadata is not None
     assert official.additional_metadata.facts.count() == 1
 
 
@@ -131,6 +142,7 @@ def test_added_related_rows_propagate() -> None:
     official = official_course_world()
     draft = course_ensure_draft(course=official)
     draft_run = draft.course_runs.first()
+    assert draft_run is not None and draft.additional_metadata is not None
     SeatFactory(course_run=draft_run, type=SeatTypeFactory(slug="professional"))
     draft.additional_metadata.facts.add(FactFactory(draft=True, heading="New fact"))
     draft.subjects.add(SubjectFactory(partner=draft.partner))
@@ -140,6 +152,7 @@ def test_added_related_rows_propagate() -> None:
     official_run = CourseRun.objects.get(draft_version=draft_run)
     assert official_run.seats.filter(type__slug="professional", draft=False).exists()
     official.refresh_from_db()
+    assert official.additional_metadata is not None
     assert official.additional_metadata.facts.filter(heading="New fact", draft=False).exists()
     assert official.subjects.count() == 4
 
@@ -147,6 +160,7 @@ def test_added_related_rows_propagate() -> None:
 def test_replacing_a_deleted_seat_with_the_same_product_works() -> None:
     official = official_course_world()
     draft_run = course_ensure_draft(course=official).course_runs.first()
+    assert draft_run is not None
     old = draft_run.seats.get(type__slug="verified")
     old.delete()
     SeatFactory(course_run=draft_run, type=SeatTypeFactory(slug="verified"), price=Decimal("77.00"))
@@ -159,9 +173,10 @@ def test_replacing_a_deleted_seat_with_the_same_product_works() -> None:
 # --- go-live ------------------------------------------------------------------------------------------------
 
 
-def reviewed_run(go_live_date: object) -> CourseRun:
+def reviewed_run(go_live_date: dt.datetime | None) -> CourseRun:
     course = official_course_world(draft=True, go_live_date=go_live_date)
     run = course.course_runs.first()
+    assert run is not None
     CourseRun.objects.filter(pk=run.pk).update(status=S.INTERNAL_REVIEW)
     return course_run_transition(course_run=CourseRun.objects.get(pk=run.pk), to_status=S.REVIEWED)
 

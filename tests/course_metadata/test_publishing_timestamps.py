@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ def committed_world() -> Course:
         return official_course_world()
 
 
-def timestamps(course: Course) -> dict[str, object]:
+def timestamps(course: Course) -> dict[str, dt.datetime]:
     """data_modified_timestamp of the course and each of its runs, read fresh."""
     stamps = {"course": Course.objects.get(pk=course.pk).data_modified_timestamp}
     for run in CourseRun.objects.filter(course=course):
@@ -74,6 +75,7 @@ def test_a_changing_publish_moves_the_official_timestamp() -> None:
 def test_related_changes_published_move_the_official_timestamps(change: str) -> None:
     official = committed_world()
     draft = course_ensure_draft(course=official)
+    assert draft.canonical_course_run_id is not None
     draft_run = draft.course_runs.get(pk=draft.canonical_course_run_id)
     official_run = CourseRun.objects.get(draft_version=draft_run)
     with transaction.atomic():

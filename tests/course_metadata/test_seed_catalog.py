@@ -72,6 +72,7 @@ def test_courses_have_organizations_subjects_runs_and_entitlements(seeded: str) 
         assert organizations and course.key == f"{organizations[0].key}+{course.number}"
         assert course.subjects.exists()
         assert 1 <= len(course.course_runs.all()) <= 4
+        assert course.type is not None
         assert {e.mode.slug for e in course.entitlements.all()} == {s.slug for s in course.type.entitlement_types.all()}
         assert len(course.topics.all()) >= 1
 
@@ -79,15 +80,18 @@ def test_courses_have_organizations_subjects_runs_and_entitlements(seeded: str) 
 def test_runs_span_past_present_and_future_with_valid_keys(seeded: str) -> None:
     now = timezone.now()
     runs = list(CourseRun.objects.select_related("course").prefetch_related("staff"))
+    spans = []
 
     for run in runs:
         validate_course_run_key(run.key)
         assert run.key.startswith(f"course-v1:{run.course.key}+")
+        assert run.start is not None and run.end is not None
         assert run.start < run.end
         assert run.staff.exists()
-    assert any(run.end < now for run in runs)
-    assert any(run.start <= now <= run.end for run in runs)
-    assert any(run.start > now for run in runs)
+        spans.append((run.start, run.end))
+    assert any(end < now for _start, end in spans)
+    assert any(start <= now <= end for start, end in spans)
+    assert any(start > now for start, _end in spans)
     assert len({run.key for run in runs}) == len(runs)
 
 
@@ -95,7 +99,11 @@ def test_seats_match_the_run_type_tracks_and_prices(seeded: str) -> None:
     runs = CourseRun.objects.select_related("type").prefetch_related("type__tracks__seat_type", "seats__type")
 
     for run in runs:
-        expected = {track.seat_type.slug for track in run.type.tracks.all()}
+        assert run.type is not None
+        expected = set()
+        for track in run.type.tracks.all():
+            assert track.seat_type is not None
+            expected.add(track.seat_type.slug)
         assert {seat.type.slug for seat in run.seats.all()} == expected
     assert not Seat.objects.filter(type__slug__in=["audit", "honor"]).exclude(price=0).exists()
     for slug in ("verified", "professional", "credit"):
@@ -195,3 +203,17 @@ def test_no_change_log_leaves_the_log_alone() -> None:
 
     assert Course.objects.count() == COURSES
     assert not ChangeLogEntry.objects.filter(object_type__in=["course", "courserun", "program"]).exists()
+
+
+def test_runs_per_course_gives_every_course_that_many_runs() -> None:
+    seed(runs_per_course=3)
+
+    counts = Course.objects.filter(draft=False).annotate(runs=Count("course_runs")).values_list("runs", flat=True)
+    assert set(counts) == {3}
+    keys = list(CourseRun.objects.values_list("key", flat=True))
+    assert len(keys) == len(set(keys)) == 3 * COURSES
+
+
+def test_runs_per_course_out_of_range_is_refused() -> None:
+    with pytest.raises(CommandError, match="--runs-per-course"):
+        seed(runs_per_course=0)

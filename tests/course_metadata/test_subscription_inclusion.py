@@ -6,6 +6,8 @@ and course_metadata.receivers propagate the rest. Each test names the trigger it
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +29,7 @@ def flag(obj: Course | CourseRun | Program | Organization) -> bool:
     return type(obj).objects.values_list("enterprise_subscription_inclusion", flat=True).get(pk=obj.pk)
 
 
-def stamp(obj: Course) -> object:
+def stamp(obj: Course) -> dt.datetime:
     return type(obj).objects.values_list("data_modified_timestamp", flat=True).get(pk=obj.pk)
 
 
@@ -107,7 +109,9 @@ def test_a_stale_instance_never_writes_its_derived_flags_back(org: Organization)
     course = CourseFactory(authoring_organization=org, partner=org.partner)
     run = CourseRunFactory(course=course, pacing_type=SELF)
     program = ProgramFactory(courses=[course])
-    stale_course, stale_run, stale_program = (type(o).objects.get(pk=o.pk) for o in (course, run, program))
+    stale_course = Course.objects.get(pk=course.pk)
+    stale_run = CourseRun.objects.get(pk=run.pk)
+    stale_program = Program.objects.get(pk=program.pk)
     assert (stale_course.enterprise_subscription_inclusion, stale_program.enterprise_subscription_inclusion) == (
         True,
         True,
@@ -132,9 +136,10 @@ def test_authoring_organization_changes_from_either_side(org: Organization, cour
     course.authoring_organizations.remove(opted_out)
     assert flag(course) is True
 
-    opted_out.authored_courses.add(course)
+    # The reverse side of a SortedManyToManyField: sortedm2m ships no types, so the stubs do not know it.
+    opted_out.authored_courses.add(course)  # type: ignore[attr-defined]
     assert flag(course) is False
-    opted_out.authored_courses.clear()
+    opted_out.authored_courses.clear()  # type: ignore[attr-defined]
     assert flag(course) is True
 
     course.authoring_organizations.clear()
@@ -173,9 +178,10 @@ def test_program_courses_changes_from_either_side(course: Course) -> None:
     program.courses.remove(excluded)
     assert flag(program) is True
 
-    excluded.programs.add(program)
+    # The reverse side of a SortedManyToManyField: sortedm2m ships no types, so the stubs do not know it.
+    excluded.programs.add(program)  # type: ignore[attr-defined]
     assert flag(program) is False
-    excluded.programs.clear()
+    excluded.programs.clear()  # type: ignore[attr-defined]
     assert flag(program) is True
 
     program.courses.clear()

@@ -35,6 +35,7 @@ def draft_run_in(status: str) -> CourseRun:
     """A run of a course that exists only as a draft, with a future go-live date, sitting in ``status``."""
     course = official_course_world(draft=True, go_live_date=future())
     run = course.course_runs.first()
+    assert run is not None
     CourseRun.objects.filter(pk=run.pk).update(status=status)
     run.refresh_from_db()
     return run
@@ -128,6 +129,7 @@ def test_reviewed_run_without_go_live_date_is_published_at_once() -> None:
 def test_transition_on_an_official_row_moves_its_draft() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
     draft_run = course_run_draft_update(course_run=official_run, fields={"title_override": "New"})
     assert draft_run.status == S.UNPUBLISHED
 
@@ -141,6 +143,7 @@ def test_transition_on_an_official_row_moves_its_draft() -> None:
 def test_official_only_run_moves_itself() -> None:
     official = official_course_world()
     run = official.course_runs.first()
+    assert run is not None
     CourseRun.objects.filter(pk=run.pk).update(status=S.REVIEWED, go_live_date=past())
 
     moved = course_run_transition(course_run=run, to_status=S.PUBLISHED)
@@ -152,6 +155,7 @@ def test_official_only_run_moves_itself() -> None:
 def test_editing_a_published_run_returns_it_to_unpublished_and_leaves_the_official_alone() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
     published_state = run_snapshot(official_run)
 
     draft_run = course_run_draft_update(course_run=official_run, fields={"title_override": "Spring edition"})
@@ -213,6 +217,7 @@ def test_related_edits_are_edits_too() -> None:
 def test_a_failed_publish_leaves_the_run_in_review() -> None:
     official = official_course_world()
     official_run = official.course_runs.first()
+    assert official_run is not None
     draft_run = course_run_draft_update(course_run=official_run, fields={"title_override": "Draft title"})
     draft_run = course_run_transition(course_run=draft_run, to_status=S.LEGAL_REVIEW)
     draft_run = course_run_transition(course_run=draft_run, to_status=S.INTERNAL_REVIEW)

@@ -8,9 +8,10 @@ import factory
 
 from catalog.models import Catalog
 from catalog.services.catalogs import catalog_create
+from tests.factories.base import ModelFactory
 
 
-class CatalogFactory(factory.django.DjangoModelFactory):
+class CatalogFactory(ModelFactory[Catalog]):
     title = factory.Sequence(lambda n: f"Catalog {n}")
     query = factory.LazyFunction(lambda: {"org": "edX"})
     include_archived = False

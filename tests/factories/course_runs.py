@@ -10,6 +10,7 @@ import factory
 from django.utils.text import slugify
 
 from course_metadata.models import CourseRun, CourseRunPacing, CourseRunStatus, Person, Seat
+from tests.factories.base import ModelFactory
 from tests.factories.courses import CourseFactory
 from tests.factories.taxonomy import CourseRunTypeFactory, SeatTypeFactory
 
@@ -27,7 +28,7 @@ def run_term(n: int) -> str:
     return f"{n % 4 + 1}T{2020 + n // 4}"
 
 
-class CourseRunFactory(factory.django.DjangoModelFactory[CourseRun]):
+class CourseRunFactory(ModelFactory[CourseRun]):
     """A run keyed ``course-v1:{org}+{number}+{term}`` from its course's key (or key_for_reruns)."""
 
     course = factory.SubFactory(CourseFactory)
@@ -61,7 +62,7 @@ class CourseRunFactory(factory.django.DjangoModelFactory[CourseRun]):
             self.staff.set(extracted)
 
 
-class SeatFactory(factory.django.DjangoModelFactory[Seat]):
+class SeatFactory(ModelFactory[Seat]):
     course_run = factory.SubFactory(CourseRunFactory)
     type = factory.SubFactory(SeatTypeFactory, slug="verified")
     price = factory.LazyAttribute(lambda seat: SEAT_PRICES.get(seat.type.slug, Decimal("99.00")))

@@ -17,6 +17,7 @@ from course_metadata.models import (
     Organization,
     Subject,
 )
+from tests.factories.base import ModelFactory
 from tests.factories.partners import OrganizationFactory, PartnerFactory
 from tests.factories.taxonomy import CourseTypeFactory, LevelTypeFactory, SeatTypeFactory
 from tests.factories.users import UserFactory
@@ -25,7 +26,7 @@ from tests.factories.users import UserFactory
 DEFAULT_PRICES = {"audit": Decimal("0.00"), "honor": Decimal("0.00"), "verified": Decimal("149.00")}
 
 
-class CourseFactory(factory.django.DjangoModelFactory[Course]):
+class CourseFactory(ModelFactory[Course]):
     """A course keyed ``<authoring org key>+<number>``; the org is added to ``authoring_organizations``.
 
     Pass ``partner=`` or ``authoring_organization=`` (or both); the other follows. Pass
@@ -104,7 +105,7 @@ class CourseFactory(factory.django.DjangoModelFactory[Course]):
             self.topics.add(*extracted)
 
 
-class CourseUrlSlugHistoryFactory(factory.django.DjangoModelFactory[CourseUrlSlugHistory]):
+class CourseUrlSlugHistoryFactory(ModelFactory[CourseUrlSlugHistory]):
     course = factory.SubFactory(CourseFactory)
     url_slug = factory.Sequence(lambda n: f"old-course-slug-{n}")
 
@@ -112,7 +113,7 @@ class CourseUrlSlugHistoryFactory(factory.django.DjangoModelFactory[CourseUrlSlu
         model = CourseUrlSlugHistory
 
 
-class CourseEntitlementFactory(factory.django.DjangoModelFactory[CourseEntitlement]):
+class CourseEntitlementFactory(ModelFactory[CourseEntitlement]):
     course = factory.SubFactory(CourseFactory)
     mode = factory.SubFactory(SeatTypeFactory, slug="verified")
     price = factory.LazyAttribute(lambda entitlement: DEFAULT_PRICES.get(entitlement.mode.slug, Decimal("249.00")))
@@ -124,7 +125,7 @@ class CourseEntitlementFactory(factory.django.DjangoModelFactory[CourseEntitleme
         model = CourseEntitlement
 
 
-class CourseEditorFactory(factory.django.DjangoModelFactory[CourseEditor]):
+class CourseEditorFactory(ModelFactory[CourseEditor]):
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
 

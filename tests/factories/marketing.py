@@ -18,9 +18,10 @@ from course_metadata.models import (
     TaxiForm,
     Video,
 )
+from tests.factories.base import ModelFactory
 
 
-class VideoFactory(factory.django.DjangoModelFactory[Video]):
+class VideoFactory(ModelFactory[Video]):
     src = factory.Sequence(lambda n: f"https://www.youtube.com/watch?v=demo{n:06d}")
     description = factory.Faker("sentence")
     image_url = factory.Faker("image_url")
@@ -29,7 +30,7 @@ class VideoFactory(factory.django.DjangoModelFactory[Video]):
         model = Video
 
 
-class AdditionalPromoAreaFactory(factory.django.DjangoModelFactory[AdditionalPromoArea]):
+class AdditionalPromoAreaFactory(ModelFactory[AdditionalPromoArea]):
     title = factory.Faker("catch_phrase")
     description = factory.Faker("paragraph")
 
@@ -37,7 +38,7 @@ class AdditionalPromoAreaFactory(factory.django.DjangoModelFactory[AdditionalPro
         model = AdditionalPromoArea
 
 
-class TaxiFormFactory(factory.django.DjangoModelFactory[TaxiForm]):
+class TaxiFormFactory(ModelFactory[TaxiForm]):
     form_id = factory.Faker("uuid4")
     grouping = "default"
     title = factory.Faker("sentence", nb_words=4)
@@ -48,7 +49,7 @@ class TaxiFormFactory(factory.django.DjangoModelFactory[TaxiForm]):
         model = TaxiForm
 
 
-class FactFactory(factory.django.DjangoModelFactory[Fact]):
+class FactFactory(ModelFactory[Fact]):
     heading = factory.Faker("sentence", nb_words=3)
     blurb = factory.Faker("paragraph")
 
@@ -56,7 +57,7 @@ class FactFactory(factory.django.DjangoModelFactory[Fact]):
         model = Fact
 
 
-class CertificateInfoFactory(factory.django.DjangoModelFactory[CertificateInfo]):
+class CertificateInfoFactory(ModelFactory[CertificateInfo]):
     heading = factory.Faker("sentence", nb_words=3)
     blurb = factory.Faker("paragraph")
 
@@ -64,7 +65,7 @@ class CertificateInfoFactory(factory.django.DjangoModelFactory[CertificateInfo])
         model = CertificateInfo
 
 
-class ProductMetaFactory(factory.django.DjangoModelFactory[ProductMeta]):
+class ProductMetaFactory(ModelFactory[ProductMeta]):
     title = factory.Faker("sentence", nb_words=5)
     description = factory.Faker("sentence", nb_words=15)
     keywords = factory.Faker("words", nb=4)
@@ -73,7 +74,7 @@ class ProductMetaFactory(factory.django.DjangoModelFactory[ProductMeta]):
         model = ProductMeta
 
 
-class AdditionalMetadataFactory(factory.django.DjangoModelFactory[AdditionalMetadata]):
+class AdditionalMetadataFactory(ModelFactory[AdditionalMetadata]):
     external_url = factory.Faker("url")
     external_identifier = factory.Sequence(lambda n: f"EXT-{n:05d}")
     lead_capture_form_url = factory.Faker("url")
@@ -96,7 +97,7 @@ class AdditionalMetadataFactory(factory.django.DjangoModelFactory[AdditionalMeta
             self.facts.set(extracted)
 
 
-class GeoLocationFactory(factory.django.DjangoModelFactory[GeoLocation]):
+class GeoLocationFactory(ModelFactory[GeoLocation]):
     location_name = factory.Faker("city")
     # The columns keep six decimal places; Faker's latitude/longitude sometimes have seven.
     lat = factory.Faker("pydecimal", left_digits=2, right_digits=6, min_value=-90, max_value=90)
@@ -106,7 +107,7 @@ class GeoLocationFactory(factory.django.DjangoModelFactory[GeoLocation]):
         model = GeoLocation
 
 
-class CourseLocationRestrictionFactory(factory.django.DjangoModelFactory[CourseLocationRestriction]):
+class CourseLocationRestrictionFactory(ModelFactory[CourseLocationRestriction]):
     restriction_type = CourseLocationRestriction.BLOCKLIST
     countries = factory.LazyFunction(lambda: ["IR", "KP"])
     states = factory.LazyFunction(list)
@@ -115,7 +116,7 @@ class CourseLocationRestrictionFactory(factory.django.DjangoModelFactory[CourseL
         model = CourseLocationRestriction
 
 
-class ProductValueFactory(factory.django.DjangoModelFactory[ProductValue]):
+class ProductValueFactory(ModelFactory[ProductValue]):
     per_click_usa = factory.Faker("pyint", min_value=1, max_value=50)
     per_click_international = factory.Faker("pyint", min_value=1, max_value=50)
     per_lead_usa = factory.Faker("pyint", min_value=10, max_value=500)

@@ -6,10 +6,11 @@ import factory
 from django.utils.text import slugify
 
 from course_metadata.models import Organization, OrganizationExtension, Partner
+from tests.factories.base import ModelFactory
 from tests.factories.users import GroupFactory
 
 
-class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
+class PartnerFactory(ModelFactory[Partner]):
     short_code = factory.Sequence(lambda n: f"partner{n}")
     name = factory.Sequence(lambda n: f"Partner {n}")
     lms_url = "https://courses.example.org"
@@ -24,7 +25,7 @@ class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
         model = Partner
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
+class OrganizationFactory(ModelFactory[Organization]):
     partner = factory.SubFactory(PartnerFactory)
     key = factory.Sequence(lambda n: f"Org{n}X")
     name = factory.Faker("company")
@@ -44,7 +45,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
         django_get_or_create = ("partner", "key")
 
 
-class OrganizationExtensionFactory(factory.django.DjangoModelFactory[OrganizationExtension]):
+class OrganizationExtensionFactory(ModelFactory[OrganizationExtension]):
     organization = factory.SubFactory(OrganizationFactory)
     group = factory.SubFactory(
         GroupFactory,

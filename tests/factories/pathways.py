@@ -15,12 +15,13 @@ from course_metadata.models import (
     Pathway,
     Program,
 )
+from tests.factories.base import ModelFactory
 from tests.factories.courses import CourseFactory
 from tests.factories.partners import PartnerFactory
 from tests.factories.programs import ProgramFactory
 
 
-class PathwayFactory(factory.django.DjangoModelFactory[Pathway]):
+class PathwayFactory(ModelFactory[Pathway]):
     partner = factory.SubFactory(PartnerFactory)
     name = factory.Faker("catch_phrase")
     org_name = factory.Faker("company")
@@ -40,7 +41,7 @@ class PathwayFactory(factory.django.DjangoModelFactory[Pathway]):
             self.programs.set(extracted)
 
 
-class LearnerPathwayFactory(factory.django.DjangoModelFactory[LearnerPathway]):
+class LearnerPathwayFactory(ModelFactory[LearnerPathway]):
     partner = factory.SubFactory(PartnerFactory)
     title = factory.Faker("catch_phrase")
     status = LearnerPathway.Status.ACTIVE
@@ -52,7 +53,7 @@ class LearnerPathwayFactory(factory.django.DjangoModelFactory[LearnerPathway]):
         model = LearnerPathway
 
 
-class LearnerPathwayStepFactory(factory.django.DjangoModelFactory[LearnerPathwayStep]):
+class LearnerPathwayStepFactory(ModelFactory[LearnerPathwayStep]):
     pathway = factory.SubFactory(LearnerPathwayFactory)
     min_requirement = 1
     sort_order = factory.Sequence(lambda n: n)
@@ -61,7 +62,7 @@ class LearnerPathwayStepFactory(factory.django.DjangoModelFactory[LearnerPathway
         model = LearnerPathwayStep
 
 
-class LearnerPathwayCourseFactory(factory.django.DjangoModelFactory[LearnerPathwayCourse]):
+class LearnerPathwayCourseFactory(ModelFactory[LearnerPathwayCourse]):
     step = factory.SubFactory(LearnerPathwayStepFactory)
     course = factory.SubFactory(CourseFactory, partner=factory.SelfAttribute("..step.pathway.partner"))
     sort_order = factory.Sequence(lambda n: n)
@@ -70,7 +71,7 @@ class LearnerPathwayCourseFactory(factory.django.DjangoModelFactory[LearnerPathw
         model = LearnerPathwayCourse
 
 
-class LearnerPathwayProgramFactory(factory.django.DjangoModelFactory[LearnerPathwayProgram]):
+class LearnerPathwayProgramFactory(ModelFactory[LearnerPathwayProgram]):
     step = factory.SubFactory(LearnerPathwayStepFactory)
     program = factory.SubFactory(ProgramFactory, partner=factory.SelfAttribute("..step.pathway.partner"))
     sort_order = factory.Sequence(lambda n: n)
@@ -79,7 +80,7 @@ class LearnerPathwayProgramFactory(factory.django.DjangoModelFactory[LearnerPath
         model = LearnerPathwayProgram
 
 
-class LearnerPathwayBlockFactory(factory.django.DjangoModelFactory[LearnerPathwayBlock]):
+class LearnerPathwayBlockFactory(ModelFactory[LearnerPathwayBlock]):
     step = factory.SubFactory(LearnerPathwayStepFactory)
     course = factory.SubFactory(CourseFactory, partner=factory.SelfAttribute("..step.pathway.partner"))
     block_id = factory.LazyAttributeSequence(

@@ -6,10 +6,11 @@ import factory
 from django.utils.text import slugify
 
 from course_metadata.models import Person, PersonAreaOfExpertise, PersonSocialNetwork, Position
+from tests.factories.base import ModelFactory
 from tests.factories.partners import OrganizationFactory, PartnerFactory
 
 
-class PersonFactory(factory.django.DjangoModelFactory[Person]):
+class PersonFactory(ModelFactory[Person]):
     partner = factory.SubFactory(PartnerFactory)
     salutation = factory.Faker("random_element", elements=["", "Dr.", "Prof."])
     given_name = factory.Faker("first_name")
@@ -25,7 +26,7 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
         model = Person
 
 
-class PositionFactory(factory.django.DjangoModelFactory[Position]):
+class PositionFactory(ModelFactory[Position]):
     person = factory.SubFactory(PersonFactory)
     title = factory.Faker("job")
     organization = factory.SubFactory(OrganizationFactory, partner=factory.SelfAttribute("..person.partner"))
@@ -34,7 +35,7 @@ class PositionFactory(factory.django.DjangoModelFactory[Position]):
         model = Position
 
 
-class PersonSocialNetworkFactory(factory.django.DjangoModelFactory[PersonSocialNetwork]):
+class PersonSocialNetworkFactory(ModelFactory[PersonSocialNetwork]):
     person = factory.SubFactory(PersonFactory)
     type = PersonSocialNetwork.TWITTER
     title = factory.Faker("user_name")
@@ -44,7 +45,7 @@ class PersonSocialNetworkFactory(factory.django.DjangoModelFactory[PersonSocialN
         model = PersonSocialNetwork
 
 
-class PersonAreaOfExpertiseFactory(factory.django.DjangoModelFactory[PersonAreaOfExpertise]):
+class PersonAreaOfExpertiseFactory(ModelFactory[PersonAreaOfExpertise]):
     person = factory.SubFactory(PersonFactory)
     value = factory.Faker("bs")
 

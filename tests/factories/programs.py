@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.utils.text import slugify
@@ -25,12 +25,13 @@ from course_metadata.models import (
     Ranking,
     SeatType,
 )
+from tests.factories.base import ModelFactory
 from tests.factories.course_runs import CourseRunFactory
 from tests.factories.courses import CourseFactory
 from tests.factories.partners import PartnerFactory
 
 
-class ProgramTypeFactory(factory.django.DjangoModelFactory[ProgramType]):
+class ProgramTypeFactory(ModelFactory[ProgramType]):
     """Defaults to the shipped MicroMasters type; ``slug="masters"`` and so on return the shipped rows."""
 
     slug = "micromasters"
@@ -47,7 +48,7 @@ class ProgramTypeFactory(factory.django.DjangoModelFactory[ProgramType]):
             self.applicable_seat_types.set(extracted)
 
 
-class ProgramFactory(factory.django.DjangoModelFactory[Program]):
+class ProgramFactory(ModelFactory[Program]):
     partner = factory.SubFactory(PartnerFactory)
     title = factory.Faker("catch_phrase")
     subtitle = factory.Faker("sentence", nb_words=8)
@@ -96,8 +97,12 @@ class DegreeFactory(ProgramFactory):
     class Meta:
         model = Degree
 
+    if TYPE_CHECKING:
+        # A Degree, not the Program that ProgramFactory's type argument says (see ModelFactory).
+        def __new__(cls, *args: Any, **kwargs: Any) -> Degree: ...  # type: ignore[misc]
 
-class RankingFactory(factory.django.DjangoModelFactory[Ranking]):
+
+class RankingFactory(ModelFactory[Ranking]):
     rank = factory.Sequence(lambda n: f"#{n + 1}")
     description = factory.Faker("sentence", nb_words=6)
     source = factory.Faker("company")
@@ -106,7 +111,7 @@ class RankingFactory(factory.django.DjangoModelFactory[Ranking]):
         model = Ranking
 
 
-class DegreeSpecializationFactory(factory.django.DjangoModelFactory[DegreeSpecialization]):
+class DegreeSpecializationFactory(ModelFactory[DegreeSpecialization]):
     degree = factory.SubFactory(DegreeFactory)
     value = factory.Faker("job")
 
@@ -114,7 +119,7 @@ class DegreeSpecializationFactory(factory.django.DjangoModelFactory[DegreeSpecia
         model = DegreeSpecialization
 
 
-class DegreeCostFactory(factory.django.DjangoModelFactory[DegreeCost]):
+class DegreeCostFactory(ModelFactory[DegreeCost]):
     degree = factory.SubFactory(DegreeFactory)
     description = "Per credit"
     amount = factory.Faker("numerify", text="$#,###")
@@ -123,7 +128,7 @@ class DegreeCostFactory(factory.django.DjangoModelFactory[DegreeCost]):
         model = DegreeCost
 
 
-class DegreeDeadlineFactory(factory.django.DjangoModelFactory[DegreeDeadline]):
+class DegreeDeadlineFactory(ModelFactory[DegreeDeadline]):
     degree = factory.SubFactory(DegreeFactory)
     semester = factory.Iterator(["Fall", "Spring", "Summer"])
     name = "Application deadline"
@@ -134,7 +139,7 @@ class DegreeDeadlineFactory(factory.django.DjangoModelFactory[DegreeDeadline]):
         model = DegreeDeadline
 
 
-class CurriculumFactory(factory.django.DjangoModelFactory[Curriculum]):
+class CurriculumFactory(ModelFactory[Curriculum]):
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Curriculum {n}")
     is_active = True
@@ -145,7 +150,7 @@ class CurriculumFactory(factory.django.DjangoModelFactory[Curriculum]):
         model = Curriculum
 
 
-class CurriculumCourseMembershipFactory(factory.django.DjangoModelFactory[CurriculumCourseMembership]):
+class CurriculumCourseMembershipFactory(ModelFactory[CurriculumCourseMembership]):
     curriculum = factory.SubFactory(CurriculumFactory)
     course = factory.SubFactory(CourseFactory, partner=factory.SelfAttribute("..curriculum.program.partner"))
     is_active = True
@@ -154,7 +159,7 @@ class CurriculumCourseMembershipFactory(factory.django.DjangoModelFactory[Curric
         model = CurriculumCourseMembership
 
 
-class CurriculumCourseRunExclusionFactory(factory.django.DjangoModelFactory[CurriculumCourseRunExclusion]):
+class CurriculumCourseRunExclusionFactory(ModelFactory[CurriculumCourseRunExclusion]):
     course_membership = factory.SubFactory(CurriculumCourseMembershipFactory)
     course_run = factory.SubFactory(CourseRunFactory, course=factory.SelfAttribute("..course_membership.course"))
 
@@ -162,7 +167,7 @@ class CurriculumCourseRunExclusionFactory(factory.django.DjangoModelFactory[Curr
         model = CurriculumCourseRunExclusion
 
 
-class CurriculumProgramMembershipFactory(factory.django.DjangoModelFactory[CurriculumProgramMembership]):
+class CurriculumProgramMembershipFactory(ModelFactory[CurriculumProgramMembership]):
     curriculum = factory.SubFactory(CurriculumFactory)
     program = factory.SubFactory(ProgramFactory, partner=factory.SelfAttribute("..curriculum.program.partner"))
     is_active = True

@@ -21,6 +21,7 @@ from course_metadata.models import (
     Topic,
     Track,
 )
+from tests.factories.base import ModelFactory
 from tests.factories.partners import PartnerFactory
 
 
@@ -30,7 +31,7 @@ def _numbered(words: list[str], n: int) -> str:
     return name if n < len(words) else f"{name} {n // len(words) + 1}"
 
 
-class SubjectFactory(factory.django.DjangoModelFactory[Subject]):
+class SubjectFactory(ModelFactory[Subject]):
     partner = factory.SubFactory(PartnerFactory)
     name = factory.Sequence(lambda n: _numbered(SUBJECTS, n))
     slug = factory.LazyAttribute(lambda subject: slugify(subject.name))
@@ -43,7 +44,7 @@ class SubjectFactory(factory.django.DjangoModelFactory[Subject]):
         model = Subject
 
 
-class TopicFactory(factory.django.DjangoModelFactory[Topic]):
+class TopicFactory(ModelFactory[Topic]):
     partner = factory.SubFactory(PartnerFactory)
     name = factory.Sequence(lambda n: _numbered(TOPICS, n))
     slug = factory.LazyAttribute(lambda topic: slugify(topic.name))
@@ -56,7 +57,7 @@ class TopicFactory(factory.django.DjangoModelFactory[Topic]):
         model = Topic
 
 
-class LevelTypeFactory(factory.django.DjangoModelFactory[LevelType]):
+class LevelTypeFactory(ModelFactory[LevelType]):
     name = factory.Iterator(["Introductory", "Intermediate", "Advanced"])
     sort_value = factory.Sequence(lambda n: n)
 
@@ -65,7 +66,7 @@ class LevelTypeFactory(factory.django.DjangoModelFactory[LevelType]):
         django_get_or_create = ("name",)
 
 
-class CollaboratorFactory(factory.django.DjangoModelFactory[Collaborator]):
+class CollaboratorFactory(ModelFactory[Collaborator]):
     name = factory.Faker("company")
     image_url = factory.Faker("image_url")
 
@@ -73,7 +74,7 @@ class CollaboratorFactory(factory.django.DjangoModelFactory[Collaborator]):
         model = Collaborator
 
 
-class SourceFactory(factory.django.DjangoModelFactory[Source]):
+class SourceFactory(ModelFactory[Source]):
     name = factory.Sequence(lambda n: f"Source {n}")
     slug = factory.LazyAttribute(lambda source: slugify(source.name))
     description = factory.Faker("sentence")
@@ -83,7 +84,7 @@ class SourceFactory(factory.django.DjangoModelFactory[Source]):
         django_get_or_create = ("slug",)
 
 
-class SeatTypeFactory(factory.django.DjangoModelFactory[SeatType]):
+class SeatTypeFactory(ModelFactory[SeatType]):
     """``SeatTypeFactory(slug="credit")`` returns the shipped Credit seat type."""
 
     slug = "verified"
@@ -94,7 +95,7 @@ class SeatTypeFactory(factory.django.DjangoModelFactory[SeatType]):
         django_get_or_create = ("slug",)
 
 
-class ModeFactory(factory.django.DjangoModelFactory[Mode]):
+class ModeFactory(ModelFactory[Mode]):
     slug = "verified"
     name = factory.LazyAttribute(lambda mode: mode.slug.replace("-", " ").title())
     certificate_type = factory.SelfAttribute("slug")
@@ -104,7 +105,7 @@ class ModeFactory(factory.django.DjangoModelFactory[Mode]):
         django_get_or_create = ("slug",)
 
 
-class TrackFactory(factory.django.DjangoModelFactory[Track]):
+class TrackFactory(ModelFactory[Track]):
     mode = factory.SubFactory(ModeFactory)
     seat_type = factory.SubFactory(SeatTypeFactory, slug=factory.SelfAttribute("..mode.slug"))
 
@@ -113,7 +114,7 @@ class TrackFactory(factory.django.DjangoModelFactory[Track]):
         django_get_or_create = ("mode", "seat_type")
 
 
-class CourseRunTypeFactory(factory.django.DjangoModelFactory[CourseRunType]):
+class CourseRunTypeFactory(ModelFactory[CourseRunType]):
     """Defaults to the shipped "Verified and Audit" run type; new slugs get new rows (without tracks)."""
 
     slug = "verified-and-audit"
@@ -130,7 +131,7 @@ class CourseRunTypeFactory(factory.django.DjangoModelFactory[CourseRunType]):
             self.tracks.set(extracted)
 
 
-class CourseTypeFactory(factory.django.DjangoModelFactory[CourseType]):
+class CourseTypeFactory(ModelFactory[CourseType]):
     """Defaults to the shipped "Verified and Audit" course type."""
 
     slug = "verified-and-audit"

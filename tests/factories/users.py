@@ -5,10 +5,12 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.models import Group, User
 
+from tests.factories.base import ModelFactory
+
 DEFAULT_PASSWORD = "password"
 
 
-class GroupFactory(factory.django.DjangoModelFactory[Group]):
+class GroupFactory(ModelFactory[Group]):
     name = factory.Sequence(lambda n: f"Group {n}")
 
     class Meta:
@@ -16,7 +18,7 @@ class GroupFactory(factory.django.DjangoModelFactory[Group]):
         django_get_or_create = ("name",)
 
 
-class UserFactory(factory.django.DjangoModelFactory[User]):
+class UserFactory(ModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     first_name = factory.Faker("first_name")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.db.models import Model
 from django.utils import timezone
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt_token, generate_latest_version_payload
 from guardian.models import UserObjectPermission
@@ -47,7 +48,7 @@ from tests.publisher_api.conftest import grant_publisher_editor
 
 pytestmark = pytest.mark.django_db
 
-SNAPSHOT_MODELS = (
+SNAPSHOT_MODELS: tuple[type[Model], ...] = (
     Course,
     CourseRun,
     CourseEditor,
@@ -60,7 +61,8 @@ SNAPSHOT_MODELS = (
 
 
 def snapshot() -> dict[str, list[dict[str, Any]]]:
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS}
+    # _default_manager is each model's ``objects``; a plain model class has no ``objects`` to the type checker.
+    return {model.__name__: list(model._default_manager.order_by("pk").values()) for model in SNAPSHOT_MODELS}
 
 
 @dataclass
@@ -174,6 +176,11 @@ def may_create_in(actor: str, target: str) -> bool:
     return actor in ("member", "editor") and target in ("own", "orphaned")
 
 
+def _type_uuid(course: Course) -> str:
+    assert course.type is not None
+    return str(course.type.uuid)
+
+
 def _start() -> str:
     return (timezone.now() + dt.timedelta(days=30)).isoformat()
 
@@ -188,7 +195,7 @@ ENDPOINTS: dict[str, tuple[Request, int, Callable[[str, str], bool]]] = {
                 "org": (world.org_b if target == "other" else world.org_a).key,
                 "number": f"NEW{target.upper()}",
                 "title": "New",
-                "type": str(world.courses["own"].type.uuid),
+                "type": _type_uuid(world.courses["own"]),
             },
             format="json",
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import RequestFactory
@@ -107,7 +109,7 @@ def test_restriction_makes_staff_read_only_without_role(course: Course, organiza
 @pytest.mark.usefixtures("restricted")
 def test_restriction_lifted_by_jwt_roles_claim(course: Course) -> None:
     staff = StaffUserFactory()
-    request = RequestFactory().get("/")
+    request: Any = RequestFactory().get("/")  # given DRF's ``auth`` attribute by hand
     request.user = staff
     request.auth = None
     setattr(staff, perms._JWT_ATTRIBUTE, {"roles": ["publisher_editor"]})

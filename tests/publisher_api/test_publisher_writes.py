@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt_token, generate_latest_version_payload
 from guardian.shortcuts import get_perms
+from rest_framework.response import Response
 from rest_framework.test import APIClient
 from waffle.testutils import override_switch
 
@@ -53,7 +54,7 @@ def _start(days: int = 30) -> str:
     return (timezone.now() + dt.timedelta(days=days)).isoformat()
 
 
-def _create(team: APIClient, organization: Organization, course_type: CourseType, **extra: object) -> object:
+def _create(team: APIClient, organization: Organization, course_type: CourseType, **extra: object) -> Response:
     body = {"org": organization.key, "number": "W101", "title": "Writes", "type": str(course_type.uuid), **extra}
     return team.post("/api/v1/courses/", body, format="json")
 
@@ -168,6 +169,7 @@ def test_nested_edit_lands_on_the_draft_only(editor: User, course: Course, partn
     assert [subject.slug for subject in draft.subjects.all()] == ["art", "math"]
     assert list(draft.collaborators.all()) == [collaborators[1], collaborators[0]]
     assert sorted(draft.topics.names()) == ["algebra", "geometry"]
+    assert draft.geolocation is not None and draft.additional_metadata is not None and draft.video is not None
     assert draft.geolocation.location_name == "Cambridge" and draft.geolocation.draft
     assert [fact.heading for fact in draft.additional_metadata.facts.all()] == ["Fast"]
     assert draft.video.src == "https://video.example.org/intro.mp4"

@@ -59,7 +59,7 @@ class TimestampFilter(django_filters.IsoDateTimeFilter):
 class ListFilter(django_filters.CharFilter):
     """A comma-separated list; matches rows whose field is any of the values (none listed: no filter)."""
 
-    parse: Callable[[str], list[Any]] = staticmethod(params.split_list)  # type: ignore[assignment]
+    parse: Callable[[str], list[Any]] = staticmethod(params.split_list)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("lookup_expr", "in")
@@ -101,7 +101,7 @@ def choice_list_parser(choices: Sequence[str]) -> Callable[[str], list[str]]:
 
 class ChoiceListFilter(ListFilter):
     def __init__(self, *args: Any, choices: Sequence[str], **kwargs: Any) -> None:
-        self.parse = choice_list_parser(choices)  # type: ignore[method-assign,assignment]
+        self.parse = choice_list_parser(choices)
         kwargs.setdefault("help_text", f"Comma-separated, any of: {', '.join(choices)}.")
         super().__init__(*args, **kwargs)
 

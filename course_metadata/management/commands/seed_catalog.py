@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--organizations", type=int, default=12, help="How many organizations (default 12).")
         parser.add_argument("--partner", default="demo", help="Short code of the partner to seed (default demo).")
         parser.add_argument("--append", action="store_true", help="Add to a database that already has courses.")
+        parser.add_argument(
+            "--runs-per-course",
+            type=int,
+            default=None,
+            help="Give every course exactly this many runs (default: 1 to 4, weighted towards 2).",
+        )
         parser.add_argument("--chunk-size", type=int, default=1000, help="Courses written per bulk insert.")
         parser.add_argument(
             "--no-change-log",
@@ -35,6 +41,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["courses"] < 1 or options["chunk_size"] < 1:
             raise CommandError("--courses and --chunk-size must be positive.")
+        if options["runs_per_course"] is not None and not 1 <= options["runs_per_course"] <= 8:
+            raise CommandError("--runs-per-course must be between 1 and 8.")
         seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(1_000_000)
         seed_options = SeedOptions(
             courses=options["courses"],
@@ -43,6 +51,7 @@ class Command(BaseCommand):
             partner=options["partner"],
             append=options["append"],
             chunk_size=options["chunk_size"],
+            runs_per_course=options["runs_per_course"],
             change_log=not options["no_change_log"],
             progress=not options["no_progress"] and options["verbosity"] > 0,
         )

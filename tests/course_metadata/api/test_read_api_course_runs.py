@@ -39,7 +39,7 @@ def test_hidden_filter(catalog: Any, api: APIClient) -> None:
     CourseRun._base_manager.filter(pk=run.pk).update(hidden=True)
 
     assert keys_of(api.get(URL, {"hidden": 1})) == [run.key]
-    assert run.key not in keys_of(api.get(URL, {"hidden": "false", "page_size": 100}))
+    assert run.key not in keys_of(api.get(URL, {"hidden": "false", "page_size": "100"}))
     assert api.get(URL, {"hidden": "sometimes"}).status_code == 400
 
 

@@ -139,11 +139,13 @@ def test_advertised_course_run_prefers_open_started_then_soonest_upcoming(organi
     closed_recent = run(-2, open_enrollment=False)
     upcoming_late, upcoming_soon = run(40), run(10)
     loaded = rules.run_rows(course.course_runs.all())
-    assert rules.advertised_course_run(loaded, now).pk == upcoming_soon.pk
+    advertised = rules.advertised_course_run(loaded, now)
+    assert advertised is not None and advertised.pk == upcoming_soon.pk
 
     started_early, started_late = run(-20), run(-5)
     loaded = rules.run_rows(course.course_runs.all())
-    assert rules.advertised_course_run(loaded, now).pk == started_late.pk
+    advertised = rules.advertised_course_run(loaded, now)
+    assert advertised is not None and advertised.pk == started_late.pk
     assert {closed_recent.pk, upcoming_late.pk, started_early.pk}.isdisjoint({upcoming_soon.pk, started_late.pk})
 
 

@@ -95,7 +95,6 @@ def test_save_outside_a_transaction_commits_row_and_entry_together(seat):
     assert ("course", course.pk, "upsert") in entries_after(mark)
 
 
-
 def test_a_course_save_that_flips_its_runs_commits_as_one_transaction():
     # Guards: Course.save() runs the save and the subscription flip it passes on in one transaction, so
     # autocommit code (the admin, a shell) commits the course and its runs together, never half of it.

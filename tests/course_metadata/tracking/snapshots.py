@@ -8,7 +8,7 @@ exactly when the snapshot did.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from django.db import models
 
@@ -16,6 +16,12 @@ from course_metadata.models import Course, CourseRun, Organization, Person, Posi
 
 # Columns that are not data: when a row was saved, how a draft points at its official row.
 NOT_DATA = {"created", "modified", "data_modified_timestamp", "draft_version", "draft_base"}
+
+
+@overload
+def own(row: models.Model) -> dict[str, Any]: ...
+@overload
+def own(row: models.Model | None) -> dict[str, Any] | None: ...
 
 
 def own(row: models.Model | None) -> dict[str, Any] | None:
@@ -167,7 +173,13 @@ class Snapshots:
         return json.dumps(data, sort_keys=True, default=str)
 
 
-MODELS = {"course": Course, "courserun": CourseRun, "program": Program, "organization": Organization, "person": Person}
+MODELS = {
+    "course": Course,
+    "courserun": CourseRun,
+    "program": Program,
+    "organization": Organization,
+    "person": Person,
+}
 BUILDERS = {
     "course": "course",
     "courserun": "course_run",
@@ -184,4 +196,6 @@ def snapshot(object_type: str, pk: int) -> str | None:
 def stored_timestamp(object_type: str, pk: int) -> Any:
     if object_type == "person":
         return None  # people are logged but carry no timestamp
-    return MODELS[object_type]._base_manager.filter(pk=pk).values_list("data_modified_timestamp", flat=True).first()
+    # As a plain model class: mypy joins the classes of MODELS into an abstract base, which has no columns to look up.
+    model: type[models.Model] = MODELS[object_type]
+    return model._base_manager.filter(pk=pk).values_list("data_modified_timestamp", flat=True).first()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -220,7 +221,7 @@ class ChangeTrackingMachine(RuleBasedStateMachine):
         i=st.integers(0, 3),
     )
     def noop_save(self, kind, i):
-        pools = {
+        pools: dict[str, tuple[Any, list[Any]]] = {
             "course": (Course, self.courses),
             "courserun": (CourseRun, self.runs),
             "program": (Program, [self.program]),

@@ -54,7 +54,8 @@ class ReadContext:
 def read_context(serializer: serializers.BaseSerializer) -> ReadContext:
     context = serializer.context.get("read")
     if context is None:
-        context = serializer.context["read"] = ReadContext()
+        # DRF's context is a dict; django-stubs types it as a read-only Mapping.
+        context = serializer.context["read"] = ReadContext()  # type: ignore[index]
     return context
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
@@ -23,6 +23,14 @@ from course_metadata.models import (
     Pathway,
 )
 
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class PathwayRows(TypedDict):
+        program_rows: list[dict[str, Any]]  # annotated by course_metadata.selectors.pathways
+
 
 class PathwaySerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -36,7 +44,7 @@ class PathwaySerializer(serializers.Serializer):
     status = serializers.CharField()
     programs = ProgramSummarySerializer(many=True)
 
-    def to_representation(self, instance: Pathway) -> dict[str, Any]:
+    def to_representation(self, instance: WithAnnotations[Pathway, PathwayRows]) -> dict[str, Any]:
         context = read_context(self)
         return {
             "id": instance.pk,
@@ -78,7 +86,7 @@ def _program_node(node: LearnerPathwayProgram) -> dict[str, Any]:
         "title": program.title,
         "short_description": program.subtitle,
         "card_image_url": program.card_image_url or None,
-        "type": program.type.name if program.type_id else None,
+        "type": program.type.name if program.type_id and program.type is not None else None,
         "courses": [
             {
                 "key": course.key,

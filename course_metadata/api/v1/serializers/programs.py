@@ -161,7 +161,8 @@ class DegreeDeadlineSerializer(serializers.Serializer):
 class RankingSerializer(serializers.Serializer):
     rank = serializers.CharField()
     description = serializers.CharField()
-    source = serializers.CharField()
+    # DRF's serializer metaclass takes declared fields off the class, so this does not replace Field.source.
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class DegreeSerializer(serializers.Serializer):

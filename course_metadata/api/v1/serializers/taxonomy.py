@@ -20,7 +20,8 @@ class TopicSerializer(serializers.Serializer):
     banner_image_url = serializers.URLField()
 
     def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: uuid_string(instance[name]) if name == "uuid" else instance[name] for name in self.fields}
+        # Iterating the fields gives their names; django-stubs types BindingDict.__iter__ as yielding Field objects.
+        return {name: uuid_string(instance[name]) if name == "uuid" else instance[name] for name in self.fields}  # type: ignore[misc, index]
 
 
 class LevelTypeSerializer(serializers.Serializer):

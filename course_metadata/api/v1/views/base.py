@@ -3,10 +3,11 @@ per-request ``ReadContext`` and conditional detail responses."""
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import uuid
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponseBase
 from django.utils import timezone
@@ -89,7 +90,7 @@ class ReadViewSet(viewsets.GenericViewSet):
         self.check_object_permissions(self.request, instance)
         return instance
 
-    def lookup_rows(self, value: str) -> list[Any] | None:
+    def lookup_rows(self, value: str) -> builtins.list[Any] | None:  # ``list`` is the action above
         """The rows a lookup names, from a precompiled query (first by primary key), or ``None`` to use
         ``get_queryset`` and ``filter_lookup``."""
         return None
@@ -114,10 +115,15 @@ def uuid_or_404(value: str) -> uuid.UUID:
     return parsed
 
 
-class EditableMixin:
-    """``?editable=1``: the rows Publisher edits, for Publisher users only (everyone else gets 403)."""
+if TYPE_CHECKING:
+    # Type-checked as the API view it is mixed into, whose ``request`` is DRF's Request.
+    _EditableBase = viewsets.GenericViewSet
+else:
+    _EditableBase = object
 
-    request: Request
+
+class EditableMixin(_EditableBase):
+    """``?editable=1``: the rows Publisher edits, for Publisher users only (everyone else gets 403)."""
 
     @cached_property
     def editable_mode(self) -> bool:

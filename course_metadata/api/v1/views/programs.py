@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import Any
 
@@ -80,7 +81,7 @@ class ProgramViewSet(ReadViewSet):
             return Response([str(uuid) for uuid in uuids])
         return super().list(request, *args, **kwargs)
 
-    def read_context(self, objects: list[Any]) -> ReadContext:
+    def read_context(self, objects: builtins.list[Any]) -> ReadContext:  # ``list`` is the action above
         context = super().read_context(objects)
         context.full_courses = params.flag(self.request, "use_full_course_serializer")
         if context.full_courses:
