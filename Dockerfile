@@ -28,4 +28,4 @@ RUN SECRET_KEY=collectstatic-only-build-time-placeholder-key \
 
 USER lyceum
 EXPOSE 8000
-CMD ["gunicorn", "settings.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "settings.wsgi", "--bind", "0.0.0.0:8000"]

@@ -284,8 +284,11 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "settings.local",
         "DATABASE_URL": database_url(DATABASE),
         "PYTHONPATH": str(PROJECT_DIR),
-        # Per-batch consumer logging would bury the figures.
+        # Per-batch consumer logging and the access log would bury the figures.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "GUNICORN_ACCESS_LOG": "",
+        # Served as in production: no debug pages, no query log.
+        "DEBUG": "0",
     }
     try:
         prepare_database(env)

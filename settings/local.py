@@ -5,9 +5,10 @@ import os
 import dj_database_url
 
 from settings.base import *  # noqa: F403
-from settings.base import VAR_DIR
+from settings.base import VAR_DIR, env_bool
 
-DEBUG = True
+# DEBUG=0 serves the local settings without debug pages and query logging (the read API benchmark does).
+DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "lyceum-local-development-only-not-a-secret")
 ALLOWED_HOSTS = ["*"]
 

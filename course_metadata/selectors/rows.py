@@ -30,7 +30,9 @@ from django.db import connections
 from django.db.models import BooleanField, CharField, Expression, F, Func, QuerySet, TextField, Value, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, RowNumber
-from psycopg import Cursor
+from psycopg import ClientCursor, Cursor, postgres
+from psycopg import adapters as psycopg_adapters
+from psycopg.pq import Format
 
 from course_metadata.selectors.json_rows import Converter, JSONBuild, Source, converters_for
 
@@ -163,38 +165,49 @@ class _PreparedCursor(Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-# Up to this many keys, a read runs as a prepared statement with a generic plan. Planning the nested-rows
-# query costs about 20 ms, several times what running it costs for one course or a short page; for long
-# key lists the plan made for the actual keys runs faster than the generic one and is worth its planning.
-PREPARED_MAX_KEYS = 25
+def _cursor(connection: Any) -> Any:
+    """A cursor for the compiled read queries, wrapped like Django's own so query logging, counting and
+    execute wrappers see every query.
 
-
-def _cursor(connection: Any, *, keys: int) -> Any:
-    """A cursor for the compiled read queries: prepared (see ``PREPARED_MAX_KEYS``) on PostgreSQL unless
-    ``LYCEUM_PREPARED_READS`` is off (for poolers that cannot keep prepared statements), wrapped like
-    Django's own so query logging, counting and execute wrappers see every query either way."""
-    prepared = keys <= PREPARED_MAX_KEYS and settings.LYCEUM_PREPARED_READS
-    if connection.vendor != "postgresql" or not prepared:
+    On PostgreSQL it is prepared, with a generic plan, unless ``LYCEUM_PREPARED_READS`` is off (for poolers
+    that cannot keep prepared statements): planning the nested-rows query costs about 20 ms, more than
+    running it for a page of 100 courses and several times more for one course. It also reads
+    ``timestamptz`` values with psycopg's C loader: Django's time-zone loader is written in Python and
+    cost a quarter of a page's run time.
+    """
+    if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
-    if raw not in _generic_plans:
-        # Only prepared statements follow this setting, and only this module prepares any. Their key list
-        # is the only variable part, and a short one, so one plan fits every execution.
-        with raw.cursor() as setup:
-            setup.execute("SET plan_cache_mode = force_generic_plan")
-        # Django turns psycopg's statement preparation off (threshold None); its own client-binding cursors
-        # never prepare whatever the threshold, so turning it back on only affects ``_PreparedCursor``.
-        if raw.prepare_threshold is None:
-            raw.prepare_threshold = 5
-        _generic_plans.add(raw)
-    cursor = _PreparedCursor(raw)
+    cursor: Cursor
+    if settings.LYCEUM_PREPARED_READS:
+        if raw not in _generic_plans:
+            # Only prepared statements follow this setting, and only this module prepares any. Their key
+            # list is their only parameter, so one plan fits every execution.
+            with raw.cursor() as setup:
+                setup.execute("SET plan_cache_mode = force_generic_plan")
+            # Django turns psycopg's statement preparation off (threshold None); its own client-binding
+            # cursors never prepare whatever the threshold, so this only affects ``_PreparedCursor``.
+            if raw.prepare_threshold is None:
+                raw.prepare_threshold = 5
+            _generic_plans.add(raw)
+        cursor = _PreparedCursor(raw)
+    else:
+        cursor = ClientCursor(raw)
+    if raw.info.parameter_status("TimeZone") in _UTC_ZONES:
+        # The C loader gives the session's zone (UTC, as Django sets it), Django's gives its own UTC.
+        cursor.adapters.register_loader(_TIMESTAMPTZ, _FAST_TIMESTAMPTZ_LOADER)
     return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
-def _fetch_all(connection: Any, sql: str, params: list[Any], *, keys: int) -> list[tuple[Any, ...]]:
-    """Run one compiled read query for ``keys`` parent keys and return its rows."""
-    with _cursor(connection, keys=keys) as cursor:
+_TIMESTAMPTZ = postgres.types["timestamptz"].oid
+_FAST_TIMESTAMPTZ_LOADER = psycopg_adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+_UTC_ZONES = {"UTC", "Etc/UTC"}
+
+
+def _fetch_all(connection: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run one compiled read query and return its rows."""
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     if connection.queries_logged and connection.queries_log and connection.queries_log[-1]["sql"] is None:
@@ -240,7 +253,7 @@ class KeyedRows:
         compiler, sql, params, slot, names = self._compile(connection)
         bound = list(params)
         bound[slot] = _list_parameter(keys, connection.vendor)
-        fetched = _fetch_all(connection, sql, bound, keys=len(keys))
+        fetched = _fetch_all(connection, sql, bound)
         return [Row(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
 
 
@@ -304,7 +317,6 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
     statements: list[str] = []
     params: list[Any] = []
     targets: dict[str, tuple[dict[str, list[Row]], Nested, dict[str, Converter]]] = {}
-    largest = 0  # the most parent keys of any part
     for rows, specs in groups:
         for spec in specs:
             parents: dict[str, list[Row]] = defaultdict(list)
@@ -313,7 +325,6 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
                 parents[_parent_key(row[spec.key])].append(row)
             if not parents:
                 continue
-            largest = max(largest, len(parents))
             compiled = _compile(spec, connection)
             part_params = list(compiled.params)
             part_params[compiled.slot] = _list_parameter(list({row[spec.key] for row in rows}), connection.vendor)
@@ -323,7 +334,7 @@ def attach_nested(groups: Sequence[tuple[Sequence[Row], Sequence[Nested]]], *, u
     if not statements:
         return
     collected: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    for parent, kind, position, text in _fetch_all(connection, " UNION ALL ".join(statements), params, keys=largest):
+    for parent, kind, position, text in _fetch_all(connection, " UNION ALL ".join(statements), params):
         collected[(kind, _parent_key(parent))].append((position, orjson.loads(text)))
     for (kind, parent), items in collected.items():
         parents, spec, converters = targets[kind]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +39,17 @@ class ReadContext:
     editable_mode: bool = False
     # Programs: serialize their courses with the full course serializer.
     full_courses: bool = False
+    # Representations shared by many objects of one response (a course's staff teach each of its runs),
+    # built once per response by ``shared``. The dicts are shared, so nothing may change them afterwards.
+    _shared: dict[tuple[str, Any], Any] = field(default_factory=dict)
+
+    def shared(self, kind: str, key: Any, build: Callable[[], Any]) -> Any:
+        """``build()``'s result for (kind, key), built the first time this response asks for it."""
+        cache_key = (kind, key)
+        value = self._shared.get(cache_key)
+        if value is None:
+            value = self._shared[cache_key] = build()
+        return value
 
     @functools.cached_property
     def _utm_query(self) -> str:

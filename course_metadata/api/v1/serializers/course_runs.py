@@ -96,7 +96,10 @@ def course_run_data(course_run: Row, course: Row, context: ReadContext) -> dict[
             "transcript_languages_search_facet_names": language_names(course_run["transcript_languages"]),
             "ai_languages": course_run["ai_languages"] or {"transcription_languages": [], "translation_languages": []},
             "instructors": [],
-            "staff": [person_data(row, context) for row in course_run["staff_rows"]],
+            "staff": [
+                context.shared("person", row["uuid"], lambda row=row: person_data(row, context))
+                for row in course_run["staff_rows"]
+            ],
             "min_effort": course_run["min_effort"],
             "max_effort": course_run["max_effort"],
             "weeks_to_complete": course_run["weeks_to_complete"],

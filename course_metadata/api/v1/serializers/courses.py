@@ -40,8 +40,11 @@ def _entitlements(course: Row) -> list[dict[str, Any]]:
     ]
 
 
-def course_summary_data(course: Row, context: ReadContext, runs: Sequence[Row] | None = None) -> dict[str, Any]:
-    """What programs list about each course. ``runs`` defaults to the course's loaded runs."""
+def course_summary_data(
+    course: Row, context: ReadContext, runs: Sequence[Row] | None = None, *, minimal_runs: bool = True
+) -> dict[str, Any]:
+    """What programs list about each course. ``runs`` defaults to the course's loaded runs; without
+    ``minimal_runs`` the short form of the runs is left for the caller to fill in (``course_data``)."""
     runs = course["runs"] if runs is None else runs
     return {
         "key": course["key"],
@@ -54,7 +57,7 @@ def course_summary_data(course: Row, context: ReadContext, runs: Sequence[Row] |
         "course_type": course["type_slug"],
         "owners": [organization_data(row, context) for row in course["owner_rows"]],
         "entitlements": _entitlements(course),
-        "course_runs": [minimal_course_run_data(run, course, context) for run in runs],
+        "course_runs": [minimal_course_run_data(run, course, context) for run in runs] if minimal_runs else [],
         "course_run_statuses": rules.course_run_statuses(runs, context.now),
         "enterprise_subscription_inclusion": course["enterprise_subscription_inclusion"],
         "excluded_from_search": course["excluded_from_search"],
@@ -109,7 +112,7 @@ def course_data(course: Row, context: ReadContext, runs: Sequence[Row] | None = 
     """Everything about a course, from a course row completed by ``selectors.courses.complete_courses``."""
     runs = course["runs"] if runs is None else runs
     now = context.now
-    data = course_summary_data(course, context, runs)
+    data = course_summary_data(course, context, runs, minimal_runs=False)
     advertised = rules.advertised_course_run(runs, now)
     course_video = course["video_row"]
     slugs = [row["url_slug"] for row in course["slug_rows"]]
