@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 
 from course_metadata.models import Course, CourseRun, Program
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import FieldSpec, Row, as_rows, values_of
+from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
 CHUNK = 500
 
@@ -116,12 +116,21 @@ def _attach_lists(courses: Sequence[Row], programs: Sequence[Row]) -> None:
         program["excluded_run_ids"] = {int(value) for value in ordered("program_excluded_run_ids", program.pk)}
 
 
-def _courses_with_runs(course_ids: Sequence[int]) -> list[Row]:
-    courses = as_rows(values_of(Course.objects.official().filter(pk__in=course_ids).order_by("pk"), COURSE_FIELDS))
-    ids = [course.pk for course in courses]
-    runs = as_rows(
-        values_of(rules.course_runs().official().filter(course_id__in=ids).order_by("start", "key", "pk"), RUN_FIELDS)
+# Compiled once, run with a key list (see course_metadata.selectors.rows): the change-log consumer loads a
+# handful of courses per change, and building these querysets cost more than running them.
+_COURSES = KeyedRows(
+    lambda ids: values_of(Course.objects.official().filter(AnyOf("pk", ids)).order_by("pk"), COURSE_FIELDS)
+)
+_RUNS_OF_COURSES = KeyedRows(
+    lambda ids: values_of(
+        rules.course_runs().official().filter(AnyOf("course_id", ids)).order_by("start", "key", "pk"), RUN_FIELDS
     )
+)
+
+
+def _courses_with_runs(course_ids: Sequence[int]) -> list[Row]:
+    courses = _COURSES.fetch(course_ids)
+    runs = _RUNS_OF_COURSES.fetch(course.pk for course in courses)
     rules.attach_seats(runs)
     by_course: dict[int, list[Row]] = defaultdict(list)
     for run in runs:
