@@ -201,7 +201,10 @@ def _cursor(connection: Any) -> Any:
 
 
 _TIMESTAMPTZ = postgres.types["timestamptz"].oid
-_FAST_TIMESTAMPTZ_LOADER = psycopg_adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+_loader = psycopg_adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+if _loader is None:  # psycopg always ships one; this only informs the type checker
+    raise ImportError("psycopg has no timestamptz loader")
+_FAST_TIMESTAMPTZ_LOADER = _loader
 _UTC_ZONES = {"UTC", "Etc/UTC"}
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from rest_framework import serializers
@@ -97,7 +98,7 @@ def course_run_data(course_run: Row, course: Row, context: ReadContext) -> dict[
             "ai_languages": course_run["ai_languages"] or {"transcription_languages": [], "translation_languages": []},
             "instructors": [],
             "staff": [
-                context.shared("person", row["uuid"], lambda row=row: person_data(row, context))
+                context.shared("person", row["uuid"], functools.partial(person_data, row, context))
                 for row in course_run["staff_rows"]
             ],
             "min_effort": course_run["min_effort"],
