@@ -111,10 +111,7 @@ def _course_hours(course: Course) -> float:
     run = max(runs, key=lambda r: (r.start is not None, r.start))
     low = run.min_effort or run.max_effort or 0
     high = run.max_effort or run.min_effort or 0
-    weeks = run.weeks_to_complete
-    if weeks is None:  # never: runs without weeks were filtered out above
-        return 0.0
-    return float(weeks * (low + high) / 2)
+    return float((run.weeks_to_complete or 0) * (low + high) / 2)
 
 
 class LearnerPathwayCourse(LearnerPathwayNode):

@@ -118,7 +118,7 @@ class Program(DataModifiedMixin, TimeStampedModel, UUIDMixin):
     @property
     def marketing_url(self) -> str | None:
         root = self.partner.marketing_site_url_root
-        if root and self.marketing_slug and self.type_id and self.type is not None:
+        if root and self.marketing_slug and self.type is not None:
             return f"{root.rstrip('/')}/{self.type.slug}/{self.marketing_slug}"
         return None
 

@@ -86,7 +86,7 @@ def _program_node(node: LearnerPathwayProgram) -> dict[str, Any]:
         "title": program.title,
         "short_description": program.subtitle,
         "card_image_url": program.card_image_url or None,
-        "type": program.type.name if program.type_id and program.type is not None else None,
+        "type": program.type.name if program.type is not None else None,
         "courses": [
             {
                 "key": course.key,
