@@ -17,7 +17,9 @@ VIEW_PERMISSION = "catalog.view_catalog"
 
 
 @lru_cache(maxsize=20_000)
-def _parse_canonical(text: str) -> Query:
+def parse_query_text(text: str) -> Query:
+    """Parse a stored query from its JSON text, cached by that text (equal queries, equal texts when the
+    text comes from one place: the database, or ``parse_stored_query``'s canonical form)."""
     return parse_query(json.loads(text))
 
 
@@ -27,7 +29,7 @@ def parse_stored_query(query: Any) -> Query:
     The membership consumer evaluates the same few thousand queries over and over; parsing them
     (luqum for strings) costs more than evaluating them.
     """
-    return _parse_canonical(json.dumps(query, sort_keys=True, separators=(",", ":")))
+    return parse_query_text(json.dumps(query, sort_keys=True, separators=(",", ":")))
 
 
 def validate_query(query: Any) -> Query:
@@ -68,6 +70,10 @@ class Catalog(TimeStampedModel):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The consumer reads the few unindexable catalogs on every change: no scan of all catalogs.
+            models.Index(fields=["id"], condition=models.Q(query_unindexable=True), name="catalog_unindexable")
+        ]
 
     def __str__(self) -> str:
         return self.title

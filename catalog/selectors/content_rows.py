@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import CharField, F, IntegerField, Q, QuerySet, TextField, Value
+from django.db.models import CharField, F, IntegerField, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from course_metadata.models import Course, CourseRun, Program
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
+from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
 
 CHUNK = 500
 
@@ -70,50 +71,31 @@ class ContentRows:
 
 
 def _list_part(queryset: QuerySet, kind: str, owner: str, value: str, position: str) -> QuerySet:
-    return queryset.values_list(
-        Value(kind, output_field=CharField()),
-        owner,
-        Cast(F(value), TextField()),
-        Cast(F(position), IntegerField()),
+    return queryset.values(
+        kind=Value(kind, output_field=CharField()),
+        owner=F(owner),
+        value=Cast(F(value), TextField()),
+        position=Cast(F(position), IntegerField()),
     ).order_by()
 
 
-def _attach_lists(courses: Sequence[Row], programs: Sequence[Row]) -> None:
-    """The small string lists of courses and programs, in one UNION ALL query."""
-    course_ids = [course.pk for course in courses]
-    program_ids = [program.pk for program in programs]
-    parts = []
-    if course_ids:
-        organizations = Course.authoring_organizations.through.objects.filter(course_id__in=course_ids)
-        subjects = Course.subjects.through.objects.filter(course_id__in=course_ids)
-        parts += [
-            _list_part(organizations, "course_organizations", "course_id", "organization__key", "sort_value"),
-            _list_part(subjects, "course_subjects", "course_id", "subject__name", "sort_value"),
-        ]
-    if program_ids:
-        organizations = Program.authoring_organizations.through.objects.filter(program_id__in=program_ids)
-        links = Program.courses.through.objects.filter(program_id__in=program_ids)
-        excluded = Program.excluded_course_runs.through.objects.filter(program_id__in=program_ids)
-        parts += [
-            _list_part(organizations, "program_organizations", "program_id", "organization__key", "sort_value"),
-            _list_part(links, "program_course_ids", "program_id", "course_id", "sort_value"),
-            _list_part(excluded, "program_excluded_run_ids", "program_id", "courserun_id", "pk"),
-        ]
-    found: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
-    if parts:
-        for kind, owner_id, value, position in parts[0].union(*parts[1:], all=True):
-            found[(kind, owner_id)].append((position, value))
+def _course_lists(ids: Any) -> QuerySet:
+    organizations = Course.authoring_organizations.through.objects.filter(AnyOf("course_id", ids))
+    subjects = Course.subjects.through.objects.filter(AnyOf("course_id", ids))
+    return _list_part(organizations, "organizations", "course_id", "organization__key", "sort_value").union(
+        _list_part(subjects, "subjects", "course_id", "subject__name", "sort_value"), all=True
+    )
 
-    def ordered(kind: str, owner_id: int) -> list[str]:
-        return [value for _, value in sorted(found.get((kind, owner_id), []))]
 
-    for course in courses:
-        course["organizations"] = ordered("course_organizations", course.pk)
-        course["subjects"] = sorted(ordered("course_subjects", course.pk))
-    for program in programs:
-        program["organizations"] = ordered("program_organizations", program.pk)
-        program["course_ids"] = [int(value) for value in ordered("program_course_ids", program.pk)]
-        program["excluded_run_ids"] = {int(value) for value in ordered("program_excluded_run_ids", program.pk)}
+def _program_lists(ids: Any) -> QuerySet:
+    organizations = Program.authoring_organizations.through.objects.filter(AnyOf("program_id", ids))
+    links = Program.courses.through.objects.filter(AnyOf("program_id", ids))
+    excluded = Program.excluded_course_runs.through.objects.filter(AnyOf("program_id", ids))
+    return _list_part(organizations, "organizations", "program_id", "organization__key", "sort_value").union(
+        _list_part(links, "course_ids", "program_id", "course_id", "sort_value"),
+        _list_part(excluded, "excluded_run_ids", "program_id", "courserun_id", "pk"),
+        all=True,
+    )
 
 
 # Compiled once, run with a key list (see course_metadata.selectors.rows): the change-log consumer loads a
@@ -126,6 +108,33 @@ _RUNS_OF_COURSES = KeyedRows(
         rules.course_runs().official().filter(AnyOf("course_id", ids)).order_by("start", "key", "pk"), RUN_FIELDS
     )
 )
+_PROGRAMS = KeyedRows(lambda ids: values_of(Program.objects.filter(AnyOf("pk", ids)).order_by("pk"), PROGRAM_FIELDS))
+_PROGRAMS_OF_COURSES = KeyedRows(
+    lambda ids: Program.courses.through.objects.filter(AnyOf("course_id", ids)).values("program_id").order_by()
+)
+_COURSE_LISTS = KeyedRows(_course_lists)
+_PROGRAM_LISTS = KeyedRows(_program_lists)
+
+
+def _lists(rows: KeyedRows, owners: Sequence[Row]) -> dict[tuple[str, int], list[str]]:
+    """The (kind, owner) lists of these courses or programs, each in its order."""
+    found: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    for row in rows.fetch(owner.pk for owner in owners):
+        found[(row["kind"], row["owner"])].append((row["position"], row["value"]))
+    return {key: [value for _, value in sorted(items)] for key, items in found.items()}
+
+
+def _attach_lists(courses: Sequence[Row], programs: Sequence[Row]) -> None:
+    """The small string lists of courses and programs: one query each."""
+    lists = _lists(_COURSE_LISTS, courses)
+    for course in courses:
+        course["organizations"] = lists.get(("organizations", course.pk), [])
+        course["subjects"] = sorted(lists.get(("subjects", course.pk), []))
+    lists = _lists(_PROGRAM_LISTS, programs)
+    for program in programs:
+        program["organizations"] = lists.get(("organizations", program.pk), [])
+        program["course_ids"] = [int(value) for value in lists.get(("course_ids", program.pk), [])]
+        program["excluded_run_ids"] = {int(value) for value in lists.get(("excluded_run_ids", program.pk), [])}
 
 
 def _courses_with_runs(course_ids: Sequence[int]) -> list[Row]:
@@ -144,16 +153,12 @@ def load_content_rows(
     *, course_ids: Sequence[int] = (), program_ids: Sequence[int] = (), programs_of_courses: bool = False
 ) -> ContentRows:
     """Rows for the documents of these courses and programs (and, with ``programs_of_courses``, of the
-    programs containing the courses): five queries, plus three when programs need other courses."""
+    programs containing the courses): at most seven queries, plus four when programs need other courses."""
     courses = _courses_with_runs(course_ids) if course_ids else []
-    condition = Q(pk__in=program_ids)
-    if programs_of_courses and course_ids:
-        condition |= Q(pk__in=Program.courses.through.objects.filter(course_id__in=course_ids).values("program_id"))
-    programs = (
-        as_rows(values_of(Program.objects.filter(condition).order_by("pk"), PROGRAM_FIELDS))
-        if (program_ids or (programs_of_courses and course_ids))
-        else []
-    )
+    wanted = set(program_ids)
+    if programs_of_courses:
+        wanted.update(row["program_id"] for row in _PROGRAMS_OF_COURSES.fetch(course_ids))
+    programs = _PROGRAMS.fetch(sorted(wanted))
     _attach_lists(courses, programs)
     rows = ContentRows({course.pk: course for course in courses}, programs)
     missing = sorted({pk for program in programs for pk in program.course_ids} - rows.courses.keys())

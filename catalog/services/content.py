@@ -11,15 +11,18 @@ from typing import Any
 
 import orjson
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from catalog.models import CatalogMembership, ContentDocument, ContentFieldValue, ContentMetadata
+from catalog.models import CatalogMembership, ContentDocument, ContentFieldValue, ContentMetadata, ContentType
 from catalog.models.content import NUMBER_DECIMAL_PLACES, NUMBER_MAX_DIGITS, SCALAR_COLUMNS
 from catalog.query import FIELDS, Value, document_values
 from catalog.selectors.content_rows import chunked
 from catalog.selectors.documents import ContentItem
+from catalog.services.statements import update_each
+from course_metadata.selectors.rows import AnyOf, KeyedRows, Row
 
 _QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
+COURSE_TYPES = (ContentType.COURSE, ContentType.COURSE_RUN)
 _IDENTITY_FIELDS = ["content_key", "uuid", "parent_key", "course_id", "document_hash", "list_values_hash"]
 UPDATE_FIELDS = [*_IDENTITY_FIELDS, "data_modified_timestamp", "next_boundary", *SCALAR_COLUMNS.values(), "modified"]
 
@@ -69,12 +72,32 @@ def query_columns(document: Mapping[str, Any]) -> tuple[dict[str, Value | None],
 EXISTING_FIELDS = ["id", "content_type", "object_id", *UPDATE_FIELDS]
 
 
-def existing_rows(condition: Q) -> dict[tuple[str, int], ContentMetadata]:
-    """Stored rows matching ``condition``, keyed by (content type, object id), as content_store reads them."""
-    return {
-        (row.content_type, row.object_id): row
-        for row in ContentMetadata.objects.filter(condition).only(*EXISTING_FIELDS).order_by()
-    }
+def _stored_rows(course_ids: Any, run_ids: Any, program_ids: Any, pathway_ids: Any) -> QuerySet:
+    of_courses = Q(content_type__in=COURSE_TYPES) & Q(AnyOf("course_id", course_ids))
+    of_runs = Q(content_type=ContentType.COURSE_RUN) & Q(AnyOf("object_id", run_ids))
+    of_programs = Q(content_type=ContentType.PROGRAM) & Q(AnyOf("object_id", program_ids))
+    of_pathways = Q(content_type=ContentType.LEARNER_PATHWAY) & Q(AnyOf("object_id", pathway_ids))
+    condition = of_courses | of_runs | of_programs | of_pathways
+    return ContentMetadata.objects.filter(condition).values(*EXISTING_FIELDS).order_by()
+
+
+# Compiled once: the change-log consumer reads the stored rows of a few objects on every change.
+_STORED = KeyedRows(_stored_rows, lists=4)
+
+
+def existing_rows(
+    *,
+    course_ids: Iterable[int] = (),
+    run_ids: Iterable[int] = (),
+    program_ids: Iterable[int] = (),
+    pathway_ids: Iterable[int] = (),
+) -> dict[tuple[str, int], Row]:
+    """The stored rows of these courses (with their runs), runs, programs and pathways, keyed by (content
+    type, object id), as content_store reads them."""
+    ids = [sorted(set(values)) for values in (course_ids, run_ids, program_ids, pathway_ids)]
+    if not any(ids):
+        return {}
+    return {(row["content_type"], row["object_id"]): row for row in _STORED.fetch(*ids)}
 
 
 def list_values_hash(many: Sequence[tuple[str, str]]) -> str:
@@ -103,7 +126,7 @@ def content_store(
     *,
     items: Sequence[ContentItem],
     now: dt.datetime,
-    existing: Mapping[tuple[str, int], ContentMetadata] | None = None,
+    existing: Mapping[tuple[str, int], Row] | None = None,
 ) -> list[StoredContent]:
     """Upsert the documents of ``items``, writing only the columns and list values that changed.
 
@@ -111,71 +134,67 @@ def content_store(
     ``existing_rows``); otherwise they are read here.
     """
     if existing is None:
-        condition = Q(pk__in=[])
-        for content_type in {item.content_type for item in items}:
-            ids = [item.object_id for item in items if item.content_type == content_type]
-            condition |= Q(content_type=content_type, object_id__in=ids)
-        existing = existing_rows(condition) if items else {}
+        existing = existing_rows(
+            course_ids=(item.object_id for item in items if item.content_type == ContentType.COURSE),
+            run_ids=(item.object_id for item in items if item.content_type == ContentType.COURSE_RUN),
+            program_ids=(item.object_id for item in items if item.content_type == ContentType.PROGRAM),
+            pathway_ids=(item.object_id for item in items if item.content_type == ContentType.LEARNER_PATHWAY),
+        )
     created: list[tuple[ContentMetadata, ContentItem, list[tuple[str, str]]]] = []
-    updated: list[tuple[ContentMetadata, ContentItem, list[tuple[str, str]] | None]] = []
-    changed_fields: set[str] = set()
-    touched: list[ContentMetadata] = []
-    results: list[tuple[ContentMetadata, ContentItem, bool]] = []
+    updated: list[tuple[int, ContentItem, list[tuple[str, str]] | None]] = []
+    touched: list[tuple[int, dict[str, Any]]] = []
+    # (stored row id, or the new row once inserted), item, changed
+    results: list[tuple[int | ContentMetadata, ContentItem, bool]] = []
     for item in items:
         digest = document_hash(item.document)
         row = existing.get((item.content_type, item.object_id))
-        if row is not None and row.document_hash == digest and row.content_key == item.content_key:
+        if row is not None and row["document_hash"] == digest and row["content_key"] == item.content_key:
             # Same document: at most the data timestamp (a member's data changed) or the next boundary moved.
-            changed = row.data_modified_timestamp != item.data_modified_timestamp
+            changed = row["data_modified_timestamp"] != item.data_modified_timestamp
             fields = {"data_modified_timestamp": item.data_modified_timestamp, "next_boundary": item.next_boundary}
         else:
             changed = True
             columns, many = query_columns(item.document)
             fields = _new_values(item, digest, columns, many, now)
             if row is None:
-                row = ContentMetadata(content_type=item.content_type, object_id=item.object_id, **fields)
-                created.append((row, item, many))
-                results.append((row, item, True))
+                new = ContentMetadata(content_type=item.content_type, object_id=item.object_id, **fields)
+                created.append((new, item, many))
+                results.append((new, item, True))
                 continue
-            updated.append((row, item, many if row.list_values_hash != fields["list_values_hash"] else None))
-        differing = {name for name, value in fields.items() if getattr(row, name) != value and name != "modified"}
+            updated.append((row["id"], item, many if row["list_values_hash"] != fields["list_values_hash"] else None))
+        differing = {name: value for name, value in fields.items() if name != "modified" and row[name] != value}
         if differing:
-            for name in differing:
-                setattr(row, name, fields[name])
-            row.modified = now
-            changed_fields |= differing | {"modified"}
-            touched.append(row)
-        results.append((row, item, changed))
+            touched.append((row["id"], {**differing, "modified": now}))
+        results.append((row["id"], item, changed))
     with transaction.atomic():
         if created:
-            ContentMetadata.objects.bulk_create([row for row, _, _ in created], batch_size=500)
+            ContentMetadata.objects.bulk_create([new for new, _, _ in created], batch_size=500)
             ContentDocument.objects.bulk_create(
-                [ContentDocument(content_id=row.pk, document=item.document) for row, item, _ in created],
+                [ContentDocument(content_id=new.pk, document=item.document) for new, item, _ in created],
                 batch_size=500,
             )
-        if touched:
-            ContentMetadata.objects.bulk_update(touched, sorted(changed_fields), batch_size=200)
-        if updated:
-            ContentDocument.objects.bulk_update(
-                [ContentDocument(content_id=row.pk, document=item.document) for row, item, _ in updated],
-                ["document"],
-                batch_size=200,
-            )
-        _store_list_values(created, updated)
+        update_each(ContentMetadata, touched)
+        update_each(ContentDocument, [(pk, {"document": item.document}) for pk, item, _ in updated])
+        _store_list_values([(new.pk, many) for new, _, many in created], [(pk, many) for pk, _, many in updated])
     return [
-        StoredContent(row.pk, item.document, item.data_modified_timestamp, changed) for row, item, changed in results
+        StoredContent(
+            target if isinstance(target, int) else target.pk, item.document, item.data_modified_timestamp, changed
+        )
+        for target, item, changed in results
     ]
 
 
-def _store_list_values(created: Sequence[tuple], updated: Sequence[tuple]) -> None:
+def _store_list_values(
+    created: Sequence[tuple[int, list[tuple[str, str]]]], updated: Sequence[tuple[int, list[tuple[str, str]] | None]]
+) -> None:
     """Write the list values of new documents, and of changed ones whose lists changed (``many`` is None
     for a changed document whose lists did not)."""
-    stale = [row.pk for row, _, many in updated if many is not None]
+    stale = [pk for pk, many in updated if many is not None]
     for batch in chunked(stale):
         ContentFieldValue.objects.filter(content_id__in=batch).delete()
     values = [
-        ContentFieldValue(content_id=row.pk, field=field, value=value)
-        for row, _, many in (*created, *updated)
+        ContentFieldValue(content_id=pk, field=field, value=value)
+        for pk, many in (*created, *updated)
         if many is not None
         for field, value in many
     ]

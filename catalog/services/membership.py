@@ -13,33 +13,31 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     CharField,
     DateTimeField,
     Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     TextField,
     Value,
-    When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from catalog.models import Catalog, CatalogMembership, CatalogQueryIndex, ContentMetadata
-from catalog.models.catalogs import parse_stored_query
+from catalog.models.catalogs import parse_query_text
 from catalog.query import Query
 from catalog.selectors.matching import PreparedDocument, accepts, content_matching, encode_value, prepare
 from catalog.services.content import StoredContent
+from catalog.services.statements import delete_each, increment, insert_each
+from course_metadata.selectors.rows import AnyOf, KeyedRows
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +64,7 @@ class MembershipStats:
 
 def catalogs_bump(catalog_ids: Iterable[int]) -> int:
     """Move the content_version of these catalogs on (their membership or a member's data changed)."""
-    ids = sorted(set(catalog_ids))
-    if not ids:
-        return 0
-    return Catalog.objects.filter(pk__in=ids).update(content_version=F("content_version") + 1)
+    return increment(Catalog, "content_version", catalog_ids)
 
 
 def document_index_values(document: Mapping[str, Any] | PreparedDocument) -> dict[str, list[str]]:
@@ -81,6 +76,29 @@ def document_index_values(document: Mapping[str, Any] | PreparedDocument) -> dic
     }
 
 
+def _candidate_rows(fields: Any, values: Any) -> QuerySet:
+    """Index entries on any of ``fields`` holding any of ``values`` (callers keep the exact pairs), and
+    every unindexable catalog: (catalog, field, value, query as JSON text) rows."""
+    # A subquery, not a join: one primary-key lookup per entry found, whatever the planner knows of the tables.
+    query_text = Subquery(Catalog.objects.filter(pk=OuterRef("catalog_id")).values(text=Cast(F("query"), TextField())))
+    indexed = CatalogQueryIndex.objects.filter(AnyOf("field", fields), AnyOf("value", values))
+    unindexable = Catalog.objects.filter(query_unindexable=True).values(
+        catalog_id=F("pk"),
+        field_name=Value("", output_field=CharField()),
+        field_value=Value("", output_field=TextField()),
+        query_text=Cast(F("query"), TextField()),
+    )
+    return (
+        indexed.values("catalog_id", field_name=F("field"), field_value=F("value"), query_text=query_text)
+        .order_by()
+        .union(unindexable.order_by(), all=True)
+    )
+
+
+# Compiled once: the consumer looks up candidates for every change.
+_CANDIDATES = KeyedRows(_candidate_rows, lists=2)
+
+
 def candidate_catalogs(
     documents: Sequence[PreparedDocument], chunk_size: int = 40
 ) -> tuple[list[set[int]], dict[int, Query]]:
@@ -88,34 +106,22 @@ def candidate_catalogs(
     one), and those catalogs' parsed queries: one query per ``chunk_size`` documents."""
     found: list[set[int]] = []
     queries: dict[int, Query] = {}
-    unindexable = (
-        Catalog.objects.filter(query_unindexable=True)
-        .annotate(no_field=Value("", output_field=CharField()), no_value=Value("", output_field=TextField()))
-        .values_list("pk", "no_field", "no_value", "query")
-        .order_by()
-    )
     for start in range(0, len(documents), chunk_size):
         chunk = [document_index_values(document) for document in documents[start : start + chunk_size]]
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for pairs in chunk:
-            for name, values in pairs.items():
-                wanted[name].update(values)
-        rows: QuerySet[Any, tuple[int, str, str, Any]] = unindexable
-        if wanted:
-            condition = reduce(or_, (Q(field=name, value__in=sorted(values)) for name, values in wanted.items()))
-            indexed = CatalogQueryIndex.objects.filter(condition).values_list(
-                "catalog_id", "field", "value", "catalog__query"
-            )
-            rows = indexed.order_by().union(unindexable, all=True)
+        wanted = {(name, value) for pairs in chunk for name, values in pairs.items() for value in values}
+        rows = _CANDIDATES.fetch(sorted({name for name, _ in wanted}), sorted({value for _, value in wanted}))
         by_value: dict[tuple[str, str], set[int]] = defaultdict(set)
         everywhere: set[int] = set()
-        for catalog_id, name, value, query in rows:
-            if catalog_id not in queries:
-                queries[catalog_id] = parse_stored_query(query)
-            if name:
+        for row in rows:
+            catalog_id, name, value = row["catalog_id"], row["field_name"], row["field_value"]
+            if not name:
+                everywhere.add(catalog_id)
+            elif (name, value) in wanted:
                 by_value[(name, value)].add(catalog_id)
             else:
-                everywhere.add(catalog_id)
+                continue  # a value wanted on another field
+            if catalog_id not in queries:
+                queries[catalog_id] = parse_query_text(row["query_text"])
         for pairs in chunk:
             catalogs = set(everywhere)
             for name, values in pairs.items():
@@ -149,18 +155,25 @@ def membership_apply(
     return stats
 
 
+# The memberships of a few documents: compiled once, since the consumer asks for them on every change.
+_MEMBERSHIPS = KeyedRows(
+    lambda ids: (
+        CatalogMembership.objects.filter(AnyOf("content_id", ids))
+        .values("content_id", "catalog_id", "date_updated")
+        .order_by()
+    )
+)
+
+
 def _apply_stored(stored: Sequence[StoredContent], stats: MembershipStats, now: dt.datetime) -> None:
     prepared = [PreparedDocument(content.document) for content in stored]
     candidates, queries = candidate_catalogs(prepared)
     current: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
-    for content_id, catalog_id, date_updated in CatalogMembership.objects.filter(
-        content_id__in=[content.id for content in stored]
-    ).values_list("content_id", "catalog_id", "date_updated"):
-        current[content_id][catalog_id] = date_updated
-    additions: list[CatalogMembership] = []
-    gone_pairs: list[Q] = []
-    refreshed_pairs: list[Q] = []
-    refreshed_dates: dict[int, dt.datetime] = {}
+    for row in _MEMBERSHIPS.fetch(content.id for content in stored):
+        current[row["content_id"]][row["catalog_id"]] = row["date_updated"]
+    additions: list[tuple[int, int, dt.datetime, dt.datetime]] = []
+    gone_pairs: list[tuple[int, int]] = []
+    refreshed_dates: list[tuple[int, dt.datetime]] = []
     for content, document, catalog_ids in zip(stored, prepared, candidates, strict=True):
         should = set()
         for catalog_id in catalog_ids:
@@ -177,29 +190,35 @@ def _apply_stored(stored: Sequence[StoredContent], stats: MembershipStats, now: 
             for catalog_id in should & has.keys()
             if content.changed or has[catalog_id] != content.data_modified_timestamp
         }
-        additions.extend(
-            CatalogMembership(
-                catalog_id=catalog_id, content_id=content.id, date_updated=content.data_modified_timestamp, created=now
-            )
-            for catalog_id in sorted(added)
-        )
-        if gone:
-            gone_pairs.append(Q(content_id=content.id, catalog_id__in=gone))
-        if refreshed:
-            refreshed_pairs.append(Q(content_id=content.id, catalog_id__in=refreshed))
-            refreshed_dates[content.id] = content.data_modified_timestamp
+        additions.extend((catalog_id, content.id, content.data_modified_timestamp, now) for catalog_id in sorted(added))
+        gone_pairs.extend((catalog_id, content.id) for catalog_id in sorted(gone))
+        if any(has[catalog_id] != content.data_modified_timestamp for catalog_id in refreshed):
+            refreshed_dates.append((content.id, content.data_modified_timestamp))
         stats.added += len(added)
         stats.removed += len(gone)
         stats.updated += len(refreshed)
         stats.catalogs_bumped |= added | gone | refreshed
-    if gone_pairs:
-        CatalogMembership.objects.filter(reduce(or_, gone_pairs)).delete()
-    if refreshed_pairs:
-        dates = [When(content_id=content_id, then=Value(date)) for content_id, date in refreshed_dates.items()]
-        CatalogMembership.objects.filter(reduce(or_, refreshed_pairs)).update(
-            date_updated=Case(*dates, output_field=DateTimeField())
+    delete_each(CatalogMembership, ["catalog", "content"], gone_pairs)
+    # With its lost memberships deleted, every membership a document still has is one it should have:
+    # each takes the document's data timestamp.
+    _refresh_dates(refreshed_dates)
+    insert_each(CatalogMembership, ["catalog", "content", "date_updated", "created"], additions)
+
+
+def _refresh_dates(dates: Sequence[tuple[int, dt.datetime]]) -> None:
+    if not dates:
+        return
+    table = connection.ops.quote_name(CatalogMembership._meta.db_table)
+    field = CatalogMembership._meta.get_field("date_updated")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET date_updated = %s WHERE content_id = %s AND date_updated <> %s",
+            [
+                (prepared, content_id, prepared)
+                for content_id, date in dates
+                for prepared in [field.get_db_prep_save(date, connection)]
+            ],
         )
-    CatalogMembership.objects.bulk_create(additions, ignore_conflicts=True, batch_size=1000)
 
 
 # --- rebuilding from scratch (the database evaluator) ----------------------------------------------

@@ -12,17 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from catalog.models import ContentMetadata, ContentType
 from catalog.selectors.content_rows import chunked, course_ids_of_runs, load_content_rows, official_course_ids
 from catalog.selectors.documents import build_documents, course_documents, pathway_documents, program_documents
-from catalog.services.content import content_remove, content_store, existing_rows
+from catalog.services.content import COURSE_TYPES, content_remove, content_store, existing_rows
 from catalog.services.membership import MembershipStats, catalogs_bump, membership_apply
 from course_metadata.changelog.feed import Change
 from course_metadata.models import LearnerPathway, Program
-
-COURSE_TYPES = (ContentType.COURSE, ContentType.COURSE_RUN)
 
 
 def content_refresh(
@@ -55,13 +52,9 @@ def _refresh(
     programs = {*program_ids, *(program.pk for program in rows.programs)}
     # Everything stored for these objects (a course's runs included), read once: what to update, and what
     # vanished (a deleted run, or an object that is gone or no longer official).
-    existing = existing_rows(
-        Q(content_type__in=COURSE_TYPES, course_id__in=course_ids)
-        | Q(content_type=ContentType.PROGRAM, object_id__in=programs)
-        | Q(content_type=ContentType.LEARNER_PATHWAY, object_id__in=pathway_ids)
-    )
+    existing = existing_rows(course_ids=course_ids, program_ids=programs, pathway_ids=pathway_ids)
     built = {(item.content_type, item.object_id) for item in items}
-    vanished = [row.pk for key, row in existing.items() if key not in built]
+    vanished = [row["id"] for key, row in existing.items() if key not in built]
     stored = content_store(items=items, now=now, existing=existing)
     removed = content_remove(content_ids=vanished)
     return membership_apply(stored=stored, removed=removed, now=now)

@@ -65,14 +65,16 @@ def consumer_position(name: str) -> Position:
     return Position(cursor.txid, cursor.entry_id) if cursor else Position(0, 0)
 
 
-def _ensure_cursor(name: str) -> None:
+def _create_cursor(name: str) -> bool:
+    """Create the cursor of a consumer that has none yet; False when it exists already (and is locked)."""
     if ConsumerCursor.objects.filter(name=name).exists():
-        return
+        return False
     try:
         with transaction.atomic():
             ConsumerCursor.objects.create(name=name)
     except IntegrityError:
         pass  # another worker created it first
+    return True
 
 
 def consume(name: str, *, max_batches: int = 100) -> int:
@@ -81,13 +83,16 @@ def consume(name: str, *, max_batches: int = 100) -> int:
     Raises whatever the handler raises, after rolling back that batch (earlier batches stay done).
     """
     consumer = _consumers[name]
-    _ensure_cursor(name)
     processed = 0
     for _ in range(max_batches):
         with transaction.atomic():
             cursor = ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
             if cursor is None:
-                return processed  # another worker holds this consumer right now
+                if processed or not _create_cursor(name):
+                    return processed  # another worker holds this consumer right now
+                cursor = ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
+                if cursor is None:
+                    return processed
             page = change_log_page(
                 after=Position(cursor.txid, cursor.entry_id),
                 limit=consumer.batch_size,

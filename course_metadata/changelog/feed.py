@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Model, Q
 from django.db.models.expressions import RawSQL
 
 from course_metadata.changelog.cursor import START, Position
 from course_metadata.changelog.horizon import visible_below
 from course_metadata.models.changes import ChangeAction, ChangeLogEntry
+from course_metadata.selectors.rows import AnyOf, KeyedRows
 from course_metadata.tracking.specs import spec_for_object_type
 
 COLUMNS = ("txid", "id", "object_type", "object_id", "key", "uuid", "course_uuid", "draft", "action", "timestamp")
@@ -108,6 +110,12 @@ def _vanished(rows: list[tuple], using: str) -> set[tuple[str, int]]:
         spec = spec_for_object_type(object_type)
         if spec is None:
             continue
-        present = set(spec.model._base_manager.using(using).filter(pk__in=ids).order_by().values_list("pk", flat=True))
+        present = {row["pk"] for row in _existing_of(spec.model).fetch(ids, using=using)}
         gone.update((object_type, pk) for pk in ids - present)
     return gone
+
+
+@cache
+def _existing_of(model: type[Model]) -> KeyedRows:
+    """The primary keys of ``model`` rows among a list, compiled once (every consumer batch asks)."""
+    return KeyedRows(lambda ids: model._base_manager.filter(AnyOf("pk", ids)).values("pk").order_by())

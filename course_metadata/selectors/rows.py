@@ -229,33 +229,43 @@ class KeyedRows:
     ``build(keys)`` returns the queryset for a keys object (filter with ``AnyOf(key_path, keys)``). The
     SQL is compiled the first time, then each call only runs it with new keys; rows come back as
     ``Row`` dicts converted exactly as ``values()`` converts them.
+
+    With ``lists=N``, ``build`` takes N key objects and ``fetch`` N lists (a filter on two columns, or
+    the parts of a UNION each keyed by its own list); a key object may be used more than once.
     """
 
-    def __init__(self, build: Callable[[Any], QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, lists: int = 1) -> None:
         self.build = build
-        self._compiled: dict[int, tuple[Any, str, tuple[Any, ...], int, list[str]]] = {}
+        self.lists = lists
+        self._compiled: dict[int, tuple[Any, str, tuple[Any, ...], list[list[int]], list[str]]] = {}
 
-    def _compile(self, connection: Any) -> tuple[Any, str, tuple[Any, ...], int, list[str]]:
+    def _compile(self, connection: Any) -> tuple[Any, str, tuple[Any, ...], list[list[int]], list[str]]:
         # Per connection object (one per thread): the compiler keeps the connection it was made for.
         compiled = self._compiled.get(id(connection))
         if compiled is None:
-            placeholder = _Placeholder()
-            query = self.build(placeholder).query
+            placeholders = [_Placeholder() for _ in range(self.lists)]
+            query = self.build(*placeholders).query
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
-            slot = next(index for index, param in enumerate(params) if param is placeholder)
+            slots = [[index for index, param in enumerate(params) if param is held] for held in placeholders]
             names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-            compiled = self._compiled[id(connection)] = (compiler, sql, tuple(params), slot, names)
+            compiled = self._compiled[id(connection)] = (compiler, sql, tuple(params), slots, names)
         return compiled
 
-    def fetch(self, keys: Iterable[Any], *, using: str = "default") -> list[Row]:
-        keys = list(keys)
-        if not keys:
+    def fetch(self, *keys: Iterable[Any], using: str = "default") -> list[Row]:
+        """The rows for these key lists; none, without a query, for a single empty list."""
+        lists = [list(values) for values in keys]
+        if len(lists) != self.lists:
+            raise TypeError(f"fetch takes {self.lists} key lists, got {len(lists)}")
+        if lists == [[]]:
             return []
         connection = connections[using]
-        compiler, sql, params, slot, names = self._compile(connection)
+        compiler, sql, params, slots, names = self._compile(connection)
         bound = list(params)
-        bound[slot] = _list_parameter(keys, connection.vendor)
+        for values, places in zip(lists, slots, strict=True):
+            parameter = _list_parameter(values, connection.vendor)
+            for place in places:
+                bound[place] = parameter
         fetched = _fetch_all(connection, sql, bound)
         return [Row(zip(names, row, strict=True)) for row in compiler.results_iter(results=[fetched])]
 
