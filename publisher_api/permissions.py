@@ -16,17 +16,20 @@ The rules, in the words of the issue (each function below implements one line):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import waffle
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from edx_rbac.utils import get_decoded_jwt, request_user_has_implicit_access_via_jwt, user_has_access_via_database
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseRunStatus, Organization
+from course_metadata.selectors.rows import AnyOf, KeyedRows
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
 
 if TYPE_CHECKING:
@@ -75,7 +78,23 @@ def is_publisher_user(user: AnyUser | None) -> bool:
     """May use the Publisher API at all: staff, legal reviewers and members of an organization group."""
     if not _is_active(user):
         return False
-    return is_internal_user(user) or is_legal_reviewer(user) or user_organizations(user).exists()
+    if is_internal_user(user):
+        return True
+    return bool(_publisher_groups(settings.PUBLISHER_LEGAL_GROUP_NAME).fetch([user.pk]))
+
+
+@functools.cache
+def _publisher_groups(legal_group_name: str) -> KeyedRows:
+    """A group that makes its member a Publisher user (the legal group, or an organization's: every
+    OrganizationExtension has its organization), of the users whose ids ``fetch`` is given.
+
+    One query compiled once per group name, rather than two built per call: the read API asks for every
+    course page and detail it serves.
+    """
+    legal_or_organization = Q(name=legal_group_name) | Q(organization_extension__isnull=False)
+    return KeyedRows(
+        lambda user_ids: Group.objects.filter(AnyOf("user", user_ids)).filter(legal_or_organization).values("pk")[:1]
+    )
 
 
 def internal_users_restricted() -> bool:

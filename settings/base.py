@@ -80,6 +80,9 @@ TEMPLATES = [
     },
 ]
 
+# Database sessions, read with a compiled query (ADR 0042).
+SESSION_ENGINE = "settings.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",

@@ -29,4 +29,12 @@ class ORJSONRenderer(BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         if data is None:
             return b""
-        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        if renderer_context:
+            # DRF's Response puts itself in its renderer context before rendering: a reference cycle that
+            # would keep the response's data alive after the request, until a garbage collection.
+            renderer_context.pop("response", None)
+        try:
+            return orjson.dumps(data, default=_default)
+        except orjson.JSONEncodeError:
+            # Keys other than strings cost a check on every key, so the option is only for data that has some.
+            return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)

@@ -80,9 +80,15 @@ def course_rows(courses: QuerySet[Course]) -> QuerySet:
     return values_of(courses, COURSE_FIELDS)
 
 
+def listed_courses(*, editable_courses: QuerySet[Course] | None = None) -> QuerySet[Course]:
+    """Official courses, or (``editable_courses``) the rows an editor works on, as models: filter, order and
+    page these by primary key, then read the page with ``course_rows_in_order``."""
+    return editable_courses if editable_courses is not None else Course.objects.official()
+
+
 def course_list(*, editable_courses: QuerySet[Course] | None = None) -> QuerySet:
     """Official courses, or (``editable_courses``) the rows an editor works on, as course rows."""
-    return course_rows(editable_courses if editable_courses is not None else Course.objects.official())
+    return course_rows(listed_courses(editable_courses=editable_courses))
 
 
 def selected_runs(
@@ -175,6 +181,15 @@ OFFICIAL_COURSES_BY_KEY = KeyedRows(
 OFFICIAL_COURSES_BY_UUID = KeyedRows(
     lambda uuids: course_rows(Course.objects.official().filter(AnyOf("uuid", uuids)).order_by("pk"))
 )
+
+
+def course_rows_in_order(pks: Sequence[int]) -> list[Row]:
+    """The course rows of ``pks``, in that order, read with one compiled query (a page is chosen by primary key
+    first, so that counting and paging need none of the row's joins). A course deleted meanwhile is left out."""
+    by_pk = {row["pk"]: row for row in COURSES_BY_PK.fetch(pks)}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
 OFFICIAL_RUNS_BY_KEY = KeyedRows(
     lambda keys: values_of(course_runs_of().filter(AnyOf("key", keys)).order_by("pk"), RUN_FIELDS)
 )
@@ -219,7 +234,9 @@ __all__ = [
     "complete_courses",
     "course_list",
     "course_rows",
+    "course_rows_in_order",
     "course_run_list",
+    "listed_courses",
     "runs_of_courses",
     "selected_runs",
 ]

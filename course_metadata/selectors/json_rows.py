@@ -28,14 +28,16 @@ Source = str | F | BaseExpression
 # orjson writes a datetime as DRF does: ISO 8601, a ``Z`` for UTC, naive values taken as UTC, microseconds
 # only when there are some. It does so in C, three times faster than ``isoformat()`` and fixing the suffix.
 _DATETIME_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
+_UTC = dt.UTC
 
 
 def format_datetime(value: dt.datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z``, as DRF renders datetimes (naive values are taken as UTC)."""
     if value is None:
         return None
-    if value.utcoffset():
-        value = value.astimezone(dt.UTC)
+    # Values read from the database are in UTC already; comparing the zone is cheaper than its offset.
+    if value.tzinfo is not _UTC and value.utcoffset():
+        value = value.astimezone(_UTC)
     return orjson.dumps(value, option=_DATETIME_OPTIONS)[1:-1].decode()
 
 
@@ -97,6 +99,29 @@ def converters_for(expressions: dict[str, Expression]) -> dict[str, Converter]:
     return {key: converter for key, expression in expressions.items() if (converter := _converter_for(expression))}
 
 
+# PostgreSQL's JSON already renders these in API form (UUIDs with dashes, true/false, JSON embedded as
+# JSON); only SQLite's JSON_OBJECT needs them.
+_SQLITE_ONLY: frozenset[Converter] = frozenset({_uuid, _boolean, _json})
+
+
+def narrowed(converter: Converter, vendor: str) -> Converter | None:
+    """``converter`` as the JSON that ``vendor`` builds needs it, or ``None`` where it would change nothing."""
+    if vendor != "postgresql":
+        return converter
+    if converter in _SQLITE_ONLY:
+        return None
+    field = getattr(converter, "__self__", None)
+    if isinstance(field, NestedJSONField):
+        return field.converter_for(vendor)
+    return converter
+
+
+def converters_for_vendor(converters: dict[str, Converter], vendor: str) -> dict[str, Converter]:
+    """``converters`` without the ones that change nothing in the JSON ``vendor`` builds."""
+    kept = {key: narrowed(converter, vendor) for key, converter in converters.items()}
+    return {key: converter for key, converter in kept.items() if converter is not None}
+
+
 class JSONBuild(JSONObject):
     """``JSONObject`` that builds ``json`` rather than ``jsonb`` on PostgreSQL.
 
@@ -126,12 +151,61 @@ class JSONBuild(JSONObject):
         return resolved
 
 
-class JSONObjectField(models.JSONField):
+class NestedJSONField(models.JSONField):
+    """Output field of JSON built by the database and nested in other JSON: ``convert`` puts it in API form."""
+
+    def convert(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def converter_for(self, vendor: str) -> Converter | None:
+        """``convert`` as a value nested in PostgreSQL's JSON needs it (already decoded, never null where
+        ``convert`` would make it empty), or ``None`` when nothing is left to do."""
+        raise NotImplementedError
+
+
+def _each_row(converters: dict[str, Converter]) -> Converter:
+    items = tuple(converters.items())
+
+    def convert(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            for key, converter in items:
+                row[key] = converter(row[key])
+        return rows
+
+    return convert
+
+
+def _each_value(converter: Converter) -> Converter:
+    def convert(values: list[Any]) -> list[Any]:
+        return [converter(value) for value in values]
+
+    return convert
+
+
+def _if_present(converters: dict[str, Converter]) -> Converter:
+    items = tuple(converters.items())
+
+    def convert(value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            for key, converter in items:
+                value[key] = converter(value[key])
+        return value
+
+    return convert
+
+
+class JSONObjectField(NestedJSONField):
     """Output field of a nested ``JSONBuild``: decodes it (SQLite may embed it as text) and converts its values."""
 
     def __init__(self, converters: dict[str, Converter]) -> None:
         super().__init__()
         self.converters = converters
+
+    def converter_for(self, vendor: str) -> Converter | None:
+        if vendor != "postgresql":
+            return self.convert
+        converters = converters_for_vendor(self.converters, vendor)
+        return _if_present(converters) if converters else None
 
     def convert(self, value: Any) -> dict[str, Any] | None:
         if value is None:
@@ -146,13 +220,23 @@ class JSONObjectField(models.JSONField):
         return self.convert(value)
 
 
-class JSONRowsField(models.JSONField):
+class JSONRowsField(NestedJSONField):
     """Output field of ``JSONRows``: decodes with orjson and puts each value in its API form."""
 
     def __init__(self, converters: dict[str, Converter], flat_converter: Converter | None = None) -> None:
         super().__init__()
         self.converters = converters
         self.flat_converter = flat_converter
+
+    def converter_for(self, vendor: str) -> Converter | None:
+        # PostgreSQL's ARRAY_TO_JSON(ARRAY(...)) gives [] for no rows, never null.
+        if vendor != "postgresql":
+            return self.convert
+        if self.flat_converter is not None:
+            flat = narrowed(self.flat_converter, vendor)
+            return _each_value(flat) if flat is not None else None
+        converters = converters_for_vendor(self.converters, vendor)
+        return _each_row(converters) if converters else None
 
     def convert(self, rows: Any) -> list[Any]:
         if rows is None:

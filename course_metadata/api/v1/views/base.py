@@ -45,18 +45,34 @@ class ReadViewSet(viewsets.GenericViewSet):
 
     def serialize(self, objects: list[Any], *, many: bool) -> Any:
         context = {**self.get_serializer_context(), "read": self.read_context(objects)}
-        serializer = self.get_serializer_class()(objects if many else objects[0], many=many, context=context)
-        return serializer.data
+        # One serializer for every object, as DRF's ListSerializer does, but without the parent/child
+        # reference cycle that would keep the page's rows and representations alive after the request,
+        # until the garbage collector finds them (see ``dispatch``).
+        serializer = self.get_serializer_class()(context=context)
+        if many:
+            return [serializer.to_representation(obj) for obj in objects]
+        return serializer.to_representation(objects[0])
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().dispatch(request, *args, **kwargs)
+        # DRF keeps the response on the view, and the response's renderer context keeps the view: drop the
+        # first link so that a page's representation is freed with its response rather than by a collection.
+        self.__dict__.pop("response", None)
+        return response
 
     def complete(self, objects: list[Any]) -> list[Any]:
         """Load what the page's objects nest (a few queries for the whole page); rows by default."""
         return objects
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        page = self.page_of(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.serialize(self.complete(page), many=True))
+
+    def page_of(self, queryset: Any) -> builtins.list[Any]:  # ``list`` is the action above
+        """The requested page of the filtered, ordered queryset."""
         page = self.paginate_queryset(queryset)
         assert page is not None, "read endpoints are always paginated"
-        return self.get_paginated_response(self.serialize(self.complete(page), many=True))
+        return page
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         instance = self.complete([self.get_object()])[0]
