@@ -36,7 +36,7 @@ from catalog.models.catalogs import parse_query_text
 from catalog.query import Query
 from catalog.selectors.matching import PreparedDocument, accepts, content_matching, encode_value, prepare
 from catalog.services.content import StoredContent
-from catalog.services.statements import delete_each, increment, insert_each
+from catalog.services.statements import delete_each, increment, insert_each, set_each
 from course_metadata.selectors.rows import AnyOf, KeyedRows
 
 logger = logging.getLogger(__name__)
@@ -201,24 +201,8 @@ def _apply_stored(stored: Sequence[StoredContent], stats: MembershipStats, now: 
     delete_each(CatalogMembership, ["catalog", "content"], gone_pairs)
     # With its lost memberships deleted, every membership a document still has is one it should have:
     # each takes the document's data timestamp.
-    _refresh_dates(refreshed_dates)
+    set_each(CatalogMembership, "date_updated", "content", refreshed_dates)
     insert_each(CatalogMembership, ["catalog", "content", "date_updated", "created"], additions)
-
-
-def _refresh_dates(dates: Sequence[tuple[int, dt.datetime]]) -> None:
-    if not dates:
-        return
-    table = connection.ops.quote_name(CatalogMembership._meta.db_table)
-    field = CatalogMembership._meta.get_field("date_updated")
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET date_updated = %s WHERE content_id = %s AND date_updated <> %s",
-            [
-                (prepared, content_id, prepared)
-                for content_id, date in dates
-                for prepared in [field.get_db_prep_save(date, connection)]
-            ],
-        )
 
 
 # --- rebuilding from scratch (the database evaluator) ----------------------------------------------

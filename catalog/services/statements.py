@@ -58,6 +58,20 @@ def update_each(model: type[Model], changes: Iterable[tuple[Any, Mapping[str, An
     return count
 
 
+def set_each(model: type[Model], name: str, key: str, values: Sequence[tuple[Any, Any]]) -> None:
+    """For each (key value, value) pair, set field ``name`` to the value on the rows whose field ``key``
+    holds the key value, leaving rows that already hold it untouched."""
+    if not values:
+        return
+    column, prepare = _column(model, name)
+    key_column, prepare_key = _column(model, key)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {_table(model)} SET {column} = %s WHERE {key_column} = %s AND {column} <> %s",
+            [(prepare(value), prepare_key(key_value), prepare(value)) for key_value, value in values],
+        )
+
+
 def insert_each(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert ``rows`` (values of the fields ``names``, in order), skipping any that would break a unique
     constraint (``ON CONFLICT DO NOTHING``, which PostgreSQL and SQLite both understand)."""

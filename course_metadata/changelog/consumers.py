@@ -65,6 +65,11 @@ def consumer_position(name: str) -> Position:
     return Position(cursor.txid, cursor.entry_id) if cursor else Position(0, 0)
 
 
+def _locked_cursor(name: str) -> ConsumerCursor | None:
+    """The consumer's cursor, locked for this transaction; None if it is missing or another worker holds it."""
+    return ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
+
+
 def _create_cursor(name: str) -> bool:
     """Create the cursor of a consumer that has none yet; False when it exists already (and is locked)."""
     if ConsumerCursor.objects.filter(name=name).exists():
@@ -86,13 +91,11 @@ def consume(name: str, *, max_batches: int = 100) -> int:
     processed = 0
     for _ in range(max_batches):
         with transaction.atomic():
-            cursor = ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
+            cursor = _locked_cursor(name)
+            if cursor is None and not processed and _create_cursor(name):
+                cursor = _locked_cursor(name)
             if cursor is None:
-                if processed or not _create_cursor(name):
-                    return processed  # another worker holds this consumer right now
-                cursor = ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
-                if cursor is None:
-                    return processed
+                return processed  # another worker holds this consumer right now
             page = change_log_page(
                 after=Position(cursor.txid, cursor.entry_id),
                 limit=consumer.batch_size,

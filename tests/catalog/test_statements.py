@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Catalog, CatalogMembership, ContentDocument, ContentMetadata
-from catalog.services.statements import delete_each, increment, insert_each, update_each
+from catalog.services.statements import delete_each, increment, insert_each, set_each, update_each
 from tests.catalog.conftest import NOW, stored_documents
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,24 @@ def test_increment_counts_the_rows_it_moved() -> None:
         catalogs[2].pk: before[catalogs[2].pk] + 1,
     }
     assert increment(Catalog, "content_version", []) == 0
+
+
+def test_set_each_sets_a_field_on_the_rows_holding_each_key() -> None:
+    first, second = _two_documents()
+    catalogs = [Catalog.objects.create(title=f"C{index}", query={}) for index in range(2)]
+    insert_each(
+        CatalogMembership,
+        ["catalog", "content", "date_updated", "created"],
+        [(catalog.pk, content.pk, NOW, NOW) for catalog in catalogs for content in (first, second)],
+    )
+    later = NOW + dt.timedelta(minutes=5, microseconds=3)
+
+    set_each(CatalogMembership, "date_updated", "content", [(first.pk, later)])
+
+    dates = {(row.catalog_id, row.content_id): row.date_updated for row in CatalogMembership.objects.all()}
+    assert dates == {
+        (catalogs[0].pk, first.pk): later,
+        (catalogs[1].pk, first.pk): later,
+        (catalogs[0].pk, second.pk): NOW,
+        (catalogs[1].pk, second.pk): NOW,
+    }
