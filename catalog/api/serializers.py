@@ -47,6 +47,9 @@ class CatalogSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "uuid", "content_version", "content_count", "created", "modified"]
 
     def validate_query(self, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            # Most likely a field left blank: an empty string would select every content item ({} says so).
+            raise serializers.ValidationError("The query is empty: give a query string, or {} for all content.")
         try:
             validate_query(value)
         except DjangoValidationError as error:

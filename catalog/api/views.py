@@ -18,7 +18,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
@@ -43,6 +42,8 @@ from catalog.selectors.catalogs import (
 from catalog.selectors.matching import accepts, content_matching, explain
 from catalog.services.catalogs import catalog_delete
 from catalog.services.diff import catalog_content_version, catalog_diff
+from course_metadata.api.pagination import CheckedPageNumberPagination
+from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
 from course_metadata.api.v1.views.base import as_uuid
@@ -111,16 +112,16 @@ class CatalogAccess(BasePermission):
         return True
 
 
-class ContentPagination(PageNumberPagination):
+class ContentPagination(CheckedPageNumberPagination):
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = MAX_CONTENT_KEYS
 
 
 def lookup_catalog(queryset: Any, value: str) -> Catalog:
     """A catalog by primary key or UUID, among those the caller may view; 404 otherwise."""
-    if value.isdigit():
-        catalog = queryset.filter(pk=int(value)).first()
+    catalog_id = as_id(value)
+    if catalog_id is not None:
+        catalog = queryset.filter(pk=catalog_id).first()
     else:
         parsed = as_uuid(value)
         catalog = queryset.filter(uuid=parsed).first() if parsed is not None else None

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,8 +21,21 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
+class CursorField(serializers.CharField):
+    """A cursor parameter: absent means "from the start", but an empty one is a mistake, not a start."""
+
+    default_error_messages = {
+        "blank": "Empty cursor: give a next_cursor from an earlier response, or leave `after` out to start at "
+        "the beginning."
+    }
+
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query value of an optional field as "not given"; keep it, so it is refused.
+        return dictionary.get(self.field_name, empty)
+
+
 class ChangeFeedParams(serializers.Serializer):
-    after = serializers.CharField(
+    after = CursorField(
         required=False, help_text="A next_cursor from an earlier response; leave out to start at the beginning."
     )
     limit = serializers.IntegerField(

@@ -80,7 +80,6 @@ def person_fields(prefix: str = "", outer: str = "pk") -> FieldSpec:
             "given_name",
             "family_name",
             "slug",
-            "email",
             "bio",
             "major_works",
             "profile_image_url",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from course_metadata.api.pagination import PageOrLimitPagination
+from course_metadata.api.v1.params import as_id
 from course_metadata.models import CourseEditor
 from publisher_api import permissions
 from publisher_api.api.serializers import (
@@ -84,6 +86,21 @@ def _events_by_user(user_ids: list[int]) -> dict[int, list[Any]]:
     return grouped
 
 
+def user_filter(request: Request) -> Q:
+    """``?user=``: a user id (digits) or a username; no ``user`` selects everyone."""
+    user = request.query_params.get("user")
+    if not user:
+        return Q()
+    user_id = as_id(user)
+    if user_id is not None:
+        return Q(user_id=user_id)
+    if user.isascii() and user.isdigit():
+        raise ValidationError({"user": [f"'{user}' is too large to be a user id."]})
+    if "\x00" in user:  # the database refuses NUL characters, and no username holds one
+        raise ValidationError({"user": ["Null characters are not allowed."]})
+    return Q(user__username=user)
+
+
 class PublisherRoleListView(APIView):
     """GET publisher-roles/ (assignments with their history) · POST publisher-roles/ (grant)."""
 
@@ -91,11 +108,7 @@ class PublisherRoleListView(APIView):
     pagination_class = PageOrLimitPagination
 
     def get(self, request: Request) -> Response:
-        assignments = publisher_role_assignments()
-        if user := request.query_params.get("user"):
-            assignments = (
-                assignments.filter(user__username=user) if not user.isdigit() else assignments.filter(user_id=user)
-            )
+        assignments = publisher_role_assignments().filter(user_filter(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(assignments, request, view=self)
         context = {"events_by_user": _events_by_user([assignment.user_id for assignment in page or []])}
@@ -151,9 +164,7 @@ class PublisherRoleHistoryView(APIView):
     pagination_class = PageOrLimitPagination
 
     def get(self, request: Request) -> Response:
-        events = publisher_role_events()
-        if user := request.query_params.get("user"):
-            events = events.filter(user__username=user) if not user.isdigit() else events.filter(user_id=user)
+        events = publisher_role_events().filter(user_filter(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(PublisherRoleEventSerializer(page, many=True).data)

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from course_metadata.api.v1.params import as_id
 from course_metadata.models import (
     Collaborator,
     Course,
@@ -234,7 +235,7 @@ class CourseEditorSerializer(serializers.Serializer):
         return {
             "id": user.pk,
             "username": user.get_username(),
-            "email": user.email,
+            "email": None,  # the key stays for existing clients; addresses are never published (see ADR)
             "full_name": user.get_full_name(),
         }
 
@@ -244,13 +245,16 @@ class UserRefField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> Any:
         users = get_user_model().objects
-        user = users.filter(pk=data).first() if str(data).isdigit() else users.filter(username=data).first()
+        if isinstance(data, bool) or not isinstance(data, int | str) or "\x00" in str(data):
+            raise serializers.ValidationError("Give a user id or a username.")
+        user_id = as_id(str(data))
+        user = users.filter(pk=user_id).first() if user_id is not None else users.filter(username=data).first()
         if user is None:
             raise serializers.ValidationError(f"No user {data!r}.")
         return user
 
     def to_representation(self, value: Any) -> dict[str, Any]:
-        return {"id": value.pk, "username": value.get_username(), "email": value.email}
+        return {"id": value.pk, "username": value.get_username(), "email": None}  # never an address
 
 
 class PublisherRoleEventSerializer(serializers.ModelSerializer):

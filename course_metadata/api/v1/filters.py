@@ -4,12 +4,13 @@ never repeats or skips a row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -220,7 +221,24 @@ class LearnerPathwayFilter(django_filters.FilterSet):
 
 
 class StableOrderingFilter(OrderingFilter):
-    """DRF's ``ordering`` parameter (unknown fields ignored), always ending with the primary key."""
+    """DRF's ``ordering`` parameter, always ending with the primary key.
+
+    DRF drops the fields it does not know and orders by the rest; a client that misspells a field then
+    gets another order than it asked for without noticing, so an unknown field is a 400 here.
+    """
+
+    def remove_invalid_fields(
+        self, queryset: QuerySet, fields: Iterable[str], view: APIView, request: Request
+    ) -> list[str]:
+        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        terms = [term for term in fields if term]
+        unknown = [term for term in terms if term.removeprefix("-") not in valid]
+        if unknown:
+            choices = ", ".join(valid) if valid else "none"
+            raise ValidationError(
+                {self.ordering_param: [f"Cannot order by {', '.join(map(repr, unknown))}; fields: {choices}."]}
+            )
+        return terms
 
     def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> list[str]:
         ordering = list(super().get_ordering(request, queryset, view) or [])

@@ -38,8 +38,40 @@ _TIMESTAMP_RE = re.compile(
 _SPACE_FOR_PLUS_RE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 
+# The largest value of a PostgreSQL bigint (and of an SQLite integer): ids and offsets past it match nothing
+# and would make the database refuse the statement.
+BIGINT_MAX = 2**63 - 1
+# ASCII digits only: str.isdigit() also accepts "¹" or "٣", which int() then refuses or reads differently.
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
 class BadParameter(ValueError):
     """A query parameter value that cannot be used; the message says what is expected."""
+
+
+def as_id(value: str) -> int | None:
+    """``value`` as a database id (ASCII digits, within a bigint), or ``None`` when it cannot be one."""
+    if not _DIGITS_RE.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= BIGINT_MAX else None
+
+
+def _whole_number(value: str, *, minimum: int) -> int:
+    number = as_id(value.strip())
+    if number is None or number < minimum:
+        raise BadParameter(f"'{value}' is not a whole number from {minimum} to {BIGINT_MAX} (digits only).")
+    return number
+
+
+def parse_positive_int(value: str) -> int:
+    """A whole number from 1 up to a bigint (``page_size``, ``limit``)."""
+    return _whole_number(value, minimum=1)
+
+
+def parse_non_negative_int(value: str) -> int:
+    """A whole number from 0 up to a bigint (``offset``)."""
+    return _whole_number(value, minimum=0)
 
 
 def parse_bool(value: str) -> bool | None:

@@ -47,7 +47,8 @@ def person_data(row: Mapping[str, Any], context: ReadContext) -> dict[str, Any]:
         "given_name": row["given_name"],
         "family_name": row["family_name"],
         "slug": row["slug"],
-        "email": row["email"] or None,
+        # Kept for clients of the incumbent, which also always sends null: an address is personal data.
+        "email": None,
         "bio": row["bio"],
         "position": _position(row, context),
         "areas_of_expertise": row["expertise"],
@@ -101,7 +102,7 @@ class PersonSerializer(serializers.Serializer):
     given_name = serializers.CharField()
     family_name = serializers.CharField()
     slug = serializers.SlugField()
-    email = serializers.EmailField(allow_null=True)
+    email = serializers.EmailField(allow_null=True, help_text="Always null: email addresses are never published.")
     bio = serializers.CharField()
     position = PositionSerializer(allow_null=True)
     areas_of_expertise = AreaOfExpertiseSerializer(many=True)

@@ -44,9 +44,8 @@ class PathwayViewSet(ReadViewSet):
         parsed = as_uuid(value)
         if parsed is not None:
             return queryset.filter(uuid=parsed)
-        if value.isdigit() and int(value) < 2**63:  # beyond a bigint the database would refuse the number
-            return queryset.filter(pk=int(value))
-        return queryset.none()
+        pathway_id = params.as_id(value)
+        return queryset.none() if pathway_id is None else queryset.filter(pk=pathway_id)
 
 
 @extend_schema_view(
