@@ -11,6 +11,20 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from course_metadata.reference_data import ensure_reference_data
-        from publisher_api import receivers  # noqa: F401  (connects the group-membership handler)
+        from course_metadata.selectors.editing import EditingRules, register_editing_rules
+        from publisher_api import (
+            permissions,
+            receivers,  # noqa: F401  (connects the group-membership handler)
+        )
+
+        # The domain asks "who may edit what?" (?editable=1, the change feed's drafts); these rules answer.
+        register_editing_rules(
+            EditingRules(
+                editable_courses=permissions.editable_courses,
+                editable_course_uuids=permissions.editable_course_uuids,
+                may_read_drafts=permissions.is_publisher_user,
+                bind_request=permissions.bind_request_jwt,
+            )
+        )
 
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid=f"{self.label}-reference-data")

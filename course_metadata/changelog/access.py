@@ -6,18 +6,17 @@ from typing import Any
 
 from django.db.models import Q
 
-from course_metadata.models import CourseEditor
+from course_metadata.selectors.editing import editable_course_rows, may_read_drafts
 
 
 def editable_drafts(user: Any) -> Q | None:
     """The draft entries ``user`` may see (None: none at all).
 
-    Staff see every draft change; a course editor sees the draft changes of the courses they edit (the
-    course and its runs, matched by the course's uuid, which drafts share with their official rows).
-    To be replaced by the shared rule book (publisher_api.permissions) without touching the callers.
+    Exactly the courses ``courses/?editable=1`` serves the user (the same registered rule, not a copy of
+    it): the draft changes of those courses and of their runs, matched by the course's uuid, which drafts
+    share with their official rows. So an editor who leaves the organization stops seeing its drafts, and
+    an organization member sees the drafts of a course left without a valid editor.
     """
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not may_read_drafts(user):
         return None
-    if user.is_staff or user.is_superuser:
-        return Q()
-    return Q(course_uuid__in=CourseEditor.objects.filter(user=user).values("course__uuid"))
+    return Q(course_uuid__in=editable_course_rows(user).values("uuid"))

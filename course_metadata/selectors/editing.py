@@ -1,8 +1,17 @@
-"""Which courses the caller may edit, asked once per page (the rules are publisher_api.permissions')."""
+"""Who may edit which course: a question the domain asks and the Publisher app answers.
+
+The rules live in publisher_api.permissions, which imports this app; this app may not import it back. So
+the domain declares the questions here (``EditingRules``) and the Publisher app registers its answers at
+start-up (``publisher_api.apps``). Until something registers, nobody edits anything and no draft is shown:
+a missing registration fails closed. Every caller that asks "what may this user edit?" — ``?editable=1``
+on courses and runs, the ``editable`` flag of a page's courses, the change feed's drafts — goes through
+the same registered answer, so they cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -11,34 +20,58 @@ from django.db.models import QuerySet
 from course_metadata.models import Course
 
 
+@dataclass(frozen=True)
+class EditingRules:
+    """The answers the Publisher app gives (each takes the request's user, possibly anonymous)."""
+
+    # The rows ``?editable=1`` serves (the draft where one exists, else the official row) the user may edit.
+    editable_courses: Callable[[Any], QuerySet[Course]]
+    # The subset of the given course UUIDs the user may edit, in a few queries.
+    editable_course_uuids: Callable[[Any, list[UUID]], set[UUID]]
+    # Whether the user may see drafts at all (a Publisher user).
+    may_read_drafts: Callable[[Any], bool]
+    # Remembers on the request's user what the request carries that the rules read (the JWT's roles).
+    bind_request: Callable[[Any], None]
+
+
+def _nobody_edits(user: Any) -> QuerySet[Course]:
+    return Course.objects.none()
+
+
+CLOSED = EditingRules(
+    editable_courses=_nobody_edits,
+    editable_course_uuids=lambda user, uuids: set(),
+    may_read_drafts=lambda user: False,
+    bind_request=lambda request: None,
+)
+
+_rules: EditingRules = CLOSED
+
+
+def register_editing_rules(rules: EditingRules) -> None:
+    """Called once by the app that owns the rules, from its ``AppConfig.ready()``."""
+    global _rules
+    _rules = rules
+
+
 def editable_course_uuids(user: Any, uuids: Iterable[UUID]) -> set[UUID]:
-    """The subset of ``uuids`` whose course ``user`` may edit in Publisher, in at most a few queries.
-
-    Staff with their powers edit everything; internal users made read-only, and users who are not
-    Publisher users at all, edit nothing (two small queries tell); everyone else edits what
-    ``editable_courses`` grants them.
-    """
-    from publisher_api import permissions
-
+    """The subset of ``uuids`` whose course ``user`` may edit in Publisher."""
     uuids = list(uuids)
     if not uuids or user is None or not user.is_authenticated:
         return set()
-    if permissions.has_staff_powers(user):
-        return set(uuids)
-    if permissions.is_read_only_internal_user(user) or not permissions.is_publisher_user(user):
-        return set()
-    return set(permissions.editable_courses(user).filter(uuid__in=uuids).values_list("uuid", flat=True))
+    return _rules.editable_course_uuids(user, uuids)
 
 
 def editable_course_rows(user: Any) -> QuerySet[Course]:
     """The rows ``?editable=1`` serves (drafts where they exist, else officials) that ``user`` may edit."""
-    from publisher_api.permissions import editable_courses
-
-    return editable_courses(user)
+    return _rules.editable_courses(user)
 
 
 def may_read_drafts(user: Any) -> bool:
     """Only Publisher users (staff, legal reviewers, organization members) ever see a draft."""
-    from publisher_api.permissions import is_publisher_user
+    return _rules.may_read_drafts(user)
 
-    return is_publisher_user(user)
+
+def bind_request(request: Any) -> None:
+    """Let the rules read what the request carries besides its user (call before asking about its user)."""
+    _rules.bind_request(request)

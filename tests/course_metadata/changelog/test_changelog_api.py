@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from course_metadata.models import ChangeLogEntry, Course
-from tests.factories import CourseEditorFactory, CourseFactory, CourseRunFactory, StaffUserFactory, UserFactory
+from tests.factories import (
+    CourseEditorFactory,
+    CourseFactory,
+    CourseRunFactory,
+    OrganizationExtensionFactory,
+    StaffUserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("v1:changes")
@@ -111,6 +118,8 @@ def test_drafts_are_hidden_from_the_public_feed(client, user, commit):
 def test_editors_see_draft_changes_of_their_courses_and_staff_see_all(client, user, api_client, commit):
     mine = CourseFactory(draft=True)
     CourseRunFactory(course=mine, draft=True)
+    # An editor is one while in a group of the course's authoring organization (the Publisher rule).
+    user.groups.add(OrganizationExtensionFactory(organization=mine.authoring_organizations.get()).group)
     CourseEditorFactory(user=user, course=mine)
     theirs = CourseFactory(draft=True)
     commit()
