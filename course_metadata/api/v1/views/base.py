@@ -145,9 +145,6 @@ class EditableMixin(_EditableBase):
     def editable_mode(self) -> bool:
         if not params.flag(self.request, "editable"):
             return False
-        from publisher_api.permissions import bind_request_jwt
-
-        bind_request_jwt(self.request)
         if not may_read_drafts(self.request.user):
             raise PermissionDenied("editable=1 is only for Publisher users (course teams, legal reviewers, staff).")
         return True
