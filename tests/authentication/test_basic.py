@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import socket
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -180,3 +182,26 @@ def test_form_login_works_before_the_limit(db: None) -> None:
     client.post("/admin/login/", {"username": "alice", "password": "wrong"})
     client.post("/admin/login/", {"username": "alice", "password": "right-password"})
     assert client.session["_auth_user_id"] == str(User.objects.get(username="alice").pk)
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_throttling_and_remembered_logins_on_redis(db: None) -> None:
+    """The production cache: counts, blocks and remembered logins shared through Redis."""
+    redis_cache = {**cache_config("redis://127.0.0.1:6379/15"), "KEY_PREFIX": f"lyceum-test-{uuid.uuid4()}"}
+    staff("alice")
+    with override_settings(CACHES={"default": redis_cache}):
+        assert hashes_during(lambda: basic("alice", "right-password", address="10.1.0.1")) == 1
+        assert hashes_during(lambda: basic("alice", "right-password", address="10.1.0.1")) == 0
+        for _ in range(LIMIT):
+            assert basic("nobody", "guess", address="10.1.0.2").status_code == 401
+        refused = basic("alice", "right-password", address="10.1.0.2")
+        assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 120
+        assert basic("alice", "right-password", address="10.1.0.3").status_code == 200
