@@ -23,7 +23,6 @@ class Config(AppConfig):
                 editable_courses=permissions.editable_courses,
                 editable_course_uuids=permissions.editable_course_uuids,
                 may_read_drafts=permissions.is_publisher_user,
-                bind_request=permissions.bind_request_jwt,
             )
         )
 

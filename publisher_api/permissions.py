@@ -25,13 +25,14 @@ import waffle
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from edx_rbac.utils import get_decoded_jwt, request_user_has_implicit_access_via_jwt, user_has_access_via_database
+from edx_rbac.utils import request_user_has_implicit_access_via_jwt, user_has_access_via_database
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseRunStatus, Organization
 from course_metadata.selectors.rows import AnyOf, KeyedRows
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
+from settings.authentication.tokens import JWT_PAYLOAD_ATTRIBUTE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -47,8 +48,9 @@ LEGAL_FIELDS: Mapping[str, frozenset[str]] = {
     "course_run": frozenset({"has_ofac_restrictions", "ofac_comment"}),
 }
 
-# Attribute on the request's user where the decoded JWT is kept for the length of one request.
-_JWT_ATTRIBUTE = "_publisher_decoded_jwt"
+# Attribute on the request's user where JWT authentication leaves the verified payload (ADR 0070), so every
+# check of the request, reads and writes alike, sees the same roles.
+_JWT_ATTRIBUTE = JWT_PAYLOAD_ATTRIBUTE
 
 
 # --- who the user is -------------------------------------------------------------------------------
@@ -100,17 +102,6 @@ def _publisher_groups(legal_group_name: str) -> KeyedRows:
 
 def internal_users_restricted() -> bool:
     return waffle.switch_is_active(RESTRICT_INTERNAL_USERS_SWITCH)
-
-
-def bind_request_jwt(request: Request) -> None:
-    """Remember the request's decoded JWT on its user, so the role check below can read its ``roles`` claim."""
-    user = getattr(request, "user", None)
-    if _is_active(user) and not hasattr(user, _JWT_ATTRIBUTE):
-        try:
-            decoded = get_decoded_jwt(request)
-        except Exception:  # an unusable JWT cookie grants nothing; authentication already decided who this is
-            decoded = {}
-        setattr(user, _JWT_ATTRIBUTE, decoded or {})
 
 
 def has_publisher_editor_role(user: AnyUser | None) -> bool:
@@ -311,7 +302,6 @@ class PublisherPermission(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not _is_active(request.user):
             return False
-        bind_request_jwt(request)
         if request.method in SAFE_METHODS:
             return True
         return _may_write(request.user) and is_publisher_user(request.user)
@@ -333,7 +323,6 @@ class PublisherRolePermission(BasePermission):
     """The role-assignment endpoints are for staff only."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        bind_request_jwt(request)
         if request.method in SAFE_METHODS:
             return can_view_publisher_roles(request.user)
         return can_manage_publisher_roles(request.user)
@@ -344,7 +333,6 @@ __all__ = [
     "RESTRICT_INTERNAL_USERS_SWITCH",
     "PublisherPermission",
     "PublisherRolePermission",
-    "bind_request_jwt",
     "can_be_course_editor",
     "can_change_run_status",
     "can_create_course_in",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 
@@ -83,8 +84,9 @@ TEMPLATES = [
 # Database sessions, read with a compiled query (ADR 0042).
 SESSION_ENGINE = "settings.sessions"
 
+# Django's model backend with failed-login throttling (ADR 0070); every password login goes through it.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "settings.authentication.backends.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -103,13 +105,21 @@ STATIC_ROOT = VAR_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- REST framework -------------------------------------------------------------------------
-# Basic auth can be switched off in production with LYCEUM_BASIC_AUTH=0.
-REST_AUTHENTICATION_CLASSES = [
-    "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication",
-    "rest_framework.authentication.SessionAuthentication",
-]
-if env_bool("LYCEUM_BASIC_AUTH", default=True):
-    REST_AUTHENTICATION_CLASSES.append("rest_framework.authentication.BasicAuthentication")
+
+
+def rest_authentication_classes(*, basic: bool) -> list[str]:
+    """JWT (verified against a configured key), session, and HTTP Basic when ``basic`` (ADR 0070)."""
+    classes = [
+        "settings.authentication.tokens.VerifiedJwtAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ]
+    if basic:
+        classes.append("settings.authentication.basic.ThrottledBasicAuthentication")
+    return classes
+
+
+# Basic auth is on here and in local/test; production turns it off unless LYCEUM_BASIC_AUTH=1.
+REST_AUTHENTICATION_CLASSES = rest_authentication_classes(basic=env_bool("LYCEUM_BASIC_AUTH", default=True))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": REST_AUTHENTICATION_CLASSES,
@@ -139,7 +149,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # JWTs are issued by the LMS; these defaults match a development LMS and are overridden in production.
-JWT_AUTH = {
+JWT_AUTH: dict[str, Any] = {
     "JWT_ISSUERS": [
         {
             "AUDIENCE": os.environ.get("JWT_AUDIENCE", "lms-key"),
@@ -158,6 +168,32 @@ JWT_AUTH = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",
     "JWT_PUBLIC_SIGNING_JWK_SET": os.environ.get("JWT_PUBLIC_SIGNING_JWK_SET"),
 }
+
+# --- Cache and failed-login throttling (ADR 0070) --------------------------------------------
+
+
+def cache_config(url: str) -> dict:
+    """Redis at ``url``, or this process's memory when no URL is given (the embedded default, tests)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lyceum"}
+    # Short timeouts: the cache only serves authentication shortcuts, which give way when it is down.
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
+CACHES = {"default": cache_config(os.environ.get("LYCEUM_CACHE_URL", ""))}
+LYCEUM_AUTH_CACHE = "default"
+# After LYCEUM_AUTH_FAILURE_LIMIT failed logins within LYCEUM_AUTH_FAILURE_WINDOW seconds, from one client
+# or for one user name, further attempts get 429 (Basic) or a refused login until the window has passed.
+LYCEUM_AUTH_FAILURE_LIMIT = int(os.environ.get("LYCEUM_AUTH_FAILURE_LIMIT", "10"))
+LYCEUM_AUTH_FAILURE_WINDOW = int(os.environ.get("LYCEUM_AUTH_FAILURE_WINDOW", "300"))
+# Proxies in front of the app that append to X-Forwarded-For; 0 means the client is REMOTE_ADDR.
+LYCEUM_TRUSTED_PROXY_COUNT = int(os.environ.get("LYCEUM_TRUSTED_PROXY_COUNT", "0"))
+# How long a verified Basic-auth login is remembered (a keyed digest, never the password); 0 turns it off.
+LYCEUM_BASIC_AUTH_CACHE_SECONDS = int(os.environ.get("LYCEUM_BASIC_AUTH_CACHE_SECONDS", "60"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
@@ -188,9 +224,10 @@ PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal
 # lifts the `publisher.restrict_internal_users` waffle switch's read-only rule for internal users.
 SYSTEM_TO_FEATURE_ROLE_MAPPING = {"publisher_editor": ["PUBLISHER_EDITOR"]}
 RBAC_IGNORE_INVALID_JWT_COOKIE = True
-# The LMS's JWTs are decoded by edx-drf-extensions (issuers, audience, versions); without this drf-jwt's own
-# handler checks them against SECRET_KEY and every LMS token fails to decode.
-JWT_AUTH["JWT_DECODE_HANDLER"] = "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler"
+# Every JWT is verified against a configured key (the HS256 secret or the JWK set) by our handler, then read
+# by edx-drf-extensions' (issuers, audience, versions): the library alone accepts unsigned tokens when no
+# JWK set is configured (ADR 0070).
+JWT_AUTH["JWT_DECODE_HANDLER"] = "settings.authentication.tokens.jwt_decode_handler"
 
 # --- Catalogs -------------------------------------------------------------------------------
 # A membership rebuild that would add or remove more than this share of a catalog with at least

@@ -1,4 +1,4 @@
-"""Production settings: everything comes from the environment, and a real SECRET_KEY is required."""
+"""Production settings: everything comes from the environment; start-up refuses unsafe or missing secrets."""
 
 import os
 
@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F403
-from settings.base import env_bool, env_list
+from settings.base import JWT_AUTH, REST_FRAMEWORK, cache_config, env_bool, env_list, rest_authentication_classes
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 32 or "not-a-secret" in SECRET_KEY:
@@ -20,6 +20,40 @@ if not os.environ.get("DATABASE_URL"):
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production: the comma-separated host names Lyceum serves.")
+
+# JWTs: no development secret, and at least one verification key (ADR 0070). The secret has no default
+# here, so a deployment that verifies only RS256 tokens sets JWT_PUBLIC_SIGNING_JWK_SET alone.
+DEVELOPMENT_JWT_SECRET = "lms-secret"
+JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", "")
+JWT_PUBLIC_SIGNING_JWK_SET = os.environ.get("JWT_PUBLIC_SIGNING_JWK_SET", "")
+if JWT_SECRET_KEY == DEVELOPMENT_JWT_SECRET:
+    raise ImproperlyConfigured(
+        "JWT_SECRET_KEY is the development secret 'lms-secret'; set it to the LMS's JWT signing secret, "
+        "or leave it empty and set JWT_PUBLIC_SIGNING_JWK_SET."
+    )
+if not JWT_SECRET_KEY and not JWT_PUBLIC_SIGNING_JWK_SET:
+    raise ImproperlyConfigured(
+        "No JWT verification key: set JWT_SECRET_KEY (the LMS's HS256 secret) and/or "
+        "JWT_PUBLIC_SIGNING_JWK_SET (the LMS's public JWK set, JSON)."
+    )
+if JWT_PUBLIC_SIGNING_JWK_SET:
+    from jwt import PyJWKSet, PyJWKSetError
+
+    try:
+        PyJWKSet.from_json(JWT_PUBLIC_SIGNING_JWK_SET)
+    except (PyJWKSetError, ValueError) as error:
+        raise ImproperlyConfigured(f"JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set: {error}") from error
+JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = JWT_SECRET_KEY
+JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = JWT_PUBLIC_SIGNING_JWK_SET or None
+
+# HTTP Basic hashes a password per request: off unless a deployment asks for it (ADR 0070).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = rest_authentication_classes(
+    basic=env_bool("LYCEUM_BASIC_AUTH", default=False)
+)
+# Shared by every worker, so failed-login counts and verified logins hold across processes.
+CACHES = {"default": cache_config(os.environ.get("LYCEUM_CACHE_URL", "redis://redis:6379/1"))}
 DATABASES = {"default": dj_database_url.config(conn_max_age=600, conn_health_checks=True)}
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://redis:6379/0")
 SESSION_COOKIE_SECURE = env_bool("LYCEUM_SECURE_COOKIES", default=True)

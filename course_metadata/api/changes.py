@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from course_metadata.changelog.access import editable_drafts
 from course_metadata.changelog.cursor import START, InvalidCursor, Position
 from course_metadata.changelog.feed import change_log_page, position_exists
-from course_metadata.selectors.editing import bind_request
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -92,7 +91,6 @@ class ChangeFeedView(APIView):
             raise ValidationError({"after": [f"Unknown cursor {str(after)!r}: it does not point at a change."]})
         drafts = None
         if params.validated_data["editable"]:
-            bind_request(request)
             drafts = editable_drafts(request.user)
         page = change_log_page(after=after, limit=params.validated_data["limit"], drafts=drafts)
         body: dict[str, Any] = {

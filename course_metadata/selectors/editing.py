@@ -30,8 +30,6 @@ class EditingRules:
     editable_course_uuids: Callable[[Any, list[UUID]], set[UUID]]
     # Whether the user may see drafts at all (a Publisher user).
     may_read_drafts: Callable[[Any], bool]
-    # Remembers on the request's user what the request carries that the rules read (the JWT's roles).
-    bind_request: Callable[[Any], None]
 
 
 def _nobody_edits(user: Any) -> QuerySet[Course]:
@@ -42,7 +40,6 @@ CLOSED = EditingRules(
     editable_courses=_nobody_edits,
     editable_course_uuids=lambda user, uuids: set(),
     may_read_drafts=lambda user: False,
-    bind_request=lambda request: None,
 )
 
 _rules: EditingRules = CLOSED
@@ -70,8 +67,3 @@ def editable_course_rows(user: Any) -> QuerySet[Course]:
 def may_read_drafts(user: Any) -> bool:
     """Only Publisher users (staff, legal reviewers, organization members) ever see a draft."""
     return _rules.may_read_drafts(user)
-
-
-def bind_request(request: Any) -> None:
-    """Let the rules read what the request carries besides its user (call before asking about its user)."""
-    _rules.bind_request(request)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from course_metadata.api.v1 import conditional, params
 from course_metadata.api.v1.filters import StableOrderingFilter
 from course_metadata.api.v1.serializers.common import ReadContext
-from course_metadata.selectors.editing import bind_request, may_read_drafts
+from course_metadata.selectors.editing import may_read_drafts
 
 
 class ReadViewSet(viewsets.GenericViewSet):
@@ -145,7 +145,6 @@ class EditableMixin(_EditableBase):
     def editable_mode(self) -> bool:
         if not params.flag(self.request, "editable"):
             return False
-        bind_request(self.request)
         if not may_read_drafts(self.request.user):
             raise PermissionDenied("editable=1 is only for Publisher users (course teams, legal reviewers, staff).")
         return True

@@ -1,0 +1,112 @@
+"""settings.production refuses to start with development or missing secrets, checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, settings.production as s; "
+    "print(json.dumps({'auth': s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'], "
+    "'cache': s.CACHES['default']['BACKEND'], 'jwt': s.JWT_AUTH['JWT_ISSUERS'][0]['SECRET_KEY'], "
+    "'jwks': s.JWT_AUTH['JWT_PUBLIC_SIGNING_JWK_SET']}))"
+)
+# A real public key, so the set parses exactly as a deployment's would.
+JWK_SET = json.dumps(
+    {
+        "keys": [
+            {
+                **json.loads(
+                    RSAAlgorithm.to_jwk(rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key())
+                ),
+                "kid": "k",
+            }
+        ]
+    }
+)
+
+
+def start(**environment: str | None) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SECRET_KEY": "a" * 40 + "-random-enough-for-the-length-check",
+        "DATABASE_URL": "postgres://lyceum@127.0.0.1:5432/lyceum",
+        "ALLOWED_HOSTS": "catalog.example.com",
+        "JWT_SECRET_KEY": "the-lms-jwt-signing-secret-from-the-vault",
+    }
+    for name, value in environment.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def loaded(**environment: str | None) -> dict:
+    result = start(**environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def refused(**environment: str | None) -> str:
+    result = start(**environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_a_complete_environment_starts_without_basic_auth_and_with_redis() -> None:
+    started = loaded()
+    assert started["auth"] == [
+        "settings.authentication.tokens.VerifiedJwtAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ]
+    assert started["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert started["jwt"] == "the-lms-jwt-signing-secret-from-the-vault"
+
+
+def test_basic_auth_only_when_asked_for() -> None:
+    assert loaded(LYCEUM_BASIC_AUTH="1")["auth"][-1] == "settings.authentication.basic.ThrottledBasicAuthentication"
+    assert "settings.authentication.basic.ThrottledBasicAuthentication" not in loaded(LYCEUM_BASIC_AUTH="0")["auth"]
+
+
+def test_a_jwk_set_alone_is_a_verification_key() -> None:
+    started = loaded(JWT_SECRET_KEY=None, JWT_PUBLIC_SIGNING_JWK_SET=JWK_SET)
+    assert started["jwt"] == "" and started["jwks"] == JWK_SET
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"JWT_SECRET_KEY": "lms-secret"}, "JWT_SECRET_KEY is the development secret"),
+        ({"JWT_SECRET_KEY": None}, "No JWT verification key"),
+        ({"JWT_SECRET_KEY": ""}, "No JWT verification key"),
+        ({"JWT_PUBLIC_SIGNING_JWK_SET": "{not json"}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
+        ({"JWT_PUBLIC_SIGNING_JWK_SET": '{"keys": []}'}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
+        ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS must be set"),
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+    ],
+    ids=[
+        "dev-jwt-secret",
+        "no-jwt-key",
+        "empty-jwt-key",
+        "bad-jwk-set",
+        "empty-jwk-set",
+        "no-hosts",
+        "blank-hosts",
+        "no-secret-key",
+    ],
+)
+def test_unsafe_environments_are_refused(environment: dict[str, str | None], message: str) -> None:
+    assert message in refused(**environment)
