@@ -250,3 +250,19 @@ def test_a_diff_may_carry_more_than_the_default_limit(client: APIClient, objects
     response = client.post(f"/api/v1/catalogs/{objects['catalog'].pk}/diff/", {"content_keys": keys}, format="json")
     assert response.status_code == 200, response.content[:300]
     assert len(response.json()["items_not_found"]) == 100_000
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["(" * 1000 + "org:edX" + ")" * 1000, "NOT " * 1000 + "org:edX"],
+    ids=["parentheses", "nots"],
+)
+def test_a_deeply_nested_lucene_query_is_a_400_naming_the_query(client: APIClient, query: str) -> None:
+    """The nesting a JSON parser refuses can hide inside a string: a catalog's Lucene query."""
+    created = client.post("/api/v1/catalogs/", {"title": "Deep", "query": query}, format="json")
+    assert created.status_code == 400, created.content[:300]
+    assert "nested too deeply" in created.json()["query"][0]
+    assert not Catalog.objects.filter(title="Deep").exists()
+    evaluated = client.get("/api/v1/catalog/query_contains/", {"query": query, "course_run_ids": "x"})
+    assert evaluated.status_code == 400, evaluated.content[:300]
+    assert "nested too deeply" in evaluated.json()["query"][0]
