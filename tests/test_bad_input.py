@@ -7,6 +7,10 @@ paths, deeply nested JSON, oversized JSON, form and multipart bodies.
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -266,3 +270,35 @@ def test_a_deeply_nested_lucene_query_is_a_400_naming_the_query(client: APIClien
     evaluated = client.get("/api/v1/catalog/query_contains/", {"query": query, "course_run_ids": "x"})
     assert evaluated.status_code == 400, evaluated.content[:300]
     assert "nested too deeply" in evaluated.json()["query"][0]
+
+
+# --- over a real socket ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answers_hold_over_real_http(live_server: Any, course: Course) -> None:
+    """The same answers through a real WSGI server, where the body arrives as a stream."""
+    StaffUserFactory(username="fuzzer", password="fuzz-password")
+    token = base64.b64encode(b"fuzzer:fuzz-password").decode()
+
+    def send(method: str, path: str, body: bytes, content_type: str) -> tuple[int, dict[str, str], Any]:
+        request = urllib.request.Request(
+            live_server.url + path,
+            data=body,
+            method=method,
+            headers={"Authorization": f"Basic {token}", "Content-Type": content_type, "Accept": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, dict(response.headers), json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), json.loads(error.read() or b"null")
+
+    status, headers, body = send("POST", f"/api/v1/courses/{course.uuid}/", b"{}", "application/json")
+    assert (status, headers["Allow"]) == (405, "GET, HEAD, OPTIONS, PATCH, PUT, DELETE")
+    status, _, body = send("POST", "/api/v1/courses/", b"[" * 1000 + b"]" * 1000, "application/json")
+    assert status == 400 and "nested" in body["detail"]
+    status, _, body = send("POST", "/api/v1/courses/", b'{"title": "' + b"x" * TEN_MB + b'"}', "application/json")
+    assert status == 413 and "larger than" in body["detail"]
+    status, _, body = send("POST", "/api/v1/courses/", b"title=" + b"x" * TEN_MB, "application/x-www-form-urlencoded")
+    assert status == 413 and "larger than" in body["detail"]
