@@ -86,7 +86,10 @@ class LargeJSONParser(parsers.BaseParser):
         limit = settings.LYCEUM_LARGE_BODY_MAX_BYTES
         if content_length(parser_context) > limit:
             raise too_large(limit)
-        return load_json(stream.read(limit + 1) if stream is not None else b"")
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:  # a body longer than its Content-Length said
+            raise too_large(limit)
+        return load_json(raw)
 
 
 class MultiPartParser(parsers.MultiPartParser):
