@@ -92,6 +92,10 @@ def test_people_endpoints_refuse_unknown_and_read_only_fields(client: APIClient,
     grant = {"user": editor.username, "assigned_by": 1, "reason": "helps"}
     errors = _errors(client.post("/api/v1/publisher-roles/", grant, format="json"))
     assert list(errors) == ["assigned_by"] and "read-only" in errors["assigned_by"][0]
+    granted = client.post("/api/v1/publisher-roles/", {"user": editor.username, "reason": "helps"}, format="json")
+    url = f"/api/v1/publisher-roles/{granted.json()['id']}/"
+    assert _errors(client.delete(url, {"raeson": "done"}, format="json")) == {"raeson": ["Unknown field."]}
+    assert client.delete(url, {"reason": "done"}, format="json").status_code == 204
 
 
 def test_catalogs_refuse_read_only_fields_but_take_their_identity_back(client: APIClient) -> None:

@@ -273,6 +273,12 @@ class PublisherRoleEventSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "action", "actor", "reason", "created"]
 
 
+class RevokeSerializer(StrictSerializer):
+    """The optional body of ``DELETE publisher-roles/{id}/``."""
+
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
 class PublisherRoleAssignmentSerializer(StrictInputMixin, serializers.ModelSerializer):
     user = UserRefField()
     role = serializers.CharField(source="role.name", default=PUBLISHER_EDITOR)
@@ -299,6 +305,7 @@ __all__ = [
     "CourseUpdateSerializer",
     "PublisherRoleAssignmentSerializer",
     "PublisherRoleEventSerializer",
+    "RevokeSerializer",
     "UserRefField",
 ]
 
