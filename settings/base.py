@@ -137,8 +137,18 @@ REST_FRAMEWORK = {
         ["rest_framework.throttling.UserRateThrottle"] if os.environ.get("LYCEUM_USER_THROTTLE_RATE") else []
     ),
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("LYCEUM_USER_THROTTLE_RATE")},
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    # Bad bodies are 4xx JSON answers: nesting limit, 413 for oversized bodies, database constraints named.
+    "DEFAULT_PARSER_CLASSES": [
+        "course_metadata.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "course_metadata.api.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "course_metadata.api.errors.exception_handler",
 }
+# Largest request body (bytes) an API endpoint reads, Django's default of 2.5 MB; larger ones get a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("LYCEUM_MAX_BODY_BYTES", 2_621_440))
+# The catalog diff takes a client's whole key set (100,000 keys are about 4 MB): its own, larger limit.
+LYCEUM_LARGE_BODY_MAX_BYTES = int(os.environ.get("LYCEUM_LARGE_BODY_MAX_BYTES", 32 * 1024 * 1024))
 API_MAX_PAGE_SIZE = 500
 
 SPECTACULAR_SETTINGS = {

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from catalog.models import Catalog
 from catalog.models.catalogs import validate_query
 from catalog.services.catalogs import catalog_create, catalog_update
+from course_metadata.api.inputs import StrictInputMixin
 from course_metadata.selectors.json_rows import format_datetime
 
 
@@ -19,7 +20,7 @@ def _query_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(messages)
 
 
-class CatalogSerializer(serializers.ModelSerializer):
+class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A catalog. ``query`` is a JSON object of field tests or a Lucene query string; ``viewers`` are
     usernames granted read access (staff read every catalog)."""
 

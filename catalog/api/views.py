@@ -17,8 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import BaseParser
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -43,6 +42,7 @@ from catalog.selectors.matching import accepts, content_matching, explain
 from catalog.services.catalogs import catalog_delete
 from catalog.services.diff import catalog_content_version, catalog_diff
 from course_metadata.api.pagination import CheckedPageNumberPagination
+from course_metadata.api.parsers import LargeJSONParser
 from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
@@ -71,18 +71,6 @@ def comma_list(request: Request, name: str) -> list[str]:
     """``?name=a,b&name=c`` as ``[a, b, c]``, in order and without duplicates or blanks."""
     values = [part.strip() for raw in request.query_params.getlist(name) for part in raw.split(",")]
     return list(dict.fromkeys(value for value in values if value))
-
-
-class ORJSONParser(BaseParser):
-    """JSON bodies read with orjson: a diff request carries a client's whole key set."""
-
-    media_type = "application/json"
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        try:
-            return orjson.loads(stream.read())
-        except orjson.JSONDecodeError as error:
-            raise ParseError(f"JSON parse error - {error}") from None
 
 
 class CSVRenderer(BaseRenderer):
@@ -260,7 +248,7 @@ class CatalogViewSet(
         return response
 
     @DIFF_SCHEMA
-    @action(detail=True, methods=["post"], parser_classes=[ORJSONParser], pagination_class=None)
+    @action(detail=True, methods=["post"], parser_classes=[LargeJSONParser], pagination_class=None)
     def diff(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return diff_response(request, self.get_object())
 
@@ -333,7 +321,7 @@ class EnterpriseCatalogDiffView(APIView):
     """``enterprise-catalogs/{uuid}/generate_diff/``: the path existing integrations call for the diff."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [ORJSONParser]
+    parser_classes = [LargeJSONParser]
 
     @DIFF_SCHEMA
     def post(self, request: Request, uuid: UUID) -> Response:

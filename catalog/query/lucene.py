@@ -38,10 +38,14 @@ def parse_lucene(text: str) -> Query:
     try:
         # luqum's module-level parser shares lexer state; the thread helper does not.
         root = luqum_thread.parse(text)
+        return Query(tuple(_translate(root, None)))
     except (ParseError, InvalidOperation) as error:
         # luqum reads the number after ^ or ~ with Decimal() unchecked, so "a^." raises that.
         raise QueryError(text, f"invalid query syntax ({error})") from None
-    return Query(tuple(_translate(root, None)))
+    except RecursionError:
+        # luqum and the translation walk the tree recursively: a 2 KB string of nested parentheses or
+        # NOTs exhausts the stack. No real query nests that deep.
+        raise QueryError(text[:100], "the query is nested too deeply") from None
 
 
 def _translate(node: lucene.Item, field: str | None) -> list[Clause]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.utils.text import slugify
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
 from sortedm2m.fields import SortedManyToManyField
@@ -150,7 +149,11 @@ class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
             raise ValidationError({"number": "A course's number cannot change after it is created."})
         self.validate_key_for_reruns()
         if not self.url_slug:
-            self.url_slug = slugify(self.title)[:255]
+            from course_metadata.rules.url_slugs import free_course_url_slug
+
+            self.url_slug = free_course_url_slug(
+                partner_id=self.partner_id, course_uuid=self.uuid, title=self.title, fallback=self.key
+            )
         existed = self.pk is not None
         recomputed = self._derive_subscription_inclusion(kwargs)
         # One transaction for the course and the flip it passes on: readers of the change log see both

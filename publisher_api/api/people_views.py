@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from publisher_api.api.serializers import (
     CourseEditorSerializer,
     PublisherRoleAssignmentSerializer,
     PublisherRoleEventSerializer,
+    RevokeSerializer,
 )
 from publisher_api.api.views import run_service
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
@@ -151,8 +153,9 @@ class PublisherRoleDetailView(APIView):
 
     def delete(self, request: Request, pk: int) -> Response:
         assignment = self._assignment(pk)
-        reason = request.data.get("reason") if hasattr(request.data, "get") else None
-        reason = reason or request.query_params.get("reason", "")
+        body = RevokeSerializer(data=request.data if isinstance(request.data, Mapping) else {})
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data.get("reason") or request.query_params.get("reason", "")
         run_service(publisher_role_revoke, actor=request.user, assignment=assignment, reason=str(reason))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from course_metadata.api.inputs import StrictInputMixin, StrictSerializer
 from course_metadata.api.v1.params import as_id
 from course_metadata.models import (
     Collaborator,
@@ -72,7 +73,7 @@ def _uuid_field(queryset: Any, **kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="uuid", queryset=queryset, **kwargs)
 
 
-class CourseRunInputSerializer(serializers.Serializer):
+class CourseRunInputSerializer(StrictSerializer):
     """The body of ``POST course_runs/`` (and the optional ``course_run`` of ``POST courses/``)."""
 
     start = serializers.DateTimeField()
@@ -94,7 +95,7 @@ class CourseRunCreateSerializer(CourseRunInputSerializer):
     course = serializers.CharField(help_text="Key or UUID of the course.")
 
 
-class CourseCreateSerializer(serializers.Serializer):
+class CourseCreateSerializer(StrictSerializer):
     """Exactly what the Publisher front end sends to create a course."""
 
     org = OrganizationKeyField()
@@ -105,18 +106,18 @@ class CourseCreateSerializer(serializers.Serializer):
     course_run = CourseRunInputSerializer(required=False)
 
 
-class EntitlementSerializer(serializers.Serializer):
+class EntitlementSerializer(StrictSerializer):
     mode = serializers.SlugRelatedField(slug_field="slug", queryset=SeatType.objects.all())
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
 
 
-class VideoSerializer(serializers.Serializer):
+class VideoSerializer(StrictSerializer):
     src = serializers.URLField(max_length=500)
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
     image_url = serializers.URLField(required=False, allow_blank=True)
 
 
-class PromoAreaSerializer(serializers.Serializer):
+class PromoAreaSerializer(StrictSerializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=255)
     description = serializers.CharField(required=False, allow_blank=True)
 
@@ -133,9 +134,18 @@ class ImageField(serializers.Field):
         return serializers.URLField(max_length=500).run_validation(src)
 
 
-class CourseUpdateSerializer(serializers.Serializer):
-    """``PATCH``/``PUT courses/{id}/``: every field optional on PATCH; ``title`` required on PUT."""
+class CourseUpdateSerializer(StrictSerializer):
+    """``PATCH``/``PUT courses/{id}/``: every field optional on PATCH; ``title`` required on PUT.
 
+    ``uuid``, ``key`` and ``number`` may be sent back as read; the service refuses a different value.
+    """
+
+    refused_fields = {
+        "draft": "Course edits always land on the course's draft; to publish, submit a run for review "
+        "(PATCH course_runs/{key}/ with draft=false)."
+    }
+
+    uuid = serializers.UUIDField(required=False)
     number = serializers.CharField(required=False)
     key = serializers.CharField(required=False)
     title = serializers.CharField(max_length=255)
@@ -177,7 +187,7 @@ class CourseUpdateSerializer(serializers.Serializer):
     in_year_value = serializers.DictField(required=False, allow_null=True)
 
 
-class CourseRunUpdateSerializer(serializers.Serializer):
+class CourseRunUpdateSerializer(StrictSerializer):
     """``PATCH course_runs/{key}/``: own fields, staff, seat prices, ``status`` and ``draft``."""
 
     key = serializers.CharField(required=False)
@@ -222,7 +232,7 @@ class CourseRunUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class CourseEditorSerializer(serializers.Serializer):
+class CourseEditorSerializer(StrictSerializer):
     """Editors as the front end lists them, and the body that adds one."""
 
     id = serializers.IntegerField(read_only=True)
@@ -267,7 +277,13 @@ class PublisherRoleEventSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "role", "action", "actor", "reason", "created"]
 
 
-class PublisherRoleAssignmentSerializer(serializers.ModelSerializer):
+class RevokeSerializer(StrictSerializer):
+    """The optional body of ``DELETE publisher-roles/{id}/``."""
+
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class PublisherRoleAssignmentSerializer(StrictInputMixin, serializers.ModelSerializer):
     user = UserRefField()
     role = serializers.CharField(source="role.name", default=PUBLISHER_EDITOR)
     assigned_by = UserRefField(read_only=True)
@@ -293,6 +309,7 @@ __all__ = [
     "CourseUpdateSerializer",
     "PublisherRoleAssignmentSerializer",
     "PublisherRoleEventSerializer",
+    "RevokeSerializer",
     "UserRefField",
 ]
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
+from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
 from publisher_api import permissions
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
@@ -50,6 +51,8 @@ def _refuse_immutable(course: Course, fields: Mapping[str, Any]) -> None:
     errors = {}
     if "number" in fields and fields["number"] != course.number:
         errors["number"] = IMMUTABLE_FIELDS["number"]
+    if "uuid" in fields and str(fields["uuid"]) != str(course.uuid):
+        errors["uuid"] = "A course's UUID never changes; leave it out or send the course's own."
     if "key" in fields and fields["key"] != course.key:
         errors["key"] = "A course's key never changes; set key_for_reruns to rename future runs."
     if errors:
@@ -74,6 +77,10 @@ def course_create(
         raise ValidationError({"number": f"A course with key {key} already exists."})
     with transaction.atomic():
         course = Course(partner=organization.partner, key=key, number=number, title=title, type=course_type, draft=True)
+        # A second course with the same title gets the next free slug (title-2, ...), as in the incumbent.
+        course.url_slug = free_course_url_slug(
+            partner_id=organization.partner_id, course_uuid=course.uuid, title=title, fallback=key
+        )
         course.full_clean(validate_unique=False)
         course.save()
         course.authoring_organizations.set([organization])
@@ -101,7 +108,7 @@ def course_update(*, user: AbstractBaseUser, course: Course, fields: Mapping[str
     the next review copies the draft over them.
     """
     _refuse_immutable(course, fields)
-    fields = {name: value for name, value in fields.items() if name not in {"number", "key"}}
+    fields = {name: value for name, value in fields.items() if name not in {"uuid", "number", "key"}}
     # Courses have no legal-only fields: any change needs the editor's right.
     if not permissions.can_edit_course(user, course):
         raise PermissionDenied("You may not edit this course.")

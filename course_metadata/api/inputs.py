@@ -1,0 +1,72 @@
+"""Strict request bodies: a key the serializer does not write is a 400 naming it, not silently dropped.
+
+A misspelt field (``titel``) or a read-only one (``uuid``, ``content_version``) used to be ignored and
+the write answered 200, so the client believed a change was saved that was not. Every write serializer
+mixes this in (see ADR 0053): unknown keys and read-only fields are refused, except identity fields
+echoed back unchanged, so a client may send back the object it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django.http import QueryDict
+from rest_framework import serializers
+
+UNKNOWN = "Unknown field."
+READ_ONLY = "This field is read-only; leave it out of the body."
+CHANGED_IDENTITY = "This field identifies the object and cannot change; leave it out or send its current value."
+
+# Identity fields a client may send back as read, compared with the instance being updated.
+ECHOED_IDENTITY = ("id", "uuid", "key")
+# Sent by Django's HTML forms (the browsable API), not part of any resource.
+FORM_EXTRAS = frozenset({"csrfmiddlewaretoken"})
+
+
+class StrictInputMixin:
+    """Refuse body keys that the serializer would not write.
+
+    ``refused_fields`` maps a name to the reason it is refused, where "unknown" would mislead (a field
+    the read API shows that this endpoint deliberately does not take).
+    """
+
+    refused_fields: ClassVar[dict[str, str]] = {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = self.unexpected_fields(data)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+    def unexpected_fields(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        fields = self.fields  # type: ignore[attr-defined]
+        errors: dict[str, list[str]] = {}
+        for name in data:
+            field = fields.get(name)
+            if field is not None and not field.read_only:
+                continue
+            if isinstance(data, QueryDict) and name in FORM_EXTRAS:
+                continue
+            if name in self.refused_fields:
+                errors[name] = [self.refused_fields[name]]
+            elif field is None:
+                errors[name] = [UNKNOWN]
+            elif name in ECHOED_IDENTITY and self._unchanged(name, data[name]):
+                continue
+            else:
+                errors[name] = [CHANGED_IDENTITY if name in ECHOED_IDENTITY and self._instance() else READ_ONLY]
+        return errors
+
+    def _instance(self) -> Any:
+        # A nested serializer validates part of its parent's body: only the top-level one has the instance.
+        return getattr(self, "instance", None) if getattr(self, "parent", None) is None else None
+
+    def _unchanged(self, name: str, value: Any) -> bool:
+        instance = self._instance()
+        return instance is not None and str(getattr(instance, name, None)) == str(value)
+
+
+class StrictSerializer(StrictInputMixin, serializers.Serializer):
+    """A plain input serializer with strict keys."""
