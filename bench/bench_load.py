@@ -32,6 +32,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -40,7 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import IO, Any, TypedDict
 
 import psycopg
 
@@ -164,8 +165,8 @@ def prepare(env: dict[str, str]) -> Setup:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+def process(command: list[str], env: dict[str, str], log: IO[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+    child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield child
     finally:
@@ -410,23 +411,28 @@ def main() -> int:
         tally = Tally()
         celery = [PYTHON, "-m", "celery", "-A", "settings", "worker", "--pool=solo", "--loglevel=WARNING"]
         gunicorn = [PYTHON, "-m", "gunicorn", "settings.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        with process(gunicorn, served_env) as server:
+        log = tempfile.NamedTemporaryFile(prefix="bench_load_", suffix=".log", delete=False)  # noqa: SIM115
+        with process(gunicorn, served_env, log) as server:
             wait_for_port(port, server)
             warm_up(port, setup, tally=Tally())
-            with process(celery, served_env) if RUN_CELERY else nullcontext():
+            with process(celery, served_env, log) if RUN_CELERY else nullcontext():
                 print(
                     f"serving with {SETTINGS}, {WORKERS} gunicorn workers; {CLIENTS} clients for {SECONDS:.0f}s",
                     flush=True,
                 )
                 elapsed = run_clients(port, setup, targets, tally)
-        return 0 if report(tally, elapsed, lost_writes(targets)) else 1
+        log.close()
+        ok = report(tally, elapsed, lost_writes(targets))
+        server_log = Path(log.name).read_text(errors="replace")
+        print(f"server and worker log: {log.name} ({server_log.count('Traceback')} tracebacks)")
+        return 0 if ok else 1
     finally:
         if not KEEP_DB:
             admin_execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 @contextmanager
-def nullcontext() -> Iterator[None]:
+def nullcontext() -> Iterator[None]:  # contextlib's is typed for a value; this one yields nothing
     yield
 
 
