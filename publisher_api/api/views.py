@@ -1,4 +1,4 @@
-"""Publisher write endpoints: parse the body, check permission and If-Match, call one service, answer.
+"""Publisher write endpoints: parse the body, check permission, call one service (it checks If-Match), answer.
 
 Order of answers: 401 unauthenticated, 404 unknown object, 403 not allowed, 400 bad body, 412 stale
 If-Match; services re-check permissions so no other caller can bypass them, and check If-Match themselves,
