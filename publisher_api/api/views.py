@@ -69,8 +69,11 @@ def run_service(service: Callable[..., Result], **kwargs: Any) -> Result:
 
 def answer(request: Request, row: Course | CourseRun, *, current_tail: str, status_code: int = 200) -> Response:
     row.refresh_from_db()
+    # The tag before the body: if another edit commits in between, the editor holds an older tag with newer
+    # data and gets a 412 next time, never a newer tag with older data (which would let them drop that edit).
+    etag = etag_for(row)
     response = Response(editable_representation(request, row, current_tail=current_tail), status=status_code)
-    response["ETag"] = etag_for(row)
+    response["ETag"] = etag
     return response
 
 

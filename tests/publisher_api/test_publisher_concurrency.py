@@ -9,12 +9,14 @@ every writer through).
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
+from course_metadata.api.v1.views import courses as course_views
 from course_metadata.models import Course, CourseRun
 from course_metadata.services.drafts import course_ensure_draft
 
@@ -127,3 +129,38 @@ def test_a_writer_without_if_match_still_waits_for_the_lock_and_applies(editor: 
     assert statuses == [200] * WRITERS
     assert Course.objects.filter(uuid=course.uuid, draft=True).count() == 1
     assert Course.objects.editable().get(uuid=course.uuid).title in titles
+
+
+def test_an_editable_read_pairs_the_row_and_its_etag_from_one_snapshot(
+    editor: User, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that commits while an editor's read is in progress never gives that editor a tag newer than its data.
+
+    Otherwise the editor's next PATCH, built from the older data, would carry a matching tag and silently
+    drop that write (the load benchmark lost one edit in 134 that way).
+    """
+    course_ensure_draft(course=course)
+    url = f"/api/v1/courses/{course.uuid}/"
+    real_validators = course_views.course_validators
+    injected = threading.Event()
+
+    def validators_after_a_concurrent_write(*args: Any, **kwargs: Any) -> Any:
+        if not injected.is_set():
+            injected.set()
+            # The read has loaded the row; another editor's write commits before it computes the ETag.
+            statuses = _patch_together(editor, url, "*", [{"full_description": "the other editor's text"}])
+            assert statuses == [200]
+        return real_validators(*args, **kwargs)
+
+    monkeypatch.setattr(course_views, "course_validators", validators_after_a_concurrent_write)
+    client = _client(editor)
+    read = client.get(url + "?editable=1")
+    monkeypatch.undo()
+    assert injected.is_set()
+
+    stale = client.patch(
+        url, {"full_description": f"{read.data['full_description']} mine"}, format="json", HTTP_IF_MATCH=read["ETag"]
+    )
+
+    assert stale.status_code == 412
+    assert Course.objects.editable().get(uuid=course.uuid).full_description == "the other editor's text"
