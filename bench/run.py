@@ -62,7 +62,8 @@ def run_one(path: Path) -> bool:
         ok = False
     else:
         # A benchmark may report failure by returning a non-zero exit status.
-        ok = result in (None, 0, True)
+        # (``1 in (0, True)`` holds in Python, so a returned 1 is compared by identity, not equality.)
+        ok = result is None or result is True or (type(result) is int and result == 0)
     print(f"-- {path.name}: {'ok' if ok else 'FAILED'} in {time.perf_counter() - started:.1f}s", flush=True)
     return ok
 

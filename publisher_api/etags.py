@@ -39,3 +39,13 @@ def if_match_satisfied(header: str | None, current: str) -> bool:
         return True
     candidates = [candidate.strip() for candidate in header.split(",")]
     return any(candidate == "*" or candidate.removeprefix("W/") == current for candidate in candidates)
+
+
+class StaleEdit(Exception):
+    """The row changed since the editor read it: the If-Match precondition no longer holds (HTTP 412)."""
+
+
+def require_if_match(if_match: str | None, row: Course | CourseRun) -> None:
+    """Raise ``StaleEdit`` unless ``if_match`` matches ``row``; call it under the lock the write holds."""
+    if not if_match_satisfied(if_match, etag_for(row)):
+        raise StaleEdit("This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again.")

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from catalog.models import Catalog, CatalogQueryIndex
 from catalog.selectors.matching import encode_value
+from course_metadata.tasks.handoff import hand_off
 
 EDITABLE_FIELDS = ("title", "query", "include_archived", "enterprise_customer_uuid")
 
@@ -74,7 +75,8 @@ def catalog_index_rebuild(*, catalog: Catalog) -> None:
 def _schedule_membership_refresh(catalog_id: int) -> None:
     from catalog.tasks import refresh_catalog_membership
 
-    transaction.on_commit(lambda: refresh_catalog_membership.delay(catalog_id))
+    # Handed off without waiting for the broker: a committed catalog edit is never answered with an error.
+    transaction.on_commit(lambda: hand_off(refresh_catalog_membership, catalog_id))
 
 
 def catalog_create(

@@ -126,7 +126,12 @@ def consume_all(*, max_batches: int = 100) -> dict[str, int]:
 
 
 def request_processing() -> None:
-    """Ask for new entries to be processed now (called once per committed transaction that wrote some)."""
-    from course_metadata.tasks.changelog import process_change_log
+    """Ask for new entries to be processed now (called once per committed transaction that wrote some).
 
-    process_change_log.delay()
+    Never raises and never waits for the broker: the write has committed whatever happens here, and the
+    periodic ``drain-change-log`` task processes what a failed hand-off leaves behind.
+    """
+    from course_metadata.tasks.changelog import process_change_log
+    from course_metadata.tasks.handoff import hand_off
+
+    hand_off(process_change_log)

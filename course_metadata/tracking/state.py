@@ -54,7 +54,13 @@ class _Marker:
         self.state = state
 
     def __call__(self) -> None:
-        self.state.committed()
+        # The transaction has committed: nothing may turn it into an error of the request now. (Django's
+        # robust on_commit would log a failure through ``func.__qualname__``, which an instance lacks, and
+        # raise AttributeError instead; the periodic safety net processes entries whose hand-off failed.)
+        try:
+            self.state.committed()
+        except Exception:
+            logger.exception("asking for change-log processing failed after commit; the periodic task will do it")
 
 
 @dataclass(eq=False)

@@ -1,7 +1,8 @@
-"""Publisher write endpoints: parse the body, check permission and If-Match, call one service, answer.
+"""Publisher write endpoints: parse the body, check permission, call one service (it checks If-Match), answer.
 
 Order of answers: 401 unauthenticated, 404 unknown object, 403 not allowed, 400 bad body, 412 stale
-If-Match; services re-check permissions so no other caller can bypass them.
+If-Match; services re-check permissions so no other caller can bypass them, and check If-Match themselves,
+under the course's lock, against the row the write changes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -26,7 +26,7 @@ from publisher_api.api.serializers import (
     CourseRunUpdateSerializer,
     CourseUpdateSerializer,
 )
-from publisher_api.etags import etag_for, if_match_satisfied
+from publisher_api.etags import StaleEdit, etag_for
 from publisher_api.permissions import PublisherPermission
 from publisher_api.selectors import course_for_editing, course_run_for_editing
 from publisher_api.services.course_runs import course_run_create, course_run_delete, course_run_update
@@ -61,17 +61,19 @@ def run_service(service: Callable[..., Result], **kwargs: Any) -> Result:
         return service(**kwargs)
     except DjangoValidationError as error:
         raise ValidationError(drf_detail(error)) from error
-
-
-def check_if_match(request: Request, row: Course | CourseRun) -> None:
-    if not if_match_satisfied(request.headers.get("If-Match"), etag_for(row)):
-        raise PreconditionFailed()
+    except StaleEdit as error:
+        raise PreconditionFailed() from error
+    except (Course.DoesNotExist, CourseRun.DoesNotExist) as error:
+        raise Http404(str(error)) from error  # deleted while this request waited for its lock
 
 
 def answer(request: Request, row: Course | CourseRun, *, current_tail: str, status_code: int = 200) -> Response:
     row.refresh_from_db()
+    # The tag before the body: if another edit commits in between, the editor holds an older tag with newer
+    # data and gets a 412 next time, never a newer tag with older data (which would let them drop that edit).
+    etag = etag_for(row)
     response = Response(editable_representation(request, row, current_tail=current_tail), status=status_code)
-    response["ETag"] = etag_for(row)
+    response["ETag"] = etag
     return response
 
 
@@ -110,19 +112,15 @@ class CourseWriteView(APIView):
         course = course_for_editing(identifier)
         self.check_object_permissions(request, course)
         fields = _validated(CourseUpdateSerializer, request, partial=partial, context={"partner": course.partner})
-        with transaction.atomic():
-            locked = Course.objects.select_for_update().get(pk=course.pk)
-            check_if_match(request, locked)
-            draft = run_service(course_update, user=request.user, course=locked, fields=fields)
+        draft = run_service(
+            course_update, user=request.user, course=course, fields=fields, if_match=request.headers.get("If-Match")
+        )
         return answer(request, draft, current_tail=f"courses/{identifier}/")
 
     def delete(self, request: Request, identifier: str) -> Response:
         course = course_for_editing(identifier)
         self.check_object_permissions(request, course)
-        with transaction.atomic():
-            locked = Course.objects.select_for_update().get(pk=course.pk)
-            check_if_match(request, locked)
-            run_service(course_delete, user=request.user, course=locked)
+        run_service(course_delete, user=request.user, course=course, if_match=request.headers.get("If-Match"))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -155,26 +153,23 @@ class CourseRunWriteView(APIView):
         prices = fields.pop("prices", None)
         to_status = fields.pop("status", None)
         submit = fields.pop("draft", True) is False
-        with transaction.atomic():
-            locked = CourseRun.objects.select_for_update().select_related("course").get(pk=course_run.pk)
-            check_if_match(request, locked)
-            draft = run_service(
-                course_run_update,
-                user=request.user,
-                course_run=locked,
-                fields=fields,
-                staff=staff,
-                prices=prices,
-                status=to_status,
-                submit=submit,
-            )
+        draft = run_service(
+            course_run_update,
+            user=request.user,
+            course_run=course_run,
+            fields=fields,
+            staff=staff,
+            prices=prices,
+            status=to_status,
+            submit=submit,
+            if_match=request.headers.get("If-Match"),
+        )
         return answer(request, draft, current_tail=f"course_runs/{identifier}/")
 
     def delete(self, request: Request, identifier: str) -> Response:
         course_run = course_run_for_editing(identifier)
         self.check_object_permissions(request, course_run)
-        with transaction.atomic():
-            locked = CourseRun.objects.select_for_update().select_related("course").get(pk=course_run.pk)
-            check_if_match(request, locked)
-            run_service(course_run_delete, user=request.user, course_run=locked)
+        run_service(
+            course_run_delete, user=request.user, course_run=course_run, if_match=request.headers.get("If-Match")
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

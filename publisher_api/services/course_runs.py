@@ -13,8 +13,10 @@ from django.db import transaction
 
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
+from course_metadata.services.edit_locks import course_lock_for_edit, course_run_lock_for_edit
 from course_metadata.workflow import course_run_note_edit, course_run_transition
 from publisher_api import permissions
+from publisher_api.etags import require_if_match
 from publisher_api.services.run_keys import derive_course_run_key, validate_supplied_key
 
 # What a rerun inherits from the run it copies: content, not dates, keys, status or counts.
@@ -117,7 +119,8 @@ def course_run_create(
     if start is None:
         raise ValidationError({"start": "A run needs a start date."})
     with transaction.atomic():
-        draft_course = course_ensure_draft(course=course)
+        # Under the course's lock like every other edit of it (see course_metadata.services.edit_locks).
+        draft_course = course_ensure_draft(course=course_lock_for_edit(course=course))
         _check_run_type(draft_course, run_type)
         source = _rerun_source(draft_course, rerun)
         course_run = CourseRun(
@@ -206,15 +209,37 @@ def course_run_update(
     prices: Mapping[str, Decimal] | None = None,
     status: str | None = None,
     submit: bool = False,
+    if_match: str | None = None,
 ) -> CourseRun:
-    """Edit the run's draft; ``submit`` (``draft=false``) sends it for review, ``status`` moves it in the workflow."""
+    """Edit the run's draft; ``submit`` (``draft=false``) sends it for review, ``status`` moves it in the workflow.
+
+    ``if_match`` is checked under the course's lock against the row this edit changes (see course_update).
+    """
+    with transaction.atomic():
+        course_run = course_run_lock_for_edit(course_run=course_run)
+        _check_update_allowed(user, course_run, fields, staff=staff, prices=prices, status=status, submit=submit)
+        fields = {name: value for name, value in fields.items() if name != "key"}
+        require_if_match(if_match, course_run)
+        return _apply_update(user, course_run, fields, staff=staff, prices=prices, status=status, submit=submit)
+
+
+def _check_update_allowed(
+    user: AbstractBaseUser,
+    course_run: CourseRun,
+    fields: Mapping[str, Any],
+    *,
+    staff: Sequence[Person] | None,
+    prices: Mapping[str, Decimal] | None,
+    status: str | None,
+    submit: bool,
+) -> None:
     if "key" in fields and fields["key"] != course_run.key:
         raise ValidationError({"key": "A course run's key never changes once created."})
-    fields = {name: value for name, value in fields.items() if name != "key"}
-    unknown = set(fields) - RUN_FIELDS
+    unknown = set(fields) - RUN_FIELDS - {"key"}
     if unknown:
         raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
-    touched = set(fields) | ({"staff"} if staff is not None else set()) | ({"seats"} if prices is not None else set())
+    touched = set(fields) - {"key"}
+    touched |= ({"staff"} if staff is not None else set()) | ({"seats"} if prices is not None else set())
     course = course_run.course
     if touched and not permissions.can_edit_fields(user, course, touched, model="course_run"):
         raise PermissionDenied("You may not change these fields of this run.")
@@ -225,39 +250,52 @@ def course_run_update(
         raise PermissionDenied(f"You may not move this run to {status}.")
     if submit and not permissions.can_change_run_status(user, course_run, CourseRunStatus.LEGAL_REVIEW):
         raise PermissionDenied("You may not submit this run for review.")
-    with transaction.atomic():
-        draft = course_run_ensure_draft(course_run=course_run)
-        draft = CourseRun.objects.select_for_update().get(pk=draft.pk)
-        if "type" in fields:
-            _check_run_type(draft.course, fields["type"])
-        changed = [name for name, value in fields.items() if getattr(draft, name) != value]
-        for name in changed:
-            setattr(draft, name, fields[name])
-        if changed:
-            draft.full_clean(validate_unique=False)
-            draft.save()
-        if staff is not None and list(draft.staff.values_list("pk", flat=True)) != [person.pk for person in staff]:
-            draft.staff.set(list(staff))
-            changed.append("staff")
-        if prices is not None and _set_seat_prices(draft, prices):
-            changed.append("seats")
-        if changed:
-            draft = course_run_note_edit(course_run=draft, changed_fields=changed, user=user)
-        if submit and draft.status == CourseRunStatus.UNPUBLISHED:
-            draft = course_run_transition(course_run=draft, to_status=CourseRunStatus.LEGAL_REVIEW, user=user)
-        if status is not None and status != draft.status:
-            draft = course_run_transition(course_run=draft, to_status=status, user=user)
+
+
+def _apply_update(
+    user: AbstractBaseUser,
+    course_run: CourseRun,
+    fields: Mapping[str, Any],
+    *,
+    staff: Sequence[Person] | None,
+    prices: Mapping[str, Decimal] | None,
+    status: str | None,
+    submit: bool,
+) -> CourseRun:
+    draft = course_run_ensure_draft(course_run=course_run)
+    draft = CourseRun.objects.select_for_update().get(pk=draft.pk)
+    if "type" in fields:
+        _check_run_type(draft.course, fields["type"])
+    changed = [name for name, value in fields.items() if getattr(draft, name) != value]
+    for name in changed:
+        setattr(draft, name, fields[name])
+    if changed:
+        draft.full_clean(validate_unique=False)
+        draft.save()
+    if staff is not None and list(draft.staff.values_list("pk", flat=True)) != [person.pk for person in staff]:
+        draft.staff.set(list(staff))
+        changed.append("staff")
+    if prices is not None and _set_seat_prices(draft, prices):
+        changed.append("seats")
+    if changed:
+        draft = course_run_note_edit(course_run=draft, changed_fields=changed, user=user)
+    if submit and draft.status == CourseRunStatus.UNPUBLISHED:
+        draft = course_run_transition(course_run=draft, to_status=CourseRunStatus.LEGAL_REVIEW, user=user)
+    if status is not None and status != draft.status:
+        draft = course_run_transition(course_run=draft, to_status=status, user=user)
     return draft
 
 
-def course_run_delete(*, user: AbstractBaseUser, course_run: CourseRun) -> None:
+def course_run_delete(*, user: AbstractBaseUser, course_run: CourseRun, if_match: str | None = None) -> None:
     """Remove a run that never went live and is still unpublished."""
-    if not permissions.can_edit_course_run(user, course_run):
-        raise PermissionDenied("You may not delete this run.")
-    has_official = not course_run.draft or CourseRun.objects.filter(draft=False, draft_version=course_run).exists()
-    if has_official:
-        raise ValidationError({"detail": "This run has been published; it cannot be deleted. Hide it instead."})
-    if course_run.status != CourseRunStatus.UNPUBLISHED:
-        raise ValidationError({"detail": f"Only unpublished runs can be deleted; this one is {course_run.status}."})
     with transaction.atomic():
+        course_run = course_run_lock_for_edit(course_run=course_run)
+        if not permissions.can_edit_course_run(user, course_run):
+            raise PermissionDenied("You may not delete this run.")
+        has_official = not course_run.draft or CourseRun.objects.filter(draft=False, draft_version=course_run).exists()
+        if has_official:
+            raise ValidationError({"detail": "This run has been published; it cannot be deleted. Hide it instead."})
+        if course_run.status != CourseRunStatus.UNPUBLISHED:
+            raise ValidationError({"detail": f"Only unpublished runs can be deleted; this one is {course_run.status}."})
+        require_if_match(if_match, course_run)
         CourseRun.objects.filter(pk=course_run.pk).delete()

@@ -13,7 +13,9 @@ from django.db import transaction
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
 from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
+from course_metadata.services.edit_locks import course_lock_for_edit
 from publisher_api import permissions
+from publisher_api.etags import require_if_match
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
 from publisher_api.services.editors import course_editor_permissions_sync
 
@@ -101,21 +103,27 @@ def course_create(
     return course
 
 
-def course_update(*, user: AbstractBaseUser, course: Course, fields: Mapping[str, Any]) -> Course:
+def course_update(
+    *, user: AbstractBaseUser, course: Course, fields: Mapping[str, Any], if_match: str | None = None
+) -> Course:
     """Apply ``fields`` (own fields and nested parts) to the course's draft, created from the official on first edit.
 
-    Reviewed or published runs go back to unpublished: the official rows keep serving the public until
-    the next review copies the draft over them.
+    ``if_match`` (an ETag from a read with ``?editable=1``) is checked, under the course's lock, against
+    the row this edit changes; a mismatch raises ``StaleEdit`` and writes nothing. Reviewed or published
+    runs go back to unpublished: the official rows keep serving the public until the next review copies
+    the draft over them.
     """
-    _refuse_immutable(course, fields)
-    fields = {name: value for name, value in fields.items() if name not in {"uuid", "number", "key"}}
-    # Courses have no legal-only fields: any change needs the editor's right.
-    if not permissions.can_edit_course(user, course):
-        raise PermissionDenied("You may not edit this course.")
-    unknown = set(fields) - COURSE_FIELDS - set(_nested_names())
-    if unknown:
-        raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
     with transaction.atomic():
+        course = course_lock_for_edit(course=course)
+        # Courses have no legal-only fields: any change needs the editor's right.
+        if not permissions.can_edit_course(user, course):
+            raise PermissionDenied("You may not edit this course.")
+        _refuse_immutable(course, fields)
+        fields = {name: value for name, value in fields.items() if name not in {"uuid", "number", "key"}}
+        unknown = set(fields) - COURSE_FIELDS - set(_nested_names())
+        if unknown:
+            raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
+        require_if_match(if_match, course)
         draft = course_ensure_draft(course=course)
         draft = Course.objects.select_for_update().get(pk=draft.pk)
         changed = []
@@ -157,15 +165,17 @@ def _runs_back_to_unpublished(course: Course, changed: list[str], user: Abstract
         course_run_note_edit(course_run=course_run, changed_fields=[f"course.{name}" for name in changed], user=user)
 
 
-def course_delete(*, user: AbstractBaseUser, course: Course) -> None:
+def course_delete(*, user: AbstractBaseUser, course: Course, if_match: str | None = None) -> None:
     """Delete a course that never went live; a course with an official row must be retired instead."""
-    if not permissions.can_delete_course(user, course):
-        raise PermissionDenied("You may not delete this course.")
-    rows = Course.objects.filter(partner_id=course.partner_id, uuid=course.uuid)
-    if rows.filter(draft=False).exists() or CourseRun.objects.filter(course__in=rows, draft=False).exists():
-        raise ValidationError(
-            {"detail": "This course has been published; it cannot be deleted. Retire it (hide its runs) instead."}
-        )
     with transaction.atomic():
-        for draft in rows.select_for_update():
+        course = course_lock_for_edit(course=course)
+        if not permissions.can_delete_course(user, course):
+            raise PermissionDenied("You may not delete this course.")
+        rows = Course.objects.filter(partner_id=course.partner_id, uuid=course.uuid)
+        if rows.filter(draft=False).exists() or CourseRun.objects.filter(course__in=rows, draft=False).exists():
+            raise ValidationError(
+                {"detail": "This course has been published; it cannot be deleted. Retire it (hide its runs) instead."}
+            )
+        require_if_match(if_match, course)
+        for draft in rows:
             draft.delete()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -52,3 +54,23 @@ def not_modified(request: HttpRequest, etag: str, last_modified: dt.datetime) ->
 def add_validators(response: HttpResponseBase, etag: str, last_modified: dt.datetime) -> None:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every read inside sees the database as of one instant (REPEATABLE READ on PostgreSQL).
+
+    An editor's read (``editable=1``) returns a row and the ETag they will send back in ``If-Match``. Read
+    in separate snapshots, a write that commits between the two pairs the old data with the new tag, and
+    the editor's next PATCH, made from that old data, passes the precondition and silently drops the
+    write. SQLite already reads one snapshot inside a transaction. Inside an outer transaction (a test,
+    a sub-request) the isolation level can no longer be chosen; the outer one decides.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield

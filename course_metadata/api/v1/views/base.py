@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid
+from contextlib import nullcontext
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,11 @@ class ReadViewSet(viewsets.GenericViewSet):
         return page
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # An editor gets the row and the ETag for If-Match from one snapshot (see conditional.one_snapshot).
+        with conditional.one_snapshot() if getattr(self, "editable_mode", False) else nullcontext():
+            return self._retrieve(request)
+
+    def _retrieve(self, request: Request) -> HttpResponseBase:
         instance = self.complete([self.get_object()])[0]
         validators = self.validators(instance)
         if validators is not None:
