@@ -94,7 +94,7 @@ def test_publisher_writes_have_bodies_and_real_status_codes(schema: dict[str, An
             assert "requestBody" in operation
             assert {"200", "400", "401", "403", "404", "412"} <= set(operation["responses"])
             assert "If-Match" in {parameter["name"] for parameter in operation["parameters"]}
-        assert set(delete["responses"]) == {"204", "401", "403", "404", "412"}
+        assert set(delete["responses"]) == {"204", "400", "401", "403", "404", "412"}
         assert "content" not in delete["responses"]["204"]
 
 

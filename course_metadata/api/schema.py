@@ -66,13 +66,15 @@ class LyceumAutoSchema(AutoSchema):
 
     def _error_codes(self, operation: dict[str, Any]) -> list[str]:
         locations = {parameter["in"] for parameter in operation.get("parameters", [])}
+        names = {parameter["name"] for parameter in operation.get("parameters", []) if parameter["in"] == "query"}
         has_body = "requestBody" in operation
         codes = ["401"]
         if "query" in locations or has_body:
             codes.append("400")
         if not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
             codes.append("403")
-        if "path" in locations:
+        # DRF answers a page number past the last page with 404, as it does an unknown object.
+        if "path" in locations or "page" in names:
             codes.append("404")
         if has_body:
             codes.append("413")

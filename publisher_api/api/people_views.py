@@ -42,7 +42,10 @@ DELETED = OpenApiResponse(description="Deleted.")
     get=extend_schema(
         summary="The editors of a course",
         parameters=[OpenApiParameter("course", OpenApiTypes.STR, required=True, description="Course UUID or key.")],
-        responses=CourseEditorSerializer(many=True),
+        responses={
+            200: CourseEditorSerializer(many=True),
+            404: OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description="No such course."),
+        },
     ),
     post=extend_schema(
         summary="Make a user an editor of a course",

@@ -100,6 +100,10 @@ STALE = OpenApiResponse(
     response={"$ref": "#/components/schemas/Error"}, description="If-Match does not match the current ETag."
 )
 
+UNDELETABLE = OpenApiResponse(
+    response={"$ref": "#/components/schemas/ValidationError"}, description="A published object cannot be deleted."
+)
+
 
 def _answer(component: str, description: str) -> OpenApiResponse:
     """The read API's representation (``GET …?editable=1``), referenced by its component name."""
@@ -130,7 +134,7 @@ def _write_schema(component: str, noun: str, create: type, update: type) -> Call
         ),
         delete=extend_schema(
             summary=f"Delete a {noun}",
-            responses={204: OpenApiResponse(description="Deleted."), 412: STALE},
+            responses={204: OpenApiResponse(description="Deleted."), 400: UNDELETABLE, 412: STALE},
             parameters=[IF_MATCH],
         ),
     )
