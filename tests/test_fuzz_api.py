@@ -96,16 +96,36 @@ def keep_connection() -> Iterator[None]:
         signal.connect(close_old_connections)
 
 
-def seeded_path_parameters() -> dict[str, str]:
-    """Seed a small catalog; identifiers of seeded objects, by the detail paths' parameter names."""
+def seed() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Seed a small catalog. Returns identifiers of seeded objects by the detail paths' parameter names,
+    and, by create path, the references a valid body needs (so creates get past validation)."""
     call_command("seed_catalog", courses=6, organizations=2, seed=7, no_progress=True, stdout=None)
     course = Course.objects.filter(draft=False).order_by("key").first()
     course_run = CourseRun.objects.filter(draft=False).order_by("key").first()
     program = Program.objects.order_by("pk").first()
     organization = Organization.objects.order_by("pk").first()
-    assert course and course_run and program and organization
+    assert course and course_run and program and organization and course.type and course_run.type
     catalog = Catalog.objects.create(title="Fuzzed", query={"org": organization.key})
-    return {"key_or_uuid": course.key, "key": course_run.key, "uuid": str(program.uuid), "id": str(catalog.pk)}
+    path_parameters = {
+        "key_or_uuid": course.key,
+        "key": course_run.key,
+        "uuid": str(program.uuid),
+        "id": str(catalog.pk),
+    }
+    references = {
+        "/api/v1/courses/": {"org": organization.key, "type": str(course.type.uuid)},
+        "/api/v1/course_runs/": {"course": course.key, "run_type": str(course_run.type.uuid)},
+    }
+    return path_parameters, references
+
+
+def with_references(case: Any, number: str, references: dict[str, str]) -> Any:
+    """A generated create body with seeded references (and a valid course number) put in."""
+    if isinstance(case.body, dict):
+        case.body = {**case.body, **references}
+        if "number" in case.body:
+            case.body["number"] = number
+    return case
 
 
 def basic_auth(user: User) -> dict[str, str]:
@@ -136,12 +156,18 @@ def cover_operation(operation: Any, *, headers: dict[str, str], pending: list[st
     return list(found.values())
 
 
-def fuzz_operation(operation: Any, *, headers: dict[str, str], seeded: dict[str, str]) -> None:
-    """Generated cases for one operation, valid and invalid (and with seeded identifiers)."""
+def fuzz_operation(
+    operation: Any, *, headers: dict[str, str], seeded: dict[str, str], references: dict[str, dict[str, str]]
+) -> None:
+    """Generated cases for one operation, valid and invalid, and with seeded identifiers and references."""
     names = {parameter.name for parameter in operation.path_parameters}
     strategies = [operation.as_strategy(), operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)]
     if names and names <= set(seeded):
         strategies.append(operation.as_strategy(path_parameters={name: seeded[name] for name in names}))
+    if operation.method.upper() == "POST" and operation.path in references:
+        numbers = st.from_regex(r"[A-Za-z0-9_.~-]{1,12}", fullmatch=True)
+        refs = references[operation.path]
+        strategies.append(st.builds(lambda case, number: with_references(case, number, refs), strategies[0], numbers))
 
     @FUZZ_SETTINGS
     @given(case=st.one_of(strategies))
@@ -155,7 +181,7 @@ def fuzz_operation(operation: Any, *, headers: dict[str, str], seeded: dict[str,
 def test_api_answers_as_documented(raw_schema: dict[str, Any], role: str, db: None, keep_connection: None) -> None:
     factory = StaffUserFactory if role == "staff" else UserFactory
     headers = basic_auth(factory.create(username=f"fuzz-{role}", password=PASSWORD))
-    seeded = seeded_path_parameters()
+    seeded, references = seed()
     api = schemathesis.openapi.from_dict(raw_schema)
     api.app = application
     operations = [result.ok() for result in api.get_all_operations()]  # type: ignore[union-attr]
@@ -169,7 +195,7 @@ def test_api_answers_as_documented(raw_schema: dict[str, Any], role: str, db: No
             for message in cover_operation(operation, headers=headers, pending=pending)
         ]
         try:
-            fuzz_operation(operation, headers=headers, seeded=seeded)
+            fuzz_operation(operation, headers=headers, seeded=seeded, references=references)
         except (Exception, BaseExceptionGroup) as error:  # every operation's failure is collected and reported
             failures.append(f"{operation.label}: {error}")
 
