@@ -147,12 +147,16 @@ def cover_operation(operation: Any, *, headers: dict[str, str], pending: list[st
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as error:  # each distinct failure is collected and reported
-            for failure in _failures(error):
-                reason = pending_fix(case.method.upper(), operation, failure)
-                if reason:
-                    pending.append(f"{case.method.upper()} {operation.path}: {reason}")
-                else:
-                    found.setdefault(type(failure).__name__, str(error))
+            failures = _failures(error)
+            # A 500 also fails the status code check: the whole case waits for the pending fix.
+            reasons = [
+                reason for failure in failures if (reason := pending_fix(case.method.upper(), operation, failure))
+            ]
+            if reasons:
+                pending.append(f"{case.method.upper()} {operation.path}: {reasons[0]}")
+                continue
+            for failure in failures:
+                found.setdefault(type(failure).__name__, str(error))
     return list(found.values())
 
 
