@@ -6,6 +6,8 @@ there and writes here.
 
 from django.urls import path
 
+# Registers the Publisher writes and field schemes with drf-spectacular (loaded before the schema is built).
+from publisher_api.api import schema  # noqa: F401
 from publisher_api.api.dispatch import read_write_dispatcher
 from publisher_api.api.people_views import (
     CourseEditorDetailView,

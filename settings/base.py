@@ -129,7 +129,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "course_metadata.api.schema.LyceumAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "course_metadata.api.pagination.PageOrLimitPagination",
     "PAGE_SIZE": 20,
     # Throttling is off unless a rate is configured (LYCEUM_USER_THROTTLE_RATE=1000/hour).
@@ -156,6 +156,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Course, course run, program and catalog metadata for an online-learning platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so read-only fields are not offered as input.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Publisher's writes share the read API's paths through a dispatcher the generator cannot see into.
+    "PREPROCESSING_HOOKS": ["publisher_api.api.schema.add_publisher_writes"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "course_metadata.api.schema.drop_uri_format_from_answers",
+    ],
 }
 
 # JWTs are issued by the LMS; these defaults match a development LMS and are overridden in production.

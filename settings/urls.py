@@ -1,7 +1,9 @@
 """Top-level URL configuration. Each app owns the routes it mounts under /api/v1/."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
@@ -18,3 +20,14 @@ urlpatterns = [
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An API path no route matches (``courses/a.b/``, ``course_editors/1.5/``) is answered in JSON like
+    every other API error, as the schema documents; other paths keep Django's page."""
+    if request.path.startswith(("/api/", "/api-docs/")):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -85,6 +85,22 @@ def test_form_bodies_are_strict_too(client: APIClient, course: Course) -> None:
     assert _errors(response) == {"titel": ["Unknown field."]}
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        ("subjects=s%00x&title=New", "application/x-www-form-urlencoded", "subjects"),  # the fuzzer's 500
+        ('{"subjects": ["s\\u0000x"], "title": "New"}', "application/json", "subjects"),
+        ('{"title": "Ne\\u0000w"}', "application/json", "title"),
+    ],
+)
+def test_a_null_character_is_a_400_naming_its_field(
+    client: APIClient, course: Course, body: str, content_type: str, field: str
+) -> None:
+    errors = _errors(client.patch(f"/api/v1/courses/{course.uuid}/", body, content_type=content_type))
+    assert errors == {field: ["Null characters are not allowed."]}
+    assert not Course.objects.filter(title__startswith="Ne").exists()
+
+
 def test_people_endpoints_refuse_unknown_and_read_only_fields(client: APIClient, course: Course) -> None:
     editor = UserFactory()
     body = {"course": str(course.uuid), "user_id": editor.pk, "role": "lead"}

@@ -43,6 +43,7 @@ from catalog.services.catalogs import catalog_delete
 from catalog.services.diff import catalog_content_version, catalog_diff
 from course_metadata.api.pagination import CheckedPageNumberPagination
 from course_metadata.api.parsers import LargeJSONParser
+from course_metadata.api.renderers import ORJSONRenderer
 from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
@@ -175,6 +176,14 @@ class CatalogViewSet(
 
     def get_queryset(self) -> Any:
         return catalogs_visible_to(self.request.user).order_by("pk")
+
+    def finalize_response(self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any) -> Response:
+        # An error of the CSV action is JSON like every other error: render it as JSON, not as JSON
+        # labelled text/csv.
+        if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+            request.accepted_renderer, request.accepted_media_type = ORJSONRenderer(), ORJSONRenderer.media_type
+        # The CSV itself is a plain streaming response, which DRF passes through untouched.
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
     def get_object(self) -> Catalog:
         catalog = lookup_catalog(self.get_queryset(), self.kwargs["pk"])

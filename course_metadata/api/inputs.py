@@ -17,6 +17,7 @@ from rest_framework import serializers
 UNKNOWN = "Unknown field."
 READ_ONLY = "This field is read-only; leave it out of the body."
 CHANGED_IDENTITY = "This field identifies the object and cannot change; leave it out or send its current value."
+NUL_CHARACTER = "Null characters are not allowed."
 
 # Identity fields a client may send back as read, compared with the instance being updated.
 ECHOED_IDENTITY = ("id", "uuid", "key")
@@ -45,6 +46,10 @@ class StrictInputMixin:
         errors: dict[str, list[str]] = {}
         for name in data:
             field = fields.get(name)
+            if _holds_nul(data.getlist(name) if isinstance(data, QueryDict) else data[name]):
+                # No text column stores one, and a lookup with one (a slug, a key) fails in the database.
+                errors[name] = [NUL_CHARACTER]
+                continue
             if field is not None and not field.read_only:
                 continue
             if isinstance(data, QueryDict) and name in FORM_EXTRAS:
@@ -66,6 +71,15 @@ class StrictInputMixin:
     def _unchanged(self, name: str, value: Any) -> bool:
         instance = self._instance()
         return instance is not None and str(getattr(instance, name, None)) == str(value)
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a body value, or a string in a list of them, holds a NUL (nested objects check their own)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(isinstance(item, str) and "\x00" in item for item in value)
+    return False
 
 
 class StrictSerializer(StrictInputMixin, serializers.Serializer):

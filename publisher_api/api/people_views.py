@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -36,7 +38,25 @@ from publisher_api.selectors import (
 from publisher_api.services.editors import course_editor_add, course_editor_remove
 from publisher_api.services.roles import publisher_role_grant, publisher_role_revoke
 
+USER_FILTER = OpenApiParameter("user", OpenApiTypes.STR, description="Only this user (id or username).")
+DELETED = OpenApiResponse(description="Deleted.")
 
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The editors of a course",
+        parameters=[OpenApiParameter("course", OpenApiTypes.STR, required=True, description="Course UUID or key.")],
+        responses={
+            200: CourseEditorSerializer(many=True),
+            404: OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description="No such course."),
+        },
+    ),
+    post=extend_schema(
+        summary="Make a user an editor of a course",
+        request=CourseEditorSerializer,
+        responses={201: CourseEditorSerializer},
+    ),
+)
 class CourseEditorListView(APIView):
     """GET course_editors/?course=<uuid> · POST course_editors/ {"course": uuid, "user_id": id}."""
 
@@ -67,6 +87,7 @@ class CourseEditorListView(APIView):
         return Response(CourseEditorSerializer(course_editor).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(delete=extend_schema(summary="Remove a course editor", responses={204: DELETED}))
 class CourseEditorDetailView(APIView):
     """DELETE course_editors/{id}/."""
 
@@ -103,6 +124,19 @@ def user_filter(request: Request) -> Q:
     return Q(user__username=user)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Publisher role assignments, with their history",
+        operation_id="api_v1_publisher_roles_list",
+        parameters=[USER_FILTER],
+        responses=PublisherRoleAssignmentSerializer(many=True),
+    ),
+    post=extend_schema(
+        summary="Grant a Publisher role",
+        request=PublisherRoleAssignmentSerializer,
+        responses={201: PublisherRoleAssignmentSerializer},
+    ),
+)
 class PublisherRoleListView(APIView):
     """GET publisher-roles/ (assignments with their history) · POST publisher-roles/ (grant)."""
 
@@ -135,6 +169,14 @@ class PublisherRoleListView(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(summary="One Publisher role assignment", responses=PublisherRoleAssignmentSerializer),
+    delete=extend_schema(
+        summary="Revoke a Publisher role",
+        parameters=[OpenApiParameter("reason", OpenApiTypes.STR, description="Why it is revoked (kept in history).")],
+        responses={204: DELETED},
+    ),
+)
 class PublisherRoleDetailView(APIView):
     """GET/DELETE publisher-roles/{id}/ (revoke, with an optional ``reason`` in the body or query)."""
 
@@ -160,6 +202,13 @@ class PublisherRoleDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Every grant and revocation of a Publisher role, newest first",
+        parameters=[USER_FILTER],
+        responses=PublisherRoleEventSerializer(many=True),
+    )
+)
 class PublisherRoleHistoryView(APIView):
     """GET publisher-roles/history/: every grant and revocation, newest first (``?user=`` filters)."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from course_metadata.api.inputs import StrictInputMixin, StrictSerializer
@@ -50,6 +52,7 @@ class PartnerScopedSlugField(serializers.SlugRelatedField):
         return queryset.filter(partner=partner) if partner is not None else queryset
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class OrganizationKeyField(serializers.Field):
     """``"org": "MITx"``: the organization with this key (ambiguous across partners unless one is given)."""
 
@@ -106,11 +109,13 @@ class CourseCreateSerializer(StrictSerializer):
     course_run = CourseRunInputSerializer(required=False)
 
 
+@extend_schema_serializer(component_name="EntitlementInput")
 class EntitlementSerializer(StrictSerializer):
     mode = serializers.SlugRelatedField(slug_field="slug", queryset=SeatType.objects.all())
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
 
 
+@extend_schema_serializer(component_name="VideoInput")
 class VideoSerializer(StrictSerializer):
     src = serializers.URLField(max_length=500)
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
@@ -122,6 +127,14 @@ class PromoAreaSerializer(StrictSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "The image's URL; empty to remove the image."},
+            {"type": "object", "properties": {"src": {"type": "string"}}, "required": ["src"]},
+        ]
+    }
+)
 class ImageField(serializers.Field):
     """``image`` as a URL or as ``{"src": url}`` (the read API's shape); uploads are not stored here."""
 

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -83,6 +85,64 @@ def _validated(serializer_class: type, request: Request, **kwargs: Any) -> dict[
     return dict(serializer.validated_data)
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of GET …?editable=1; the write answers 412 if the object changed since.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="Send it back in If-Match with the next write.",
+)
+STALE = OpenApiResponse(
+    response={"$ref": "#/components/schemas/Error"}, description="If-Match does not match the current ETag."
+)
+
+UNDELETABLE = OpenApiResponse(
+    response={"$ref": "#/components/schemas/ValidationError"}, description="A published object cannot be deleted."
+)
+
+
+def _answer(component: str, description: str) -> OpenApiResponse:
+    """The read API's representation (``GET …?editable=1``), referenced by its component name."""
+    return OpenApiResponse(response={"$ref": f"#/components/schemas/{component}"}, description=description)
+
+
+def _write_schema(component: str, noun: str, create: type, update: type) -> Callable[[type], type]:
+    """The schema of one Publisher write view, which drf-spectacular sees through publisher_api.api.schema."""
+    answer = _answer(component, f"The {noun} as GET …?editable=1 returns it.")
+    return extend_schema_view(
+        post=extend_schema(
+            summary=f"Create a {noun}",
+            request=create,
+            responses={201: _answer(component, f"The new {noun} as GET …?editable=1 returns it.")},
+            parameters=[ETAG],
+        ),
+        patch=extend_schema(
+            summary=f"Edit a {noun}'s draft (only the fields given)",
+            request=update,
+            responses={200: answer, 412: STALE},
+            parameters=[IF_MATCH, ETAG],
+        ),
+        put=extend_schema(
+            summary=f"Edit a {noun}'s draft",
+            request=update,
+            responses={200: answer, 412: STALE},
+            parameters=[IF_MATCH, ETAG],
+        ),
+        delete=extend_schema(
+            summary=f"Delete a {noun}",
+            responses={204: OpenApiResponse(description="Deleted."), 400: UNDELETABLE, 412: STALE},
+            parameters=[IF_MATCH],
+        ),
+    )
+
+
+@_write_schema("Course", "course", CourseCreateSerializer, CourseUpdateSerializer)
 class CourseWriteView(APIView):
     """POST courses/ · PATCH/PUT/DELETE courses/{uuid or key}/."""
 
@@ -124,6 +184,7 @@ class CourseWriteView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@_write_schema("CourseRun", "course run", CourseRunCreateSerializer, CourseRunUpdateSerializer)
 class CourseRunWriteView(APIView):
     """POST course_runs/ · PATCH/PUT/DELETE course_runs/{key}/."""
 

@@ -200,7 +200,7 @@ class SizedImageSerializer(serializers.Serializer):
     height = serializers.IntegerField(allow_null=True)
 
 
-@extend_schema_field({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/SizedImage"}})
+@extend_schema_field(serializers.DictField(child=SizedImageSerializer()))
 class SizedImagesField(serializers.DictField):
     """``{"large": {...}, "medium": {...}, "small": {...}, "x-small": {...}}``."""
 

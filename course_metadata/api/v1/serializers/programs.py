@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import PolymorphicProxySerializer
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_array_type
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
@@ -182,12 +183,20 @@ class DegreeSerializer(serializers.Serializer):
     specializations = serializers.ListField(child=serializers.CharField())
 
 
-PROGRAM_COURSES = PolymorphicProxySerializer(
-    component_name="ProgramCourse",
-    serializers=[CourseSummarySerializer, CourseSerializer],
-    resource_type_field_name=None,
-    many=True,
-)
+class ProgramCoursesField(serializers.ListField):
+    """A program's courses: summaries, or full courses with ``use_full_course_serializer=1``."""
+
+
+class ProgramCoursesFieldScheme(OpenApiSerializerFieldExtension):
+    """Each course matches CourseSummary, and the full form matches Course too: ``anyOf``, not ``oneOf``."""
+
+    target_class = ProgramCoursesField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        forms = [
+            auto_schema.resolve_serializer(form, direction).ref for form in (CourseSummarySerializer, CourseSerializer)
+        ]
+        return build_array_type({"anyOf": forms})
 
 
 class ProgramSerializer(serializers.Serializer):
@@ -205,7 +214,7 @@ class ProgramSerializer(serializers.Serializer):
     video = VideoSerializer(allow_null=True)
     overview = serializers.CharField()
     hidden = serializers.BooleanField()
-    courses = PROGRAM_COURSES
+    courses = ProgramCoursesField()
     course_run_statuses = serializers.ListField(child=serializers.CharField())
     authoring_organizations = OrganizationSerializer(many=True)
     credit_backing_organizations = OrganizationSerializer(many=True)

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from course_metadata.api.schema import LyceumAutoSchema
 from course_metadata.api.v1 import conditional, params
 from course_metadata.api.v1.filters import ProgramFilter
 from course_metadata.api.v1.serializers.common import ReadContext
@@ -42,6 +43,18 @@ def program_validators(program: Row, now: dt.datetime) -> tuple[str, dt.datetime
     return conditional.version_etag("program", program["uuid"], False, at), at
 
 
+class ProgramListSchema(LyceumAutoSchema):
+    """``uuids_only=1`` answers the list with a bare array of program UUIDs instead of a page of programs."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if getattr(self.view, "action", None) == "list":
+            content = responses["200"]["content"]["application/json"]
+            uuids = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+            content["schema"] = {"oneOf": [content["schema"], uuids]}
+        return responses
+
+
 @extend_schema_view(
     list=extend_schema(
         description="Programs with their courses and those courses' runs (not hidden, and not excluded by the "
@@ -54,6 +67,7 @@ def program_validators(program: Row, now: dt.datetime) -> tuple[str, dt.datetime
     ),
 )
 class ProgramViewSet(ReadViewSet):
+    schema = ProgramListSchema()
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
     ordering_fields = ("title", "created", "modified", "data_modified_timestamp", "marketing_slug")
