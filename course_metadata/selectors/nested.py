@@ -32,8 +32,9 @@ from course_metadata.models import (
     TaggedOrganization,
     TaggedProgram,
 )
-from course_metadata.selectors.json_rows import JSONBuild, JSONRows, SubqueryCount
-from course_metadata.selectors.rows import FieldSpec, Nested, expressions_of
+from dbkit.json_rows import JSONBuild, JSONRows, SubqueryCount
+from dbkit.nested import Nested
+from dbkit.rows import FieldSpec, expressions_of
 
 
 def _prefixed(prefix: str, *names: str) -> FieldSpec:

@@ -17,8 +17,8 @@ from course_metadata.models import (
     Pathway,
 )
 from course_metadata.selectors.course_runs import course_runs
-from course_metadata.selectors.json_rows import JSONRows
 from course_metadata.selectors.nested import program_summary_fields
+from dbkit.json_rows import JSONRows
 
 
 def pathway_list() -> QuerySet[Pathway]:

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet
 
 from course_metadata.models import CourseRunType, CourseType, LevelType, ProgramType, Subject, Topic
-from course_metadata.selectors.json_rows import JSONRows
 from course_metadata.selectors.nested import SUBJECT_FIELDS
-from course_metadata.selectors.rows import values_of
+from dbkit.json_rows import JSONRows
+from dbkit.rows import values_of
 
 TOPIC_FIELDS = ("uuid", "name", "slug", "subtitle", "description", "long_description", "banner_image_url")
 
