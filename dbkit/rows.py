@@ -21,11 +21,11 @@ from typing import Any
 
 import orjson
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Func, QuerySet
+from django.db.models import BooleanField, Expression, F, Func, IntegerField, QuerySet, Subquery
 from django.db.models.expressions import BaseExpression
 
 from dbkit.cursors import fetch_all
-from dbkit.json_rows import Source
+from dbkit.json_values import Source
 
 # Keys of a row and where each value comes from: a field path, an F() or an expression.
 FieldSpec = dict[str, Source]
@@ -86,6 +86,15 @@ class AnyOf(Func):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*params, self.values]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, self.values]
+
+
+class SubqueryCount(Subquery):
+    """How many rows a (correlated) queryset has, as one SQL expression."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+
+    def __init__(self, queryset: QuerySet) -> None:
+        super().__init__(queryset.order_by().values("pk"), output_field=IntegerField())
 
 
 def list_parameter(values: Sequence[Any], vendor: str) -> Any:

@@ -16,7 +16,7 @@ from course_metadata.api.v1.serializers.programs import program_data
 from course_metadata.selectors.courses import complete_course_runs, complete_courses, course_list, course_run_list
 from course_metadata.selectors.pathways import learner_pathway_list
 from course_metadata.selectors.programs import complete_programs, program_list
-from dbkit.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 from dbkit.rows import as_rows
 
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from catalog.models import Catalog
 from catalog.models.catalogs import validate_query
 from catalog.services.catalogs import catalog_create, catalog_update
-from dbkit.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 
 
 def _query_error(error: DjangoValidationError) -> serializers.ValidationError:

@@ -2,7 +2,7 @@
 
 A page costs a fixed number of queries: the course rows (with their type and level joined),
 their runs, the runs' seats, and one query for every nested list and one-to-one object of the courses
-and their runs (``rows.attach_nested``).
+and their runs (``dbkit.nested.attach_nested``).
 """
 
 from __future__ import annotations
