@@ -1,7 +1,8 @@
 """App configuration for the course metadata domain."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from dbkit.reference_data import keep_reference_data
 
 
 class CourseMetadataConfig(AppConfig):
@@ -11,6 +12,5 @@ class CourseMetadataConfig(AppConfig):
 
     def ready(self) -> None:
         from course_metadata import receivers  # noqa: F401  (connects the few decoupled handlers)
-        from course_metadata.reference_data import ensure_reference_data
 
-        post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid=f"{self.label}-reference-data")
+        keep_reference_data(self, migration="course_metadata.migrations.0002_default_types", function="add_defaults")

@@ -1,7 +1,8 @@
 """App configuration."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from dbkit.reference_data import keep_reference_data
 
 
 class Config(AppConfig):
@@ -10,7 +11,6 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from course_metadata.reference_data import ensure_reference_data
         from course_metadata.selectors.editing import EditingRules, register_editing_rules
         from publisher_api import (
             permissions,
@@ -26,4 +26,7 @@ class Config(AppConfig):
             )
         )
 
-        post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid=f"{self.label}-reference-data")
+        # The PUBLISHER_EDITOR role its migration ships.
+        keep_reference_data(
+            self, migration="publisher_api.migrations.0002_publisher_editor_role", function="create_role"
+        )

@@ -1,36 +1,13 @@
-"""ETags of the rows an editor works on, for optimistic concurrency (If-Match → 412).
+"""If-Match for the rows an editor works on (optimistic concurrency, 412 on a stale tag).
 
-The tag is a digest of the row's data as the draft machinery compares it (own fields, ordered links,
-tags), of the rows it owns (entitlements, marketing extras; seats for runs) and of a run's status. It
-moves exactly when the data moves: a save that changes nothing keeps the tag, so a no-op write never
-makes another editor's If-Match fail.
+The tag itself is the domain's (``course_metadata.selectors.etags.etag_for``), so the read API hands
+editors the very tag checked here.
 """
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
 from course_metadata.models import Course, CourseRun
-from course_metadata.services.draft_graph import children, row_digest, spec_for
-
-
-def _tree_digests(row: Any) -> list[str]:
-    spec = spec_for(row)
-    digests = [row_digest(row)]
-    for slot in spec.slots:
-        child = getattr(row, slot)
-        digests.append(f"{slot}:{'-'.join(_tree_digests(child)) if child is not None else 'none'}")
-    for collection in spec.collections:
-        digests.append(f"{collection.accessor}:{','.join(sorted(row_digest(c) for c in children(row, collection)))}")
-    return digests
-
-
-def etag_for(row: Course | CourseRun) -> str:
-    parts = [type(row).__name__, str(row.uuid), *_tree_digests(row)]
-    if isinstance(row, CourseRun):
-        parts.append(f"status:{row.status}")
-    return '"' + hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest() + '"'
+from course_metadata.selectors.etags import etag_for
 
 
 def if_match_satisfied(header: str | None, current: str) -> bool:

@@ -30,7 +30,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseRunStatus, Organization
-from course_metadata.selectors.rows import AnyOf, KeyedRows
+from dbkit.rows import AnyOf, KeyedRows
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment
 from settings.authentication.tokens import JWT_PAYLOAD_ATTRIBUTE
 

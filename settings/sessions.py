@@ -12,7 +12,7 @@ from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from course_metadata.selectors.rows import AnyOf, KeyedRows
+from dbkit.rows import AnyOf, KeyedRows
 
 SESSIONS_BY_KEY = KeyedRows(
     lambda keys: Session.objects.filter(AnyOf("session_key", keys)).values("session_key", "session_data", "expire_date")

@@ -14,10 +14,10 @@ from course_metadata.api.v1.serializers.courses import course_data
 from course_metadata.api.v1.serializers.pathways import learner_pathway_data
 from course_metadata.api.v1.serializers.programs import program_data
 from course_metadata.selectors.courses import complete_course_runs, complete_courses, course_list, course_run_list
-from course_metadata.selectors.json_rows import format_datetime
 from course_metadata.selectors.pathways import learner_pathway_list
 from course_metadata.selectors.programs import complete_programs, program_list
-from course_metadata.selectors.rows import as_rows
+from dbkit.json_values import format_datetime
+from dbkit.rows import as_rows
 
 
 def _courses(ids: list[int], context: ReadContext) -> dict[int, dict[str, Any]]:

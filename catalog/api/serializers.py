@@ -12,7 +12,7 @@ from catalog.models import Catalog
 from catalog.models.catalogs import validate_query
 from catalog.services.catalogs import catalog_create, catalog_update
 from course_metadata.api.inputs import StrictInputMixin
-from course_metadata.selectors.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 
 
 def _query_error(error: DjangoValidationError) -> serializers.ValidationError:

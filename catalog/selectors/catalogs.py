@@ -16,8 +16,7 @@ from catalog.models import Catalog, CatalogMembership, ContentMetadata, ContentT
 from catalog.models.catalogs import VIEW_PERMISSION
 from course_metadata.selectors.course_runs import course_runs
 from course_metadata.selectors.courses import complete_courses, course_list
-from course_metadata.selectors.json_rows import SubqueryCount
-from course_metadata.selectors.rows import Row, as_rows
+from dbkit.rows import Row, SubqueryCount, as_rows
 
 COURSE_TYPES = (ContentType.COURSE, ContentType.COURSE_RUN)
 

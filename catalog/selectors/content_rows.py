@@ -2,7 +2,7 @@
 loaded together in a fixed handful of queries (a change to one course costs the same few as 500 do).
 
 Rows, not model instances: the tracked models' field trackers make instances ten times dearer than the
-query (see course_metadata.selectors.rows), and the read API's rules (course_metadata.selectors.
+query (see dbkit.rows), and the read API's rules (course_metadata.selectors.
 course_runs) read these rows directly.
 """
 
@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 
 from course_metadata.models import Course, CourseRun, Program
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
+from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
 
 CHUNK = 500
 
@@ -98,7 +98,7 @@ def _program_lists(ids: Any) -> QuerySet:
     )
 
 
-# Compiled once, run with a key list (see course_metadata.selectors.rows): the change-log consumer loads a
+# Compiled once, run with a key list (see dbkit.rows): the change-log consumer loads a
 # handful of courses per change, and building these querysets cost more than running them.
 _COURSES = KeyedRows(
     lambda ids: values_of(Course.objects.official().filter(AnyOf("pk", ids)).order_by("pk"), COURSE_FIELDS)

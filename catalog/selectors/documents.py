@@ -19,7 +19,7 @@ from catalog.selectors.content_rows import ContentRows, chunked, load_content_ro
 from course_metadata.api.v1.serializers.common import language_name
 from course_metadata.models import LearnerPathway
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import Row
+from dbkit.rows import Row
 
 # Best first: a course is as available as its most available run.
 AVAILABILITY_RANK = {

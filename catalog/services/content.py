@@ -19,7 +19,7 @@ from catalog.query import FIELDS, Value, document_values
 from catalog.selectors.content_rows import chunked
 from catalog.selectors.documents import ContentItem
 from catalog.services.statements import update_each
-from course_metadata.selectors.rows import AnyOf, KeyedRows, Row
+from dbkit.rows import AnyOf, KeyedRows, Row
 
 _QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
 COURSE_TYPES = (ContentType.COURSE, ContentType.COURSE_RUN)

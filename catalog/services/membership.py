@@ -37,7 +37,7 @@ from catalog.query import Query
 from catalog.selectors.matching import PreparedDocument, accepts, content_matching, encode_value, prepare
 from catalog.services.content import StoredContent
 from catalog.services.statements import delete_each, increment, insert_each, set_each
-from course_metadata.selectors.rows import AnyOf, KeyedRows
+from dbkit.rows import AnyOf, KeyedRows
 
 logger = logging.getLogger(__name__)
 

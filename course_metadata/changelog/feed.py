@@ -22,8 +22,8 @@ from django.db.models.expressions import RawSQL
 from course_metadata.changelog.cursor import START, Position
 from course_metadata.changelog.horizon import visible_below
 from course_metadata.models.changes import ChangeAction, ChangeLogEntry
-from course_metadata.selectors.rows import AnyOf, KeyedRows
 from course_metadata.tracking.specs import spec_for_object_type
+from dbkit.rows import AnyOf, KeyedRows
 
 COLUMNS = ("txid", "id", "object_type", "object_id", "key", "uuid", "course_uuid", "draft", "action", "timestamp")
 

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from course_metadata.models import CourseRun, CourseRunStatus, DraftQuerySet, Seat
-from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
+from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
 # A run that starts within this window is "Starting Soon" rather than "Upcoming".
 STARTING_SOON_WINDOW = dt.timedelta(days=60)

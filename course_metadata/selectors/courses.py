@@ -2,7 +2,7 @@
 
 A page costs a fixed number of queries: the course rows (with their type and level joined),
 their runs, the runs' seats, and one query for every nested list and one-to-one object of the courses
-and their runs (``rows.attach_nested``).
+and their runs (``dbkit.nested.attach_nested``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from course_metadata.models import Course, CourseRunStatus, Partner
 from course_metadata.selectors import nested
 from course_metadata.selectors.course_runs import RUN_FIELDS, CourseRunQuerySet, attach_seats, course_runs
 from course_metadata.selectors.course_runs import course_run_list as course_runs_of
-from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, as_rows, attach_nested, values_of
+from dbkit.nested import Nested, attach_nested
+from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
 COURSE_COLUMNS = (
     "pk",

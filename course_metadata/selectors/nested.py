@@ -32,8 +32,9 @@ from course_metadata.models import (
     TaggedOrganization,
     TaggedProgram,
 )
-from course_metadata.selectors.json_rows import JSONBuild, JSONRows, SubqueryCount
-from course_metadata.selectors.rows import FieldSpec, Nested, expressions_of
+from dbkit.json_values import JSONBuild
+from dbkit.nested import Nested, columns
+from dbkit.rows import FieldSpec, SubqueryCount, expressions_of
 
 
 def _prefixed(prefix: str, *names: str) -> FieldSpec:
@@ -41,6 +42,18 @@ def _prefixed(prefix: str, *names: str) -> FieldSpec:
 
 
 # --- shapes shared by several endpoints ----------------------------------------------------------------
+
+# Lists inside an organization's or a person's JSON, wherever one is nested (see ``columns``).
+ORGANIZATION_TAGS = Nested(
+    "tag_names", TaggedOrganization.objects.all(), "content_object_id", flat="tag__name", ordering=("tag__name",)
+)
+PERSON_EXPERTISE = Nested("expertise", PersonAreaOfExpertise.objects.all(), "person_id", {"id": "id", "value": "value"})
+PERSON_SOCIAL_NETWORKS = Nested(
+    "social_networks",
+    PersonSocialNetwork.objects.all(),
+    "person_id",
+    {"id": "id", "type": "type", "title": "title", "url": "url"},
+)
 
 
 def organization_fields(prefix: str = "", outer: str = "pk") -> FieldSpec:
@@ -64,10 +77,7 @@ def organization_fields(prefix: str = "", outer: str = "pk") -> FieldSpec:
             "data_modified_timestamp",
         ),
         "marketing_site_url_root": f"{prefix}partner__marketing_site_url_root",
-        "tag_names": JSONRows(
-            TaggedOrganization.objects.filter(content_object_id=OuterRef(outer)).order_by("tag__name"),
-            flat="tag__name",
-        ),
+        **columns(outer, ORGANIZATION_TAGS),
     }
 
 
@@ -95,16 +105,7 @@ def person_fields(prefix: str = "", outer: str = "pk") -> FieldSpec:
         "position_organization_marketing_site_url_root": (
             f"{prefix}position__organization__partner__marketing_site_url_root"
         ),
-        "expertise": JSONRows(
-            PersonAreaOfExpertise.objects.filter(person_id=OuterRef(outer)).order_by("pk"), id="id", value="value"
-        ),
-        "social_networks": JSONRows(
-            PersonSocialNetwork.objects.filter(person_id=OuterRef(outer)).order_by("pk"),
-            id="id",
-            type="type",
-            title="title",
-            url="url",
-        ),
+        **columns(outer, PERSON_EXPERTISE, PERSON_SOCIAL_NETWORKS),
     }
 
 
@@ -211,12 +212,15 @@ COURSE_ADDITIONAL_METADATA = _one(
         "product_meta_keywords": "additional_metadata__product_meta__keywords",
         "taxi_form_id": "additional_metadata__taxi_form_id",
         **_prefixed("additional_metadata__taxi_form__", "form_id", "grouping", "title", "subtitle", "post_submit_url"),
-        "facts": JSONRows(
-            AdditionalMetadata.facts.through.objects.filter(
-                additionalmetadata_id=OuterRef("additional_metadata_id")
-            ).order_by("fact_id"),
-            heading="fact__heading",
-            blurb="fact__blurb",
+        **columns(
+            "additional_metadata_id",
+            Nested(
+                "facts",
+                AdditionalMetadata.facts.through.objects.all(),
+                "additionalmetadata_id",
+                {"heading": "fact__heading", "blurb": "fact__blurb"},
+                ordering=("fact_id",),
+            ),
         ),
     },
 )
@@ -337,20 +341,22 @@ PROGRAM_NESTED = (
         "program_id",
         {
             **_prefixed("", "uuid", "name", "marketing_text", "marketing_text_brief", "is_active"),
-            "courses": JSONRows(
-                CurriculumCourseMembership.objects.filter(curriculum_id=OuterRef("pk")).order_by("course__key", "pk"),
-                key="course__key",
-                uuid="course__uuid",
-                title="course__title",
-                is_active="is_active",
-            ),
-            "programs": JSONRows(
-                CurriculumProgramMembership.objects.filter(curriculum_id=OuterRef("pk")).order_by(
-                    "program__title", "pk"
+            **columns(
+                "pk",
+                Nested(
+                    "courses",
+                    CurriculumCourseMembership.objects.all(),
+                    "curriculum_id",
+                    {"key": "course__key", "uuid": "course__uuid", "title": "course__title", "is_active": "is_active"},
+                    ordering=("course__key", "pk"),
                 ),
-                uuid="program__uuid",
-                title="program__title",
-                is_active="is_active",
+                Nested(
+                    "programs",
+                    CurriculumProgramMembership.objects.all(),
+                    "curriculum_id",
+                    {"uuid": "program__uuid", "title": "program__title", "is_active": "is_active"},
+                    ordering=("program__title", "pk"),
+                ),
             ),
         },
         ordering=("-is_active", "pk"),

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from course_metadata.models import Organization
 from course_metadata.selectors.nested import organization_fields
-from course_metadata.selectors.rows import values_of
+from dbkit.rows import values_of
 
 
 def organization_list() -> QuerySet[Organization]:

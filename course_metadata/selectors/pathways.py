@@ -17,15 +17,20 @@ from course_metadata.models import (
     Pathway,
 )
 from course_metadata.selectors.course_runs import course_runs
-from course_metadata.selectors.json_rows import JSONRows
 from course_metadata.selectors.nested import program_summary_fields
+from dbkit.nested import Nested, columns
+
+PATHWAY_PROGRAMS = Nested(
+    "program_rows",
+    Pathway.programs.through.objects.all(),
+    "pathway_id",
+    program_summary_fields("program__", "program_id"),
+    ordering=("sort_value",),
+)
 
 
 def pathway_list() -> QuerySet[Pathway]:
-    programs = Pathway.programs.through.objects.filter(pathway_id=OuterRef("pk")).order_by("sort_value")
-    return Pathway.objects.select_related("partner").annotate(
-        program_rows=JSONRows(programs, **program_summary_fields("program__", "program_id"))
-    )
+    return Pathway.objects.select_related("partner").annotate(**columns("pk", PATHWAY_PROGRAMS))
 
 
 def _official_runs() -> Prefetch:

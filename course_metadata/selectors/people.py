@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from course_metadata.models import CourseRun, Person
 from course_metadata.selectors.nested import person_fields
-from course_metadata.selectors.rows import values_of
+from dbkit.rows import values_of
 
 
 def person_list() -> QuerySet[Person]:

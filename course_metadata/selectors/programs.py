@@ -9,7 +9,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from course_metadata.models import Partner, Program, ProgramStatus
 from course_metadata.selectors import nested
 from course_metadata.selectors.courses import OFFICIAL_COURSES_BY_PK, RunSelection, complete_courses
-from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, attach_nested, values_of
+from dbkit.nested import Nested, attach_nested
+from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
 
 PROGRAM_COLUMNS = (
     "pk",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from course_metadata.models import CourseRunType, CourseType, LevelType, ProgramType, Subject, Topic
-from course_metadata.selectors.json_rows import JSONRows
 from course_metadata.selectors.nested import SUBJECT_FIELDS
-from course_metadata.selectors.rows import values_of
+from dbkit.nested import Nested, columns
+from dbkit.rows import values_of
 
 TOPIC_FIELDS = ("uuid", "name", "slug", "subtitle", "description", "long_description", "banner_image_url")
 
@@ -26,8 +26,12 @@ def level_type_list() -> QuerySet[LevelType, Any]:  # rows as dicts
     return LevelType.objects.values("pk", "name", "sort_value")
 
 
+def _slugs(name: str, through: Any, owner: str) -> Nested:
+    """The seat type slugs of a type, through ``through`` whose key of the type is ``owner``."""
+    return Nested(name, through.objects.all(), owner, flat="seattype__slug", ordering=("seattype__slug",))
+
+
 def program_type_list() -> QuerySet[ProgramType]:
-    seat_types = ProgramType.applicable_seat_types.through.objects.filter(programtype_id=OuterRef("pk"))
     return values_of(
         ProgramType.objects.all(),
         {
@@ -37,31 +41,35 @@ def program_type_list() -> QuerySet[ProgramType]:
             "slug": "slug",
             "logo_image_url": "logo_image_url",
             "coaching_supported": "coaching_supported",
-            "seat_type_slugs": JSONRows(seat_types.order_by("seattype__slug"), flat="seattype__slug"),
+            **columns("pk", _slugs("seat_type_slugs", ProgramType.applicable_seat_types.through, "programtype_id")),
         },
     )
 
 
-def _tracks() -> JSONRows:
-    tracks = CourseRunType.tracks.through.objects.filter(courseruntype_id=OuterRef("pk"))
-    return JSONRows(
-        tracks.order_by("track__mode__slug", "pk"),
-        mode="track__mode__slug",
-        mode_name="track__mode__name",
-        seat_type="track__seat_type__slug",
-    )
+RUN_TYPE_TRACKS = Nested(
+    "track_rows",
+    CourseRunType.tracks.through.objects.all(),
+    "courseruntype_id",
+    {"mode": "track__mode__slug", "mode_name": "track__mode__name", "seat_type": "track__seat_type__slug"},
+    ordering=("track__mode__slug", "pk"),
+)
 
 
 RUN_TYPE_FIELDS = {"uuid": "uuid", "name": "name", "slug": "slug", "is_marketable": "is_marketable"}
 
 
 def course_run_type_list() -> QuerySet[CourseRunType]:
-    return values_of(CourseRunType.objects.all(), {"pk": "pk", **RUN_TYPE_FIELDS, "track_rows": _tracks()})
+    return values_of(CourseRunType.objects.all(), {"pk": "pk", **RUN_TYPE_FIELDS, **columns("pk", RUN_TYPE_TRACKS)})
 
 
 def course_type_list() -> QuerySet[CourseType]:
-    entitlement_types = CourseType.entitlement_types.through.objects.filter(coursetype_id=OuterRef("pk"))
-    run_types = CourseRunType.objects.filter(coursetype=OuterRef("pk")).order_by("name", "pk")
+    run_types = Nested(
+        "course_run_type_rows",
+        CourseRunType.objects.all(),
+        "coursetype",
+        {**RUN_TYPE_FIELDS, **columns("pk", RUN_TYPE_TRACKS)},
+        ordering=("name", "pk"),
+    )
     return values_of(
         CourseType.objects.all(),
         {
@@ -69,7 +77,10 @@ def course_type_list() -> QuerySet[CourseType]:
             "uuid": "uuid",
             "name": "name",
             "slug": "slug",
-            "entitlement_type_slugs": JSONRows(entitlement_types.order_by("seattype__slug"), flat="seattype__slug"),
-            "course_run_type_rows": JSONRows(run_types, **RUN_TYPE_FIELDS, track_rows=_tracks()),
+            **columns(
+                "pk",
+                _slugs("entitlement_type_slugs", CourseType.entitlement_types.through, "coursetype_id"),
+                run_types,
+            ),
         },
     )

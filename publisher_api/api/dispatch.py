@@ -17,8 +17,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from course_metadata.selectors.etags import etag_for
 from publisher_api.api.representation import read_route
-from publisher_api.etags import etag_for
 from publisher_api.selectors import course_for_editing, course_run_for_editing
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

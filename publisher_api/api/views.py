@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from course_metadata.models import Course, CourseRun
+from course_metadata.selectors.etags import etag_for
 from publisher_api.api.representation import editable_representation
 from publisher_api.api.serializers import (
     CourseCreateSerializer,
@@ -28,7 +29,7 @@ from publisher_api.api.serializers import (
     CourseRunUpdateSerializer,
     CourseUpdateSerializer,
 )
-from publisher_api.etags import StaleEdit, etag_for
+from publisher_api.etags import StaleEdit
 from publisher_api.permissions import PublisherPermission
 from publisher_api.selectors import course_for_editing, course_run_for_editing
 from publisher_api.services.course_runs import course_run_create, course_run_delete, course_run_update

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Catalog, CatalogMembership
 from catalog.services.diff import catalog_diff
-from course_metadata.selectors.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 from tests.catalog.conftest import make_course, run_keys
 
 pytestmark = pytest.mark.django_db

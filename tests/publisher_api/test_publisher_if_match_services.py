@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from course_metadata.models import Course, CourseRun
+from course_metadata.selectors.etags import etag_for
 from course_metadata.services.drafts import course_ensure_draft
-from publisher_api.etags import StaleEdit, etag_for
+from publisher_api.etags import StaleEdit
 from publisher_api.services.course_runs import course_run_delete, course_run_update
 from publisher_api.services.courses import course_update
 

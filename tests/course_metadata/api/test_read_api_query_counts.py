@@ -15,7 +15,7 @@ from course_metadata.api.v1.serializers.courses import CourseSerializer
 from course_metadata.api.v1.serializers.programs import ProgramSerializer
 from course_metadata.selectors.courses import complete_course_runs, complete_courses, course_list, course_run_list
 from course_metadata.selectors.programs import complete_programs, program_list
-from course_metadata.selectors.rows import as_rows
+from dbkit.rows import as_rows
 from tests.factories import StaffUserFactory
 
 PAGE_SIZES = (1, 20, 500)

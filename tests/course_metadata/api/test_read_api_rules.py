@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from course_metadata.api.v1 import params
 from course_metadata.models import CourseRun, CourseRunStatus
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import Row
+from dbkit.rows import Row
 from tests.factories import CourseFactory, CourseRunFactory, CourseRunTypeFactory, SeatFactory, SeatTypeFactory
 
 DAY = dt.timedelta(days=1)

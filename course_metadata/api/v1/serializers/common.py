@@ -21,7 +21,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from course_metadata.selectors.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 
 UTM_MEDIUM = "affiliate_partner"
 

@@ -25,7 +25,7 @@ from course_metadata.api.v1.serializers.common import (
 )
 from course_metadata.api.v1.serializers.people import PersonSerializer, person_data
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import Row
+from dbkit.rows import Row
 
 
 def seat_data(seat: Row) -> dict[str, Any]:

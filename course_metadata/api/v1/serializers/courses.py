@@ -30,7 +30,7 @@ from course_metadata.api.v1.serializers.course_runs import (
     minimal_course_run_data,
 )
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import Row
+from dbkit.rows import Row
 
 
 def _entitlements(course: Row) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ from course_metadata.api.v1.serializers.courses import (
 from course_metadata.api.v1.serializers.taxonomy import LevelTypeSerializer
 from course_metadata.models import ProgramStatus
 from course_metadata.selectors import course_runs as rules
-from course_metadata.selectors.rows import Row
+from dbkit.rows import Row
 
 
 def _degree(program: Row) -> dict[str, Any] | None:

@@ -27,7 +27,8 @@ from course_metadata.selectors.courses import (
     course_run_list,
 )
 from course_metadata.selectors.editing import editable_course_rows
-from course_metadata.selectors.rows import Row
+from course_metadata.selectors.etags import etag_for
+from dbkit.rows import Row
 
 RUN_LOOKUP = OpenApiParameter(
     "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course run key (course-v1:edX+CS101+2T2024) or UUID."
@@ -45,8 +46,7 @@ def course_run_validators(course_run: Row, now: dt.datetime, *, editable: bool) 
         now,
     )
     if editable:
-        from publisher_api.etags import etag_for
-
+        # Publisher checks If-Match against this tag, so editors get its tag for the row they edit.
         return etag_for(CourseRun.objects.get(pk=course_run["pk"])), at
     return conditional.version_etag("course_run", course_run["uuid"], course_run["draft"], at), at
 

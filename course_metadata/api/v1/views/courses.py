@@ -25,7 +25,8 @@ from course_metadata.selectors.courses import (
     listed_courses,
 )
 from course_metadata.selectors.editing import editable_course_rows, editable_course_uuids
-from course_metadata.selectors.rows import Row, as_rows
+from course_metadata.selectors.etags import etag_for
+from dbkit.rows import Row, as_rows
 
 RUN_FLAGS = [
     params.INCLUDE_HIDDEN_COURSE_RUNS,
@@ -68,8 +69,6 @@ def course_validators(course: Row, now: dt.datetime, *, editable: bool) -> tuple
     )
     if editable:
         # Publisher checks If-Match against this tag, so editors get its tag for the row they edit.
-        from publisher_api.etags import etag_for
-
         return etag_for(Course.objects.get(pk=course["pk"])), at
     return conditional.version_etag("course", course["uuid"], course["draft"], at), at
 

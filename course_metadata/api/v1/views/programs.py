@@ -20,7 +20,7 @@ from course_metadata.api.v1.views.base import ReadViewSet, uuid_or_404
 from course_metadata.selectors import course_runs as run_rules
 from course_metadata.selectors.editing import editable_course_uuids
 from course_metadata.selectors.programs import PROGRAMS_BY_UUID, complete_programs, program_list, programs
-from course_metadata.selectors.rows import Row, as_rows
+from dbkit.rows import Row, as_rows
 
 PROGRAM_FLAGS = [params.USE_FULL_COURSE_SERIALIZER, params.PUBLISHED_COURSE_RUNS_ONLY, params.EXCLUDE_UTM]
 

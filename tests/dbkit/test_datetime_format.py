@@ -8,7 +8,7 @@ import zoneinfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_metadata.selectors.json_rows import format_datetime
+from dbkit.json_values import format_datetime
 
 ZONES: list[dt.tzinfo] = [
     dt.UTC,

@@ -1,8 +1,8 @@
-"""Nested lists built by the database as JSON: one correlated subquery per relation instead of one query each.
+"""Values built as JSON by the database, and put back in the form the API renders them.
 
-A list endpoint that prefetches every small relation (subjects, topics, organizations, staff, ...)
-pays one round trip per relation; annotating the parent rows with ``JSONRows`` folds those lists
-into the parent query, so the page costs the same number of queries however many relations it shows.
+``JSONBuild`` builds one object of a row's values in SQL; the converters give UUIDs, booleans, datetimes,
+decimals and embedded JSON the same API form on PostgreSQL and SQLite (``format_datetime`` is DRF's own
+datetime format). Lists of such objects nested in rows are ``nested.Nested``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.db import models
-from django.db.models import Expression, F, QuerySet, Subquery
+from django.db.models import Expression, F
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Cast, JSONObject
 
@@ -74,12 +74,13 @@ def _json(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str) else value
 
 
-def _converter_for(expression: Expression) -> Converter | None:
+def converter_of(expression: Expression) -> Converter | None:
+    """How the JSON value of ``expression`` is put in API form, if it needs to be."""
     try:
         field = expression.output_field
     except Exception:  # a mixed-type expression has no single output field; leave its value as the database gave it
         return None
-    if isinstance(field, (JSONRowsField, JSONObjectField)):
+    if isinstance(field, NestedJSONField):
         return field.convert
     if isinstance(field, models.JSONField):
         return _json
@@ -96,7 +97,7 @@ def _converter_for(expression: Expression) -> Converter | None:
 
 def converters_for(expressions: dict[str, Expression]) -> dict[str, Converter]:
     """For resolved expressions by key: the converters that put their JSON values in API form."""
-    return {key: converter for key, expression in expressions.items() if (converter := _converter_for(expression))}
+    return {key: converter for key, expression in expressions.items() if (converter := converter_of(expression))}
 
 
 # PostgreSQL's JSON already renders these in API form (UUIDs with dashes, true/false, JSON embedded as
@@ -163,25 +164,6 @@ class NestedJSONField(models.JSONField):
         raise NotImplementedError
 
 
-def _each_row(converters: dict[str, Converter]) -> Converter:
-    items = tuple(converters.items())
-
-    def convert(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        for row in rows:
-            for key, converter in items:
-                row[key] = converter(row[key])
-        return rows
-
-    return convert
-
-
-def _each_value(converter: Converter) -> Converter:
-    def convert(values: list[Any]) -> list[Any]:
-        return [converter(value) for value in values]
-
-    return convert
-
-
 def _if_present(converters: dict[str, Converter]) -> Converter:
     items = tuple(converters.items())
 
@@ -218,90 +200,3 @@ class JSONObjectField(NestedJSONField):
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> dict[str, Any] | None:
         return self.convert(value)
-
-
-class JSONRowsField(NestedJSONField):
-    """Output field of ``JSONRows``: decodes with orjson and puts each value in its API form."""
-
-    def __init__(self, converters: dict[str, Converter], flat_converter: Converter | None = None) -> None:
-        super().__init__()
-        self.converters = converters
-        self.flat_converter = flat_converter
-
-    def converter_for(self, vendor: str) -> Converter | None:
-        # PostgreSQL's ARRAY_TO_JSON(ARRAY(...)) gives [] for no rows, never null.
-        if vendor != "postgresql":
-            return self.convert
-        if self.flat_converter is not None:
-            flat = narrowed(self.flat_converter, vendor)
-            return _each_value(flat) if flat is not None else None
-        converters = converters_for_vendor(self.converters, vendor)
-        return _each_row(converters) if converters else None
-
-    def convert(self, rows: Any) -> list[Any]:
-        if rows is None:
-            return []
-        if isinstance(rows, (str, bytes)):
-            rows = orjson.loads(rows)
-        if self.flat_converter is not None:
-            return [self.flat_converter(value) for value in rows]
-        if self.converters:
-            items = self.converters.items()
-            for row in rows:
-                for key, converter in items:
-                    row[key] = converter(row[key])
-        return rows
-
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[dict[str, Any]]:
-        return self.convert(value)
-
-    def deconstruct(self) -> Any:  # pragma: no cover - never part of a model
-        raise NotImplementedError("JSONRowsField only types query expressions")
-
-
-class JSONRows(Subquery):
-    """The rows of ``queryset`` as a list of dicts, one key per keyword argument, in the queryset's order.
-
-    ``queryset`` is usually correlated with the outer query (``filter(course=OuterRef("pk"))``); values
-    are field paths or expressions, including a nested ``JSONRows``. UUIDs, booleans, datetimes and
-    decimals come back in the form the API renders them (strings, ``true``/``false``, ISO 8601 with
-    ``Z``, decimal strings), the same on PostgreSQL and SQLite.
-    """
-
-    template = "ARRAY_TO_JSON(ARRAY(%(subquery)s))"
-
-    def __init__(self, queryset: QuerySet, *, flat: Source | None = None, **fields: Source) -> None:
-        """``flat="tag__name"`` gives a list of plain values instead of dicts."""
-        if (flat is None) == (not fields):
-            raise TypeError("JSONRows takes either flat= or keyword fields, not both")
-        self.flat = flat is not None
-        if flat is not None:
-            rows = queryset.values(_row=_expression(flat))
-            converter = _converter_for(rows.query.annotations["_row"])
-            output = JSONRowsField({}, flat_converter=converter)
-        else:
-            expressions = {key: _expression(value) for key, value in fields.items()}
-            rows = queryset.values(_row=JSONBuild(**expressions))
-            resolved = rows.query.annotations["_row"].get_source_expressions()[1::2]
-            output = JSONRowsField(converters_for(dict(zip(expressions, resolved, strict=True))))
-        super().__init__(rows, output_field=output)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> _AsSqlType:
-        # JSON() keeps the result typed as JSON when it is nested inside another JSON_OBJECT; objects
-        # coming out of the inner SELECT are text again and need it too, plain values must not get it.
-        row = '_rows."_row"' if self.flat else 'JSON(_rows."_row")'
-        template = f"JSON((SELECT JSON_GROUP_ARRAY({row}) FROM (%(subquery)s) _rows))"
-        return self.as_sql(compiler, connection, template=template, **extra_context)
-
-
-class SubqueryCount(Subquery):
-    """How many rows a (correlated) queryset has, as one SQL expression."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-
-    def __init__(self, queryset: QuerySet) -> None:
-        super().__init__(queryset.order_by().values("pk"), output_field=models.IntegerField())
-
-
-def _expression(value: Source) -> F | BaseExpression:
-    return models.F(value) if isinstance(value, str) else value

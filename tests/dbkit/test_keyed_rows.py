@@ -10,7 +10,7 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.test.utils import CaptureQueriesContext
 
 from course_metadata.models import Organization
-from course_metadata.selectors.rows import AnyOf, KeyedRows
+from dbkit.rows import AnyOf, KeyedRows
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
