@@ -12,6 +12,10 @@ from django.db import transaction
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
 from course_metadata.services.drafts import course_ensure_draft
+from course_metadata.services.subscription_inclusion import (
+    subscription_inclusion_deleting,
+    subscription_inclusion_update,
+)
 from publisher_api import permissions
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
 from publisher_api.services.editors import course_editor_permissions_sync
@@ -77,6 +81,7 @@ def course_create(
         course.full_clean(validate_unique=False)
         course.save()
         course.authoring_organizations.set([organization])
+        subscription_inclusion_update(courses=[course])
         set_entitlement_prices(course=course, prices=prices or {}, create_missing=True)
         CourseEditor.objects.create(user=user, course=course)
         course_editor_permissions_sync(course=course)
@@ -122,6 +127,8 @@ def course_update(*, user: AbstractBaseUser, course: Course, fields: Mapping[str
             draft.save()
         changed += apply_nested(course=draft, fields=fields)
         if changed:
+            # The opt-in and the authoring organizations are inputs of the derived subscription flags.
+            subscription_inclusion_update(courses=[draft])
             _runs_back_to_unpublished(draft, changed, user)
         course_editor_permissions_sync(course=draft)
     return draft
@@ -161,4 +168,5 @@ def course_delete(*, user: AbstractBaseUser, course: Course) -> None:
         )
     with transaction.atomic():
         for draft in rows.select_for_update():
-            draft.delete()
+            with subscription_inclusion_deleting(courses=[draft]):
+                draft.delete()
