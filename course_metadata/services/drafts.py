@@ -156,7 +156,12 @@ def draft_conflict_resolve(*, course: Course, conflict_id: str, keep: Literal["d
                 name = conflict.container if isinstance(conflict.container, str) else conflict.container.accessor
                 base["children"].setdefault(name, {})[str(official.pk)] = row_digest(official)
                 save_draft_base(parent, base)
-    return course if course.draft else Course.objects.get(draft=True, uuid=course.uuid, partner=course.partner_id)
+        draft_course = (
+            course if course.draft else Course.objects.get(draft=True, uuid=course.uuid, partner=course.partner_id)
+        )
+        # Keeping the official's value may change an input of the derived flags (an opt-in, a run's pacing).
+        subscription_inclusion_update(courses=[draft_course])
+    return draft_course
 
 
 def _forget_base(row: Any) -> None:
