@@ -239,6 +239,7 @@ def real_course(org: str, number: str) -> Any:
         Seat,
         SeatType,
     )
+    from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
     with transaction.atomic():
         partner, _ = Partner.objects.get_or_create(short_code="edx", defaults={"name": "edX"})
@@ -270,4 +271,5 @@ def real_course(org: str, number: str) -> Any:
         program.type = ProgramType.objects.order_by("pk").first()
         program.save()
         program.courses.set([course])
+        subscription_inclusion_update(courses=[course])
     return course

@@ -1,95 +1,53 @@
-"""Decoupled signal handlers of the course metadata domain, connected in CourseMetadataConfig.ready()."""
+"""Every signal handler of the course metadata domain, in the order it runs. The one place hooks are connected.
 
-# --- Domain rules (course_metadata.rules, .services.subscription_inclusion, .history) ---------------------
-# Propagation of the derived subscription flags, and the "no-op save writes no history row" guard. Each
-# handler only works out which objects are affected and calls one service; the rules live in those modules.
+Business rules are not hooks (docs/decisions/0022-visible-write-path.rst): the derived subscription flags
+are recomputed by the services that change their inputs (course_metadata.services.subscription_inclusion),
+and row invariants sit in the models' clean()/save() (docs/decisions/0010). What remains here is
+bookkeeping that must follow *every* ORM write, whoever makes it: history rows and change tracking.
+
+Order of the receivers on one tracked model with history (``Course``), pinned by
+tests/course_metadata/test_hooks_order.py against :data:`COURSE_HOOKS`. Django runs the receivers of a
+signal in the order they were connected; simple-history connects its own when the model class is built,
+so they come first, then this module's, in the order of this file.
+
+* ``pre_save``: :func:`history_noop_guard_before_save` (a save that changes nothing writes no history row).
+* ``post_save``: simple-history writes the history row; :func:`history_noop_guard_after_save` clears the
+  switch the guard set (it must run *after* simple-history's handler, hence connected later); change
+  tracking's ``saved`` moves ``data_modified_timestamp`` and writes the change-log entry (last, so it sees
+  the committed-to-be row as saved).
+* ``pre_delete`` / ``post_delete``: simple-history, then change tracking (``deleting`` reads the parents
+  while the row exists; ``deleted`` writes them with a tombstone).
+* ``m2m_changed`` (each tracked many-to-many table): change tracking only.
+
+Before the signals, ``save()`` itself runs the model's row invariants (``Course.save``), keeps derived
+columns out of the UPDATE (``DerivedFieldsMixin``), keeps the draft pointers out (``DraftModelMixin``), and
+plans the timestamp (``ChangeTrackedMixin``), in the order of the model's bases.
+"""
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from course_metadata.history import historied_models, history_release, history_skip_if_unchanged
-from course_metadata.models import Course, Organization, Program
-from course_metadata.rules import has_changed
-from course_metadata.services.subscription_inclusion import subscription_inclusion_refresh
 
-_CLEARED = "_subscription_inclusion_cleared_pks"
-_DELETED = "_subscription_inclusion_affected_pks"
+# (signal, receiver) for Course, in running order: the documented list the test compares with the real one.
+COURSE_HOOKS: tuple[tuple[str, str], ...] = (
+    ("pre_save", "course_metadata.receivers.history_noop_guard_before_save"),
+    ("post_save", "simple_history.models.HistoricalRecords.post_save"),
+    ("post_save", "course_metadata.receivers.history_noop_guard_after_save"),
+    ("post_save", "course_metadata.tracking.handlers.saved"),
+    ("pre_delete", "simple_history.models.HistoricalRecords.pre_delete"),
+    ("pre_delete", "course_metadata.tracking.handlers.deleting"),
+    ("post_delete", "simple_history.models.HistoricalRecords.post_delete"),
+    ("post_delete", "course_metadata.tracking.handlers.deleted"),
+)
 
-
-def _m2m_owner_pks(instance: Any, action: str, reverse: bool, pk_set: set[int] | None, reverse_accessor: str) -> list:
-    """Primary keys on the declaring side of an m2m whose membership just changed (empty before the change).
-
-    A reverse ``clear()`` reports no primary keys afterwards, so they are remembered on ``pre_clear``.
-    """
-    if action == "pre_clear" and reverse:
-        instance.__dict__[_CLEARED] = list(getattr(instance, reverse_accessor).values_list("pk", flat=True))
-        return []
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return []
-    if not reverse:
-        return [instance.pk]
-    if action == "post_clear":
-        return instance.__dict__.pop(_CLEARED, [])
-    return list(pk_set or ())
+# (signal, receiver) for each tracked many-to-many table, e.g. Course.authoring_organizations.through.
+M2M_HOOKS: tuple[tuple[str, str], ...] = (("m2m_changed", "course_metadata.tracking.m2m.m2m_changed_handler"),)
 
 
-@receiver(post_save, sender=Organization, dispatch_uid="subscription_inclusion_organization_saved")
-def organization_subscription_flag_saved(sender: type, instance: Organization, created: bool, **kwargs: Any) -> None:
-    """An organization opting in or out takes its courses, their runs and their programs along."""
-    if created or kwargs.get("raw"):
-        return
-    if has_changed(instance, "enterprise_subscription_inclusion"):
-        subscription_inclusion_refresh(organization_ids=[instance.pk])
-
-
-@receiver(m2m_changed, sender=Course.authoring_organizations.through, dispatch_uid="subscription_inclusion_course_orgs")
-def course_authoring_organizations_changed(
-    sender: type, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
-) -> None:
-    course_pks = _m2m_owner_pks(instance, action, reverse, pk_set, "authored_courses")
-    if course_pks:
-        subscription_inclusion_refresh(course_ids=course_pks)
-
-
-@receiver(m2m_changed, sender=Program.courses.through, dispatch_uid="subscription_inclusion_program_courses")
-def program_courses_changed(
-    sender: type, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
-) -> None:
-    program_pks = _m2m_owner_pks(instance, action, reverse, pk_set, "programs")
-    if program_pks:
-        subscription_inclusion_refresh(program_ids=program_pks)
-
-
-@receiver(pre_delete, sender=Course, dispatch_uid="subscription_inclusion_course_deleting")
-def course_deleting(sender: type, instance: Course, **kwargs: Any) -> None:
-    """Remember the programs of a course being deleted: they may become included without it."""
-    # Reverse accessor of Program.courses, a SortedManyToManyField: sortedm2m ships no types, so the stubs lack it.
-    instance.__dict__[_DELETED] = list(instance.programs.values_list("pk", flat=True))  # type: ignore[attr-defined]
-
-
-@receiver(post_delete, sender=Course, dispatch_uid="subscription_inclusion_course_deleted")
-def course_deleted(sender: type, instance: Course, **kwargs: Any) -> None:
-    program_pks = instance.__dict__.pop(_DELETED, [])
-    if program_pks:
-        subscription_inclusion_refresh(program_ids=program_pks)
-
-
-@receiver(pre_delete, sender=Organization, dispatch_uid="subscription_inclusion_organization_deleting")
-def organization_deleting(sender: type, instance: Organization, **kwargs: Any) -> None:
-    """Remember the courses of an organization being deleted: losing an author changes their flag."""
-    # Reverse accessor of Course.authoring_organizations, a SortedManyToManyField (untyped, as above).
-    instance.__dict__[_DELETED] = list(instance.authored_courses.values_list("pk", flat=True))  # type: ignore[attr-defined]
-
-
-@receiver(post_delete, sender=Organization, dispatch_uid="subscription_inclusion_organization_deleted")
-def organization_deleted(sender: type, instance: Organization, **kwargs: Any) -> None:
-    course_pks = instance.__dict__.pop(_DELETED, [])
-    if course_pks:
-        subscription_inclusion_refresh(course_ids=course_pks)
-
-
+# --- History (course_metadata.history) ---------------------------------------------------------------------
 def history_noop_guard_before_save(sender: type, instance: Any, **kwargs: Any) -> None:
     """A save that would repeat the latest historical row writes none (course_metadata.history)."""
     if not kwargs.get("raw"):

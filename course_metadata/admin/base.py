@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models, transaction
+from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from course_metadata.services.subscription_inclusion import (
+    subscription_inclusion_deleting,
+    subscription_inclusion_update,
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -30,6 +37,35 @@ class DraftAdminMixin:
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
         return [*self.draft_fields, *[f for f in readonly if f not in self.draft_fields]]
+
+
+class SubscriptionInclusionAdminMixin:
+    """The admin is a write path like any other: it calls the subscription inclusion service itself.
+
+    ``subscription_role`` names what the admin's model is to the service (``courses``, ``course_runs``,
+    ``organizations``, ``programs``). After the object, its many-to-many fields and its inlines are saved
+    (``save_related``), the derived flags of the object and everything downstream are recomputed; deleting
+    courses or organizations recomputes what depended on them.
+    """
+
+    subscription_role: str = ""
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)  # type: ignore[misc]
+            subscription_inclusion_update(**{self.subscription_role: [form.instance]})
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        with subscription_inclusion_deleting(**self._deleting({obj})):
+            super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        with subscription_inclusion_deleting(**self._deleting(set(queryset))):
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+    def _deleting(self, objects: set[models.Model]) -> dict[str, Any]:
+        # Only deleted courses and organizations leave dependants behind (programs, courses).
+        return {self.subscription_role: objects} if self.subscription_role in {"courses", "organizations"} else {}
 
 
 class DraftHistoryAdmin(DraftAdminMixin, HistoryAdmin):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from course_metadata.admin.base import DraftAdminMixin, DraftHistoryAdmin
+from course_metadata.admin.base import DraftAdminMixin, DraftHistoryAdmin, SubscriptionInclusionAdminMixin
 from course_metadata.models import CourseRun, Seat
 
 
@@ -15,7 +15,8 @@ class SeatInline(DraftAdminMixin, admin.TabularInline):
 
 
 @admin.register(CourseRun)
-class CourseRunAdmin(DraftHistoryAdmin):
+class CourseRunAdmin(SubscriptionInclusionAdminMixin, DraftHistoryAdmin):
+    subscription_role = "course_runs"
     list_display = [
         "key",
         "course_title",

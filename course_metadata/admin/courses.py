@@ -9,7 +9,12 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from course_metadata.admin.base import DraftAdminMixin, DraftHistoryAdmin, GuardedHistoryAdmin
+from course_metadata.admin.base import (
+    DraftAdminMixin,
+    DraftHistoryAdmin,
+    GuardedHistoryAdmin,
+    SubscriptionInclusionAdminMixin,
+)
 from course_metadata.models import Course, CourseEditor, CourseEntitlement, CourseRun, CourseUrlSlugHistory
 
 
@@ -67,7 +72,8 @@ class CourseEditorInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(DraftAdminMixin, GuardedHistoryAdmin):
+class CourseAdmin(SubscriptionInclusionAdminMixin, DraftAdminMixin, GuardedHistoryAdmin):
+    subscription_role = "courses"  # its inlined runs are recomputed with it
     form = CourseAdminForm
     list_display = [
         "key",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from course_metadata.admin.base import SubscriptionInclusionAdminMixin
 from course_metadata.models import Organization, OrganizationExtension, Partner
 
 
@@ -25,7 +26,8 @@ class OrganizationExtensionInline(admin.StackedInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(GuardedModelAdmin):
+class OrganizationAdmin(SubscriptionInclusionAdminMixin, GuardedModelAdmin):  # type: ignore[misc]  # guardian vs. stubs
+    subscription_role = "organizations"
     list_display = [
         "key",
         "name",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from course_metadata.admin.base import GuardedHistoryAdmin, HistoryAdmin
+from course_metadata.admin.base import GuardedHistoryAdmin, HistoryAdmin, SubscriptionInclusionAdminMixin
 from course_metadata.models import (
     Curriculum,
     Degree,
@@ -49,7 +49,8 @@ PROGRAM_AUTOCOMPLETE_FIELDS = [
 
 
 @admin.register(Program)
-class ProgramAdmin(GuardedHistoryAdmin):
+class ProgramAdmin(SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
+    subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "type", "partner", "hidden", "enterprise_subscription_inclusion"]
     list_select_related = ["partner", "type"]
@@ -76,7 +77,8 @@ class DegreeDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Degree)
-class DegreeAdmin(HistoryAdmin):
+class DegreeAdmin(SubscriptionInclusionAdminMixin, HistoryAdmin):
+    subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "partner", "hidden"]
     list_select_related = ["partner", "type"]

@@ -34,6 +34,29 @@ class DataModifiedMixin(ChangeTrackedMixin):
         abstract = True
 
 
+class DerivedFieldsMixin(models.Model):
+    """Columns computed set-based by a service and written only by its ``QuerySet.update()``.
+
+    ``save()`` of an existing row never writes them: an instance loaded before the service last ran holds a
+    stale value. A new row is inserted with the value in memory (the default); the service that created the
+    row then derives it (docs/decisions/0022-visible-write-path.rst).
+    """
+
+    DERIVED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.DERIVED_FIELDS and not self._state.adding and self.pk is not None and not kwargs.get("force_insert"):
+            names = kwargs.get("update_fields")
+            if names is None:
+                deferred = self.get_deferred_fields()
+                names = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in deferred]
+            kwargs["update_fields"] = [name for name in names if name not in self.DERIVED_FIELDS]
+        super().save(*args, **kwargs)
+
+
 class DraftQuerySet(TrackedQuerySet):
     """Querysets of draftable models say at the call site which versions they want (bulk writes are tracked)."""
 
@@ -109,6 +132,7 @@ class DraftModelMixin(models.Model):
 __all__ = [
     "ChangeTrackedMixin",
     "DataModifiedMixin",
+    "DerivedFieldsMixin",
     "DraftModelMixin",
     "DraftQuerySet",
     "TimeStampedModel",

@@ -14,6 +14,7 @@ from sortedm2m.fields import SortedManyToManyField
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
+    DerivedFieldsMixin,
     DraftModelMixin,
     TimeStampedModel,
     UUIDMixin,
@@ -58,7 +59,7 @@ class CourseRunReportingType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class CourseRun(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_runs")
     key = models.CharField(max_length=255, validators=[validate_course_run_key], db_index=True)
     external_key = models.CharField(  # noqa: DJ001  (null = no external key; uniqueness ignores NULLs)
@@ -109,6 +110,9 @@ class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin)
         default=False, editable=False, help_text="Computed: the course is included and the run is self-paced."
     )
 
+    # Written only by course_metadata.services.subscription_inclusion.
+    DERIVED_FIELDS = ("enterprise_subscription_inclusion",)
+
     tracker = FieldTracker()
     history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
 
@@ -129,7 +133,8 @@ class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin)
         check_course_run_external_key(self)
 
     def save(self, *args, **kwargs) -> None:
-        # Domain rules (course_metadata.rules) hold on every path, not only where clean() is called.
+        # Row invariants (docs/decisions/0010) hold on every path; the derived subscription flag is the
+        # business of the services that change its inputs (docs/decisions/0022-visible-write-path.rst).
         from course_metadata.rules import has_changed
         from course_metadata.rules.external_keys import check_course_run_external_key
 
@@ -137,7 +142,6 @@ class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin)
             check_course_run_external_key(self)
         if not self.slug:
             self.slug = self.counterpart_slug() or self.build_slug()
-        self._derive_subscription_inclusion(kwargs)
         super().save(*args, **kwargs)
 
     def build_slug(self) -> str:
@@ -150,23 +154,6 @@ class CourseRun(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin)
             return ""
         other = CourseRun.objects.filter(key=self.key, draft=not self.draft).exclude(slug="")
         return other.values_list("slug", flat=True).first() or ""
-
-    def _derive_subscription_inclusion(self, save_kwargs: dict) -> None:
-        """Recompute the derived subscription flag when the pacing or the course changed (or on creation)."""
-        from course_metadata.rules import has_changed, leave_out_of_save
-        from course_metadata.services.subscription_inclusion import course_run_subscription_inclusion
-
-        flag = "enterprise_subscription_inclusion"
-        inputs = {"pacing_type", "course", "course_id", flag}
-        update_fields = save_kwargs.get("update_fields")
-        touched = update_fields is None or bool(inputs & set(update_fields))
-        if not (touched and has_changed(self, "pacing_type", "course_id", flag)):
-            # A refresh may have changed the stored flag since this instance was loaded: never write it back.
-            leave_out_of_save(self, save_kwargs, flag)
-            return
-        self.enterprise_subscription_inclusion = course_run_subscription_inclusion(course_run=self)
-        if update_fields is not None and flag not in update_fields:
-            save_kwargs["update_fields"] = [*update_fields, flag]
 
     @property
     def title(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
+from django.db import models
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
 from sortedm2m.fields import SortedManyToManyField
@@ -14,6 +14,7 @@ from taggit.models import TaggedItemBase
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
+    DerivedFieldsMixin,
     DraftModelMixin,
     TimeStampedModel,
     TrackedQuerySet,
@@ -41,7 +42,7 @@ class TaggedCourse(ChangeTrackedMixin, TaggedItemBase):
     tracker = FieldTracker()
 
 
-class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     """A course (``edX+CS101``): the marketed product that owns its runs."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="courses")
@@ -103,6 +104,9 @@ class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
         default=False, editable=False, help_text="Computed: this flag and every authoring organization's flag."
     )
 
+    # Written only by course_metadata.services.subscription_inclusion.
+    DERIVED_FIELDS = ("enterprise_subscription_inclusion",)
+
     tracker = FieldTracker()
     history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
 
@@ -144,7 +148,9 @@ class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
             )
 
     def save(self, *args, **kwargs) -> None:
-        # Domain rules (course_metadata.rules): they hold on every path, not only where clean() is called.
+        # Row invariants (they need only this row, see docs/decisions/0010): hold on every path.
+        # The derived subscription flag is not computed here: the services that change its inputs call
+        # course_metadata.services.subscription_inclusion (docs/decisions/0022-visible-write-path.rst).
         if self.pk and self.tracker.has_changed("number"):
             raise ValidationError({"number": "A course's number cannot change after it is created."})
         self.validate_key_for_reruns()
@@ -154,37 +160,7 @@ class Course(DraftModelMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
             self.url_slug = free_course_url_slug(
                 partner_id=self.partner_id, course_uuid=self.uuid, title=self.title, fallback=self.key
             )
-        existed = self.pk is not None
-        recomputed = self._derive_subscription_inclusion(kwargs)
-        # One transaction for the course and the flip it passes on: readers of the change log see both
-        # in a single commit, and a failure leaves neither half-written.
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
-            super().save(*args, **kwargs)
-            if recomputed and existed:
-                from course_metadata.services.subscription_inclusion import subscription_inclusion_refresh
-
-                # Pass a flip on to the course's runs and programs (a no-op when nothing disagrees).
-                subscription_inclusion_refresh(course_ids=[self.pk])
-
-    def _derive_subscription_inclusion(self, save_kwargs: dict) -> bool:
-        """Recompute the derived subscription flag when the opt-in (or the flag itself) was touched.
-
-        Otherwise the flag is left out of the save: course_metadata.services.subscription_inclusion may have
-        changed the stored value since this instance was loaded. Returns whether it recomputed.
-        """
-        from course_metadata.rules import has_changed, leave_out_of_save
-        from course_metadata.services.subscription_inclusion import course_subscription_inclusion
-
-        flag = "enterprise_subscription_inclusion"
-        update_fields = save_kwargs.get("update_fields")
-        touched = update_fields is None or bool({"enterprise_subscription_opt_in", flag} & set(update_fields))
-        if not (touched and has_changed(self, "enterprise_subscription_opt_in", flag)):
-            leave_out_of_save(self, save_kwargs, flag)
-            return False
-        self.enterprise_subscription_inclusion = course_subscription_inclusion(course=self)
-        if update_fields is not None and flag not in update_fields:
-            save_kwargs["update_fields"] = [*update_fields, flag]
-        return True
+        super().save(*args, **kwargs)
 
     @staticmethod
     def make_key(org_key: str, number: str) -> str:

@@ -13,6 +13,7 @@ from taggit.models import TaggedItemBase
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
+    DerivedFieldsMixin,
     TimeStampedModel,
     TrackedQuerySet,
     UUIDMixin,
@@ -41,7 +42,7 @@ class TaggedProgram(ChangeTrackedMixin, TaggedItemBase):
     tracker = FieldTracker()
 
 
-class Program(DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class Program(DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="programs")
     title = models.CharField(max_length=255)
     subtitle = models.CharField(max_length=255, blank=True)
@@ -85,6 +86,8 @@ class Program(DataModifiedMixin, TimeStampedModel, UUIDMixin):
     enterprise_subscription_inclusion = models.BooleanField(
         default=False, editable=False, help_text="Computed: every course of the program is included."
     )
+    # Written only by course_metadata.services.subscription_inclusion.
+    DERIVED_FIELDS = ("enterprise_subscription_inclusion",)
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
@@ -106,13 +109,6 @@ class Program(DataModifiedMixin, TimeStampedModel, UUIDMixin):
     def save(self, *args, **kwargs) -> None:
         if not self.marketing_slug:
             self.marketing_slug = slugify(self.title)[:255]
-        # Derived (course_metadata.services.subscription_inclusion): a new program has no courses yet, and an
-        # existing one never writes back the possibly stale value it was loaded with.
-        from course_metadata.rules import leave_out_of_save
-
-        if self.pk is None:
-            self.enterprise_subscription_inclusion = False
-        leave_out_of_save(self, kwargs, "enterprise_subscription_inclusion")
         super().save(*args, **kwargs)
 
     @property

@@ -34,6 +34,7 @@ from course_metadata.services.draft_merge import (
     draft_conflicts,
     take_official_value,
 )
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.workflow import course_run_note_edit
 
 __all__ = [
@@ -102,6 +103,7 @@ def course_draft_update(*, course: Course, fields: Mapping[str, Any]) -> Course:
         if _assign_editable(draft, fields):
             draft.full_clean()
             draft.save()
+            subscription_inclusion_update(courses=[draft])
     return draft
 
 
@@ -115,6 +117,7 @@ def course_run_draft_update(
         if changed:
             draft.full_clean()
             draft.save()
+            subscription_inclusion_update(course_runs=[draft])
             draft = course_run_note_edit(course_run=draft, changed_fields=changed, user=user)
     return draft
 
@@ -153,7 +156,12 @@ def draft_conflict_resolve(*, course: Course, conflict_id: str, keep: Literal["d
                 name = conflict.container if isinstance(conflict.container, str) else conflict.container.accessor
                 base["children"].setdefault(name, {})[str(official.pk)] = row_digest(official)
                 save_draft_base(parent, base)
-    return course if course.draft else Course.objects.get(draft=True, uuid=course.uuid, partner=course.partner_id)
+        draft_course = (
+            course if course.draft else Course.objects.get(draft=True, uuid=course.uuid, partner=course.partner_id)
+        )
+        # Keeping the official's value may change an input of the derived flags (an opt-in, a run's pacing).
+        subscription_inclusion_update(courses=[draft_course])
+    return draft_course
 
 
 def _forget_base(row: Any) -> None:

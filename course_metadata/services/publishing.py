@@ -19,6 +19,7 @@ from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseUrl
 from course_metadata.services.draft_copy import copy_node, record_base, sync_canonical_run
 from course_metadata.services.draft_graph import official_of
 from course_metadata.services.draft_merge import MergePlan, apply_rebase, plan_root, raise_for_conflicts
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ def _copy_course(draft: Course, official: Course | None) -> tuple[Course, bool]:
     created = official is None
     old_slug = official.url_slug if official is not None else ""
     official = copy_node(draft, official, to_draft=False)
+    # save() never writes derived flags onto an existing row: recompute them from the inputs just copied
+    # or rebased (the courses', their runs' and their programs').
+    subscription_inclusion_update(courses=[draft, official])
     if old_slug and old_slug != official.url_slug:
         # Old marketing URLs keep working: the slug history redirects them.
         CourseUrlSlugHistory.objects.get_or_create(course=official, url_slug=old_slug)
@@ -95,6 +99,7 @@ def course_run_publish_draft(*, course_run: CourseRun) -> CourseRun:
             to_draft=False,
             extra={"course_id": official_course.pk, "status": draft_run.status},
         )
+        subscription_inclusion_update(course_runs=[official_run])  # its pacing may have changed
         sync_canonical_run(draft_course, official_course, to_draft=False)
         record_base(draft_course, official_course)
         record_base(draft_run, official_run)

@@ -8,20 +8,28 @@ Inputs (set by people): ``Organization.enterprise_subscription_inclusion`` and
 * a run is included when its course is included and the run is not instructor-paced;
 * a program is included when it has at least one course and every one of its courses is included.
 
-Who recomputes what:
+Who recomputes what (docs/decisions/0022-visible-write-path.rst): nothing happens behind a ``save()``.
+Every service that changes an input calls this module, in the same transaction, after its write:
 
-* ``Course.save()`` and ``CourseRun.save()`` derive their own flag from their own fields
-  (:func:`course_subscription_inclusion`, :func:`course_run_subscription_inclusion`), inside the same
-  row write, so change tracking sees it like any other field change.
-* Everything else (an organization flip, authoring organizations or program courses changing, a course
-  flag that flips and must reach its runs and programs) goes through :func:`subscription_inclusion_refresh`,
-  called from ``course_metadata.receivers``. It is the only code that writes these flags with
-  ``QuerySet.update()``.
+* :func:`subscription_inclusion_update` with the rows it created or whose inputs it changed (an
+  organization's flag, a course's opt-in or authoring organizations, a run's pacing or course, a
+  program's courses); it recomputes them and everything downstream, and reloads the flag on the instances
+  it was given so the caller answers with the stored value;
+* :func:`subscription_inclusion_deleting` around the deletion of courses or organizations, whose
+  dependants (the programs of a course, the courses of an organization) are read before the rows go.
+
+The write paths that do so: the Publisher services (``publisher_api.services``), the draft and publishing
+services (``course_metadata.services.drafts``, ``.publishing``), the admin (``course_metadata.admin.base``
+``SubscriptionInclusionAdminMixin``), and the test factories. The demo seeder computes the same rules while
+it bulk-inserts (``course_metadata.demo``), and a test checks that a refresh afterwards changes nothing.
+:func:`subscription_inclusion_refresh` is the one writer of the flags, through ``QuerySet.update()``; the
+models' ``save()`` never writes them (``DerivedFieldsMixin``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +38,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.dispatch import Signal
 from django.utils import timezone
 
-from course_metadata.models import Course, CourseRun, CourseRunPacing, Program
+from course_metadata.models import Course, CourseRun, CourseRunPacing, Organization, Program
 
 FLAG = "enterprise_subscription_inclusion"
 
@@ -78,21 +86,6 @@ def program_inclusion_condition() -> Q:
     )
 
 
-def course_subscription_inclusion(*, course: Course) -> bool:
-    """What ``course``'s derived flag should be, from its opt-in (in memory) and its stored organizations."""
-    if not course.enterprise_subscription_opt_in or course.pk is None:
-        # A course without a primary key has no authoring organizations yet.
-        return False
-    return Course.objects.filter(pk=course.pk).filter(_organizations_allow()).exists()
-
-
-def course_run_subscription_inclusion(*, course_run: CourseRun) -> bool:
-    """What ``course_run``'s derived flag should be, from its pacing (in memory) and its course's stored flag."""
-    if course_run.pacing_type == CourseRunPacing.INSTRUCTOR or not course_run.course_id:
-        return False
-    return Course.objects.filter(pk=course_run.course_id, enterprise_subscription_inclusion=True).exists()
-
-
 def subscription_inclusion_refresh(
     *,
     organization_ids: Iterable[int] = (),
@@ -115,8 +108,8 @@ def subscription_inclusion_refresh(
     :data:`subscription_inclusion_changed` is sent once per model with the flipped primary keys. The query
     count does not grow with the number of rows: a constant handful per model (find the flips, write them).
 
-    Hook point: any extra bookkeeping for derived flags belongs here (or on the signal), since this is the
-    one place that bulk-writes them; the models' own ``save()`` derivations are ordinary field changes.
+    Any extra bookkeeping for derived flags belongs here (or on the signal): this is the one place that
+    writes them. Write services call it through :func:`subscription_inclusion_update`.
     """
     organization_ids, course_ids = list(organization_ids), list(course_ids)
     course_run_ids, program_ids = list(course_run_ids), list(program_ids)
@@ -151,6 +144,62 @@ def subscription_inclusion_refresh(
             if changed:
                 subscription_inclusion_changed.send(sender=model, changed=changed)
     return changes
+
+
+def subscription_inclusion_update(
+    *,
+    organizations: Iterable[Organization] = (),
+    courses: Iterable[Course] = (),
+    course_runs: Iterable[CourseRun] = (),
+    programs: Iterable[Program] = (),
+) -> SubscriptionInclusionChanges:
+    """After a write that changed an input of the derived flags: bring them, and everything downstream, in step.
+
+    Pass the rows created or whose inputs changed; passing a row whose inputs did not change costs a few
+    queries and writes nothing. The flags of the given instances are reloaded when they flipped, so a caller
+    that goes on to serialize or save them holds the stored value (and a clean ``FieldTracker``).
+    """
+    courses, course_runs, programs = list(courses), list(course_runs), list(programs)
+    changes = subscription_inclusion_refresh(
+        organization_ids=[organization.pk for organization in organizations],
+        course_ids=[course.pk for course in courses],
+        course_run_ids=[course_run.pk for course_run in course_runs],
+        program_ids=[program.pk for program in programs],
+    )
+    given: list[tuple[list[Any], dict[int, bool]]] = [
+        (courses, changes.courses),
+        (course_runs, changes.course_runs),
+        (programs, changes.programs),
+    ]
+    for instances, flipped in given:
+        for instance in instances:
+            if instance.pk in flipped:
+                instance.refresh_from_db(fields=[FLAG])
+    return changes
+
+
+@contextmanager
+def subscription_inclusion_deleting(
+    *, courses: Iterable[Course] = (), organizations: Iterable[Organization] = ()
+) -> Iterator[None]:
+    """Wrap the deletion of courses or organizations: what depended on them is recomputed once they are gone.
+
+    A deleted course may have kept its programs out; a deleted organization may have kept its courses out.
+    Their dependants are read before the block (afterwards the links are gone with the rows).
+    """
+    course_pks = [course.pk for course in courses]
+    organization_pks = [organization.pk for organization in organizations]
+    with transaction.atomic():
+        program_ids = list(
+            Program.courses.through.objects.filter(course_id__in=course_pks).values_list("program_id", flat=True)
+        )
+        course_ids = list(
+            Course.authoring_organizations.through.objects.filter(organization_id__in=organization_pks).values_list(
+                "course_id", flat=True
+            )
+        )
+        yield
+        subscription_inclusion_refresh(program_ids=set(program_ids), course_ids=set(course_ids) - set(course_pks))
 
 
 def _apply(scope: models.QuerySet[Any], condition: Q) -> dict[int, bool]:

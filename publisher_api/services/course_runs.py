@@ -14,6 +14,7 @@ from django.db import transaction
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit, course_run_lock_for_edit
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.workflow import course_run_note_edit, course_run_transition
 from publisher_api import permissions
 from publisher_api.etags import require_if_match
@@ -139,6 +140,7 @@ def course_run_create(
                 setattr(course_run, attname, getattr(source, attname))
         course_run.full_clean(validate_unique=False)
         course_run.save()
+        subscription_inclusion_update(course_runs=[course_run])
         if source is not None:
             course_run.staff.set(list(source.staff.all()))
         _create_seats(course_run, source, prices or {})
@@ -272,6 +274,7 @@ def _apply_update(
     if changed:
         draft.full_clean(validate_unique=False)
         draft.save()
+        subscription_inclusion_update(course_runs=[draft])  # the pacing is an input of its flag
     if staff is not None and list(draft.staff.values_list("pk", flat=True)) != [person.pk for person in staff]:
         draft.staff.set(list(staff))
         changed.append("staff")

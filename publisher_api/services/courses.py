@@ -14,6 +14,10 @@ from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, 
 from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit
+from course_metadata.services.subscription_inclusion import (
+    subscription_inclusion_deleting,
+    subscription_inclusion_update,
+)
 from publisher_api import permissions
 from publisher_api.etags import require_if_match
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
@@ -86,6 +90,7 @@ def course_create(
         course.full_clean(validate_unique=False)
         course.save()
         course.authoring_organizations.set([organization])
+        subscription_inclusion_update(courses=[course])
         set_entitlement_prices(course=course, prices=prices or {}, create_missing=True)
         CourseEditor.objects.create(user=user, course=course)
         course_editor_permissions_sync(course=course)
@@ -137,6 +142,8 @@ def course_update(
             draft.save()
         changed += apply_nested(course=draft, fields=fields)
         if changed:
+            # The opt-in and the authoring organizations are inputs of the derived subscription flags.
+            subscription_inclusion_update(courses=[draft])
             _runs_back_to_unpublished(draft, changed, user)
         course_editor_permissions_sync(course=draft)
     return draft
@@ -178,4 +185,5 @@ def course_delete(*, user: AbstractBaseUser, course: Course, if_match: str | Non
             )
         require_if_match(if_match, course)
         for draft in rows:
-            draft.delete()
+            with subscription_inclusion_deleting(courses=[draft]):
+                draft.delete()

@@ -1,7 +1,9 @@
 """Rule: derived enterprise subscription flags stay right whenever an input changes.
 
-course_metadata.services.subscription_inclusion computes them; the models' save() derive their own flag
-and course_metadata.receivers propagate the rest. Each test names the trigger it guards.
+course_metadata.services.subscription_inclusion computes them. Nothing happens behind save() or a signal
+(docs/decisions/0022-visible-write-path.rst): each write path calls subscription_inclusion_update() with
+what it changed, as these tests do after each ORM write; the Publisher, admin and seeder paths have their
+own tests (tests/course_metadata/test_write_paths.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from course_metadata.models import Course, CourseRun, CourseRunPacing, Organization, Program
 from course_metadata.services.subscription_inclusion import (
     subscription_inclusion_changed,
+    subscription_inclusion_deleting,
     subscription_inclusion_refresh,
+    subscription_inclusion_update,
 )
 from tests.course_metadata.rules_fixtures import commit_boundary
 from tests.factories import CourseFactory, CourseRunFactory, DegreeFactory, OrganizationFactory, ProgramFactory
@@ -44,7 +48,7 @@ def course(org: Organization) -> Course:
 
 
 def test_a_course_is_included_when_it_and_every_authoring_organization_opted_in(org: Organization) -> None:
-    # Guards: the course rule, set when the authoring organizations are first attached (m2m post_add).
+    # Guards: the course rule (the factory calls the service after attaching the authoring organizations).
     included = CourseFactory(authoring_organization=org, partner=org.partner)
     opted_out = CourseFactory(authoring_organization=org, partner=org.partner, enterprise_subscription_opt_in=False)
     orphan = CourseFactory(authoring_organizations=[])
@@ -54,33 +58,38 @@ def test_a_course_is_included_when_it_and_every_authoring_organization_opted_in(
 
 
 def test_flipping_a_course_opt_in_updates_the_course_its_runs_and_its_programs(course: Course) -> None:
-    # Guards: Course.save() deriving its own flag and passing a flip on to runs and programs.
+    # Guards: a course refresh deriving its own flag and passing a flip on to runs and programs.
     run = CourseRunFactory(course=course, pacing_type=SELF)
     program = ProgramFactory(courses=[course])
     assert (flag(course), flag(run), flag(program)) == (True, True, True)
 
     course.enterprise_subscription_opt_in = False
     course.save()
-    assert course.enterprise_subscription_inclusion is False
+    assert flag(course) is True  # save() derives nothing
+    subscription_inclusion_update(courses=[course])
+    assert course.enterprise_subscription_inclusion is False  # reloaded on the instance it was given
     assert (flag(course), flag(run), flag(program)) == (False, False, False)
 
     course.enterprise_subscription_opt_in = True
     course.save(update_fields=["enterprise_subscription_opt_in"])
+    subscription_inclusion_update(courses=[course])
     assert (flag(course), flag(run), flag(program)) == (True, True, True)
 
 
 def test_an_organization_flip_reaches_its_courses_runs_and_programs(org: Organization, course: Course) -> None:
-    # Guards: the Organization post_save receiver (FieldTracker says the flag changed).
+    # Guards: an organization refresh reaching its courses, their runs and programs.
     run = CourseRunFactory(course=course, pacing_type=SELF)
     program = ProgramFactory(courses=[course])
     bystander = CourseFactory(authoring_organization=OrganizationFactory(enterprise_subscription_inclusion=True))
 
     org.enterprise_subscription_inclusion = False
     org.save()
+    subscription_inclusion_update(organizations=[org])
     assert (flag(course), flag(run), flag(program), flag(bystander)) == (False, False, False, True)
 
     org.enterprise_subscription_inclusion = True
     org.save()
+    subscription_inclusion_update(organizations=[org])
     assert (flag(course), flag(run), flag(program)) == (True, True, True)
 
 
@@ -94,6 +103,7 @@ def test_a_flag_that_flips_moves_the_data_modified_timestamp_and_only_then() -> 
 
     org.enterprise_subscription_inclusion = False
     org.save()
+    subscription_inclusion_update(organizations=[org])
     commit_boundary()
 
     assert stamp(course) > before
@@ -105,7 +115,7 @@ def test_a_flag_that_flips_moves_the_data_modified_timestamp_and_only_then() -> 
 
 
 def test_a_stale_instance_never_writes_its_derived_flags_back(org: Organization) -> None:
-    # Guards: save() leaves derived flags out unless it derived them (rules.leave_out_of_save).
+    # Guards: save() never writes derived flags of an existing row (DerivedFieldsMixin).
     course = CourseFactory(authoring_organization=org, partner=org.partner)
     run = CourseRunFactory(course=course, pacing_type=SELF)
     program = ProgramFactory(courses=[course])
@@ -119,6 +129,7 @@ def test_a_stale_instance_never_writes_its_derived_flags_back(org: Organization)
 
     org.enterprise_subscription_inclusion = False
     org.save()
+    subscription_inclusion_update(organizations=[org])
     stale_course.title, stale_run.title_override, stale_program.title = "New", "New", "New"
     for stale in (stale_course, stale_run, stale_program):
         stale.save()
@@ -128,37 +139,43 @@ def test_a_stale_instance_never_writes_its_derived_flags_back(org: Organization)
 
 
 def test_authoring_organization_changes_from_either_side(org: Organization, course: Course) -> None:
-    # Guards: the m2m_changed receiver of Course.authoring_organizations (forward, reverse, clear).
+    # Guards: the course rule after Course.authoring_organizations changes (forward, reverse, clear).
     opted_out = OrganizationFactory(enterprise_subscription_inclusion=False, partner=org.partner)
 
+    def refreshed() -> bool:
+        subscription_inclusion_update(courses=[course])
+        return flag(course)
+
     course.authoring_organizations.add(opted_out)
-    assert flag(course) is False
+    assert refreshed() is False
     course.authoring_organizations.remove(opted_out)
-    assert flag(course) is True
+    assert refreshed() is True
 
     # The reverse side of a SortedManyToManyField: sortedm2m ships no types, so the stubs do not know it.
     opted_out.authored_courses.add(course)  # type: ignore[attr-defined]
-    assert flag(course) is False
+    assert refreshed() is False
     opted_out.authored_courses.clear()  # type: ignore[attr-defined]
-    assert flag(course) is True
+    assert refreshed() is True
 
     course.authoring_organizations.clear()
-    assert flag(course) is False
+    assert refreshed() is False
     course.authoring_organizations.set([org])
-    assert flag(course) is True
+    assert refreshed() is True
 
 
 def test_a_run_is_included_only_when_self_paced(course: Course) -> None:
-    # Guards: CourseRun.save() deriving its own flag from its pacing and its course.
+    # Guards: a run refresh deriving its flag from its pacing and its course.
     run = CourseRunFactory(course=course, pacing_type=INSTRUCTOR)
     assert flag(run) is False
 
     run.pacing_type = SELF
     run.save()
+    subscription_inclusion_update(course_runs=[run])
     assert flag(run) is True
 
     run.pacing_type = INSTRUCTOR
     run.save()
+    subscription_inclusion_update(course_runs=[run])
     assert flag(run) is False
 
     run_of_excluded = CourseRunFactory(course=CourseFactory(enterprise_subscription_opt_in=False), pacing_type=SELF)
@@ -166,26 +183,30 @@ def test_a_run_is_included_only_when_self_paced(course: Course) -> None:
 
 
 def test_program_courses_changes_from_either_side(course: Course) -> None:
-    # Guards: the m2m_changed receiver of Program.courses (forward, reverse, clear) and the program rule.
+    # Guards: the program rule after Program.courses changes (forward, reverse, clear).
     excluded = CourseFactory(enterprise_subscription_opt_in=False)
     program = ProgramFactory()
     assert flag(program) is False  # no courses
 
+    def refreshed() -> bool:
+        subscription_inclusion_update(programs=[program])
+        return flag(program)
+
     program.courses.add(course)
-    assert flag(program) is True
+    assert refreshed() is True
     program.courses.add(excluded)
-    assert flag(program) is False
+    assert refreshed() is False
     program.courses.remove(excluded)
-    assert flag(program) is True
+    assert refreshed() is True
 
     # The reverse side of a SortedManyToManyField: sortedm2m ships no types, so the stubs do not know it.
     excluded.programs.add(program)  # type: ignore[attr-defined]
-    assert flag(program) is False
+    assert refreshed() is False
     excluded.programs.clear()  # type: ignore[attr-defined]
-    assert flag(program) is True
+    assert refreshed() is True
 
     program.courses.clear()
-    assert flag(program) is False
+    assert refreshed() is False
 
 
 def test_degrees_follow_the_program_rule(course: Course) -> None:
@@ -195,16 +216,20 @@ def test_degrees_follow_the_program_rule(course: Course) -> None:
 
 
 def test_deleting_inputs_recomputes_what_depended_on_them(org: Organization, course: Course) -> None:
-    # Guards: the delete receivers (a program loses its only excluded course; a course loses its opted-out org).
+    # Guards: subscription_inclusion_deleting (a program loses its only excluded course; a course loses its
+    # opted-out organization).
     excluded = CourseFactory(enterprise_subscription_opt_in=False)
     program = ProgramFactory(courses=[course, excluded])
     opted_out = OrganizationFactory(enterprise_subscription_inclusion=False, partner=org.partner)
     course.authoring_organizations.add(opted_out)
+    subscription_inclusion_update(courses=[course])
     assert (flag(course), flag(program)) == (False, False)
 
-    opted_out.delete()
+    with subscription_inclusion_deleting(organizations=[opted_out]):
+        opted_out.delete()
     assert flag(course) is True
-    excluded.delete()
+    with subscription_inclusion_deleting(courses=[excluded]):
+        excluded.delete()
     assert flag(program) is True
 
 

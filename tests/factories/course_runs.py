@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.utils.text import slugify
 
 from course_metadata.models import CourseRun, CourseRunPacing, CourseRunStatus, Person, Seat
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from tests.factories.base import ModelFactory
 from tests.factories.courses import CourseFactory
 from tests.factories.taxonomy import CourseRunTypeFactory, SeatTypeFactory
@@ -60,6 +61,12 @@ class CourseRunFactory(ModelFactory[CourseRun]):
     def staff(self, create: bool, extracted: list[Person] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.staff.set(extracted)
+
+    @factory.post_generation
+    def subscription_inclusion(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        # A write path like any other: it calls the service that derives the subscription flags.
+        if create:
+            subscription_inclusion_update(course_runs=[cast(CourseRun, self)])
 
 
 class SeatFactory(ModelFactory[Seat]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.utils.text import slugify
@@ -17,6 +17,7 @@ from course_metadata.models import (
     Organization,
     Subject,
 )
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from tests.factories.base import ModelFactory
 from tests.factories.partners import OrganizationFactory, PartnerFactory
 from tests.factories.taxonomy import CourseTypeFactory, LevelTypeFactory, SeatTypeFactory
@@ -83,6 +84,8 @@ class CourseFactory(ModelFactory[Course]):
         default = getattr(self, "_factory_authoring_organization")  # noqa: B009
         organizations = extracted if extracted is not None else [default]
         self.authoring_organizations.set(organizations)
+        # A write path like any other: it calls the service that derives the subscription flags.
+        subscription_inclusion_update(courses=[cast(Course, self)])
 
     @factory.post_generation
     def sponsoring_organizations(self, create: bool, extracted: list[Organization] | None, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import factory
 from django.utils.text import slugify
@@ -25,6 +25,7 @@ from course_metadata.models import (
     Ranking,
     SeatType,
 )
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from tests.factories.base import ModelFactory
 from tests.factories.course_runs import CourseRunFactory
 from tests.factories.courses import CourseFactory
@@ -72,6 +73,8 @@ class ProgramFactory(ModelFactory[Program]):
     def courses(self, create: bool, extracted: list[Course] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.courses.set(extracted)
+            # A write path like any other: it calls the service that derives the subscription flags.
+            subscription_inclusion_update(programs=[cast(Program, self)])
 
     @factory.post_generation
     def authoring_organizations(self, create: bool, extracted: list[Organization] | None, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from course_metadata.models import ChangeLogEntry, Course, CourseRun, CourseRunPacing, Seat
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,17 +96,19 @@ def test_save_outside_a_transaction_commits_row_and_entry_together(seat):
     assert ("course", course.pk, "upsert") in entries_after(mark)
 
 
-def test_a_course_save_that_flips_its_runs_commits_as_one_transaction():
-    # Guards: Course.save() runs the save and the subscription flip it passes on in one transaction, so
-    # autocommit code (the admin, a shell) commits the course and its runs together, never half of it.
+def test_a_course_write_that_flips_its_runs_commits_as_one_transaction():
+    # Guards: subscription_inclusion_update() joins the writer's transaction (docs/decisions/0022), so a
+    # service (or the admin, whose change view is atomic) commits the course and its runs together.
     organization = OrganizationFactory(enterprise_subscription_inclusion=True)
     course = CourseFactory(authoring_organization=organization, partner=organization.partner)
     run = CourseRunFactory(course=course, pacing_type=CourseRunPacing.SELF)
     assert CourseRun.objects.get(pk=run.pk).enterprise_subscription_inclusion is True
     mark = top()
 
-    course.enterprise_subscription_opt_in = False
-    course.save()
+    with transaction.atomic():
+        course.enterprise_subscription_opt_in = False
+        course.save()
+        subscription_inclusion_update(courses=[course])
 
     assert sorted(entries_after(mark)) == [("course", course.pk, "upsert"), ("courserun", run.pk, "upsert")]
     assert ChangeLogEntry.objects.filter(id__gt=mark).values("txid").distinct().count() == 1

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from course_metadata.models import Course, CourseEditor, CourseRun, Degree, Organization, Program, Seat, SeatType
+from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.tracking import mark_changed, suppressed
 from course_metadata.tracking.handlers import check
 from tests.course_metadata.tracking.conftest import stamp
@@ -344,7 +345,9 @@ def test_subscription_flag_refresh_is_tracked(log, commit):
     before = stamp(course)
     organization = Organization.objects.get(pk=organization.pk)
     organization.enterprise_subscription_inclusion = True
-    organization.save()  # the subscription receivers flip the course's derived flag with QuerySet.update()
+    organization.save()
+    # The writer's service call flips the course's derived flag with QuerySet.update().
+    subscription_inclusion_update(organizations=[organization])
     assert Course.objects.get(pk=course.pk).enterprise_subscription_inclusion is True
     assert stamp(course) != before
     assert log.objects().count(("course", course.pk)) == 1
