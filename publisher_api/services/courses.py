@@ -11,38 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
+from course_metadata.resources import own_attrs
+from course_metadata.resources.courses import COURSE_FIELDS as COURSE_DECLARATION
 from course_metadata.services.drafts import course_ensure_draft
 from publisher_api import permissions
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices
 from publisher_api.services.editors import course_editor_permissions_sync
 
 # Course fields a course team edits directly (related rows and lists are handled by course_extras).
-COURSE_FIELDS = frozenset(
-    {
-        "title",
-        "url_slug",
-        "short_description",
-        "full_description",
-        "outcome",
-        "prerequisites_raw",
-        "syllabus_raw",
-        "additional_information",
-        "faq",
-        "learner_testimonials",
-        "level_type",
-        "image_url",
-        "card_image_url",
-        "type",
-        "product_source",
-        "key_for_reruns",
-        "organization_logo_override_url",
-        "organization_short_code_override",
-        "watchers",
-        "enterprise_subscription_opt_in",
-        "excluded_from_search",
-        "excluded_from_seo",
-    }
-)
+COURSE_FIELDS = own_attrs(COURSE_DECLARATION)
 IMMUTABLE_FIELDS = {"number": "A course's number never changes; set key_for_reruns to rename future runs."}
 
 
