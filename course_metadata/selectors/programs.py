@@ -4,53 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from course_metadata.models import Partner, Program, ProgramStatus
+from course_metadata.models import Program, ProgramStatus
+from course_metadata.resources.programs import PROGRAM_COLUMNS
 from course_metadata.selectors import nested
 from course_metadata.selectors.courses import OFFICIAL_COURSES_BY_PK, RunSelection, complete_courses
 from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, attach_nested, values_of
 
-PROGRAM_COLUMNS = (
-    "pk",
-    "uuid",
-    "title",
-    "subtitle",
-    "marketing_hook",
-    "status",
-    "marketing_slug",
-    "overview",
-    "total_hours_of_effort",
-    "weeks_to_complete",
-    "min_hours_effort_per_week",
-    "max_hours_effort_per_week",
-    "program_duration_override",
-    "one_click_purchase_enabled",
-    "hidden",
-    "banner_image_url",
-    "card_image_url",
-    "excluded_from_search",
-    "excluded_from_seo",
-    "has_ofac_restrictions",
-    "ofac_comment",
-    "language_override",
-    "organization_logo_override_url",
-    "organization_short_code_override",
-    "enrollment_count",
-    "recent_enrollment_count",
-    "subscription_eligible",
-    "enterprise_subscription_inclusion",
-    "data_modified_timestamp",
-)
-
-PROGRAM_FIELDS: FieldSpec = {
-    **{column: column for column in PROGRAM_COLUMNS},
-    "type_name": "type__name",
-    "type_uuid": "type__uuid",
-    "type_slug": "type__slug",
-    "type_coaching_supported": "type__coaching_supported",
-    "partner_root": Subquery(Partner.objects.filter(pk=OuterRef("partner_id")).values("marketing_site_url_root")),
-}
+# The program row, as the program declaration's fields read it.
+PROGRAM_FIELDS: FieldSpec = PROGRAM_COLUMNS
 
 
 # The program's many-to-one extras, spread onto the program row as ``<name>_row``, in one part.
