@@ -13,29 +13,29 @@ from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import ReadContext, read_context
 from course_metadata.api.v1.serializers.run_parts import AiLanguagesSerializer, SeatSerializer, seat_data
-from course_metadata.resources import getters, represent, schema_fields
+from course_metadata.resources import representation, schema_fields
 from course_metadata.resources.course_runs import RUN_MINIMAL, RUN_NESTED, RUN_WITH_PROGRAMS
 from course_metadata.selectors.rows import Row
 
-_MINIMAL = getters(RUN_MINIMAL)
-_NESTED = getters((*RUN_MINIMAL, *RUN_NESTED))
-_WITH_PROGRAMS = getters((*RUN_MINIMAL, *RUN_NESTED, *RUN_WITH_PROGRAMS))
+_MINIMAL = representation(RUN_MINIMAL)
+_NESTED = representation((*RUN_MINIMAL, *RUN_NESTED))
+_WITH_PROGRAMS = representation((*RUN_MINIMAL, *RUN_NESTED, *RUN_WITH_PROGRAMS))
 
 
 def minimal_course_run_data(course_run: Row, course: Row, context: ReadContext) -> dict[str, Any]:
     """What programs list about each run of their courses."""
-    return represent(_MINIMAL, course_run, context, course)
+    return _MINIMAL(course_run, context, course)
 
 
 def course_run_data(course_run: Row, course: Row, context: ReadContext) -> dict[str, Any]:
     """Everything about a run, from a run row (``RUN_FIELDS`` with seats and staff) and its course's row
     (``COURSE_FIELDS`` with its video and additional metadata)."""
-    return represent(_NESTED, course_run, context, course)
+    return _NESTED(course_run, context, course)
 
 
 def course_run_with_programs_data(course_run: Row, context: ReadContext) -> dict[str, Any]:
     """A run as the course_runs endpoint shows it: also the programs that include it."""
-    return represent(_WITH_PROGRAMS, course_run, context, course_run["course"])
+    return _WITH_PROGRAMS(course_run, context, course_run["course"])
 
 
 class MinimalCourseRunSerializer(serializers.Serializer):

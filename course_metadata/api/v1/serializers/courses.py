@@ -7,6 +7,7 @@ Both are built from the course declaration (``course_metadata.resources.courses`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rest_framework import serializers
@@ -28,15 +29,20 @@ from course_metadata.api.v1.serializers.course_parts import (
     TaxiFormSerializer,
     taxi_form_data,
 )
-from course_metadata.resources import getters, represent, schema_fields, with_overrides
+from course_metadata.resources import representation, schema_fields, with_overrides
 from course_metadata.resources.courses import COURSE_DETAIL, COURSE_SUMMARY
 from course_metadata.selectors.rows import Row
 
-_SUMMARY = getters(COURSE_SUMMARY)
-_SUMMARY_WITHOUT_RUNS = tuple(
-    (name, value) if name != "course_runs" else (name, lambda course, ctx, runs: []) for name, value in _SUMMARY
+
+def _no_runs(course: Row, context: ReadContext, runs: Sequence[Row]) -> list[Any]:
+    return []
+
+
+_SUMMARY = representation(COURSE_SUMMARY)
+_SUMMARY_WITHOUT_RUNS = representation(
+    [replace(public, value=_no_runs) if public.name == "course_runs" else public for public in COURSE_SUMMARY]
 )
-_DETAIL = getters(with_overrides(COURSE_SUMMARY, COURSE_DETAIL))
+_DETAIL = representation(with_overrides(COURSE_SUMMARY, COURSE_DETAIL))
 
 
 def course_summary_data(
@@ -44,14 +50,13 @@ def course_summary_data(
 ) -> dict[str, Any]:
     """What programs list about each course. ``runs`` defaults to the course's loaded runs; without
     ``minimal_runs`` the runs are left empty."""
-    return represent(
-        _SUMMARY if minimal_runs else _SUMMARY_WITHOUT_RUNS, course, context, course["runs"] if runs is None else runs
-    )
+    describe = _SUMMARY if minimal_runs else _SUMMARY_WITHOUT_RUNS
+    return describe(course, context, course["runs"] if runs is None else runs)
 
 
 def course_data(course: Row, context: ReadContext, runs: Sequence[Row] | None = None) -> dict[str, Any]:
     """Everything about a course, from a course row completed by ``selectors.courses.complete_courses``."""
-    return represent(_DETAIL, course, context, course["runs"] if runs is None else runs)
+    return _DETAIL(course, context, course["runs"] if runs is None else runs)
 
 
 class CourseSummarySerializer(serializers.Serializer):

@@ -21,11 +21,11 @@ from course_metadata.api.v1.serializers.program_parts import (
     DegreeSerializer,
     RankingSerializer,
 )
-from course_metadata.resources import getters, represent, schema_fields
+from course_metadata.resources import representation, schema_fields
 from course_metadata.resources.programs import PROGRAM_DETAIL, ProgramCourses
 from course_metadata.selectors.rows import Row
 
-_DETAIL = getters(PROGRAM_DETAIL)
+_DETAIL = representation(PROGRAM_DETAIL)
 
 
 def program_data(program: Row, context: ReadContext) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def program_data(program: Row, context: ReadContext) -> dict[str, Any]:
         runs = [run for run in course["runs"] if run["pk"] not in excluded]
         all_runs += runs
         courses.append(describe(course, context, runs))
-    return represent(_DETAIL, program, context, ProgramCourses(courses, all_runs))
+    return _DETAIL(program, context, ProgramCourses(courses, all_runs))
 
 
 class ProgramSerializer(serializers.Serializer):
