@@ -27,7 +27,7 @@ from course_metadata.resources import (
 from course_metadata.resources.course_runs import RUN_FIELDS
 from course_metadata.resources.courses import COURSE_FIELDS, COURSE_SUMMARY
 from course_metadata.selectors.courses import complete_courses, course_list
-from course_metadata.selectors.rows import as_rows
+from course_metadata.selectors.rows import Row, as_rows
 from publisher_api.api.serializers import CourseRunUpdateSerializer, CourseUpdateSerializer
 
 
@@ -68,7 +68,7 @@ def test_one_new_declaration_line_reaches_the_selector_the_schema_the_representa
     assert "marketing_blurb" in input_fields(declaration, CourseUpdateSerializer._declared_fields)
     assert "marketing_blurb" in own_attrs(declaration)
     plain = representation((new,))
-    assert plain({"marketing_blurb": "Learn fast"}, ReadContext(), []) == {"marketing_blurb": "Learn fast"}
+    assert plain(Row(marketing_blurb="Learn fast"), ReadContext(), []) == {"marketing_blurb": "Learn fast"}
 
 
 def test_the_representation_needs_no_request(catalog: Any, api: APIClient) -> None:
