@@ -70,6 +70,11 @@ def schema_fields(fields: Sequence[PublicField]) -> dict[str, serializers.Field]
     return {public.name: public.schema() for public in fields if public.schema is not None}
 
 
+def shape(name: str, fields: Sequence[PublicField]) -> type[serializers.Serializer]:
+    """A serializer class that only declares ``fields``: the schema of an object nested in another."""
+    return type(name, (serializers.Serializer,), schema_fields(fields))
+
+
 def with_overrides(base: Sequence[PublicField], extra: Sequence[PublicField]) -> tuple[PublicField, ...]:
     """A long form: ``base`` in its order with same-named fields of ``extra`` replacing them, then the rest."""
     replacing = {public.name: public for public in extra}
@@ -135,6 +140,7 @@ __all__ = [
     "representation",
     "schema_fields",
     "selector_spec",
+    "shape",
     "with_overrides",
     "writable",
 ]

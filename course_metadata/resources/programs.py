@@ -28,10 +28,15 @@ from course_metadata.api.v1.serializers.common import (
 )
 from course_metadata.api.v1.serializers.course_parts import TaxiFormSerializer, taxi_form_data
 from course_metadata.api.v1.serializers.courses import CourseSerializer, CourseSummarySerializer
-from course_metadata.api.v1.serializers.program_parts import CurriculumSerializer, DegreeSerializer, degree_data
+from course_metadata.api.v1.serializers.program_parts import (
+    CurriculumSerializer,
+    DegreeCostSerializer,
+    DegreeDeadlineSerializer,
+    RankingSerializer,
+)
 from course_metadata.api.v1.serializers.taxonomy import LevelTypeSerializer
 from course_metadata.models import Partner, ProgramStatus
-from course_metadata.resources import PublicField, column, selector_spec
+from course_metadata.resources import PublicField, column, representation, selector_spec, shape
 from course_metadata.selectors import course_runs as rules
 from course_metadata.selectors.rows import Row
 
@@ -70,6 +75,46 @@ def _program_courses() -> PolymorphicProxySerializer:
         resource_type_field_name=None,
         many=True,
     )
+
+
+# A degree's own fields, read from the program's one-to-one ``degree_row`` (``selectors.programs``); its
+# lists come with the program row.
+DEGREE_DETAIL: tuple[PublicField, ...] = (
+    column("application_requirements", S.CharField),
+    column("apply_url", S.URLField),
+    column("overall_ranking", S.CharField),
+    _or_none("campus_image_url", lambda: S.URLField(allow_null=True)),
+    _or_none("title_background_image_url", lambda: S.URLField(allow_null=True)),
+    column("prerequisite_coursework", S.CharField),
+    column("lead_capture_list_name", S.CharField),
+    column("banner_border_color", S.CharField),
+    column("application_deadline", S.CharField),
+    column("hubspot_lead_capture_form_id", S.CharField),
+    PublicField(
+        "costs", lambda: DegreeCostSerializer(many=True), lambda degree, ctx, program: program["degree_cost_rows"]
+    ),
+    PublicField(
+        "deadlines",
+        lambda: DegreeDeadlineSerializer(many=True),
+        lambda degree, ctx, program: program["degree_deadline_rows"],
+    ),
+    PublicField(
+        "rankings", lambda: RankingSerializer(many=True), lambda degree, ctx, program: program["degree_ranking_rows"]
+    ),
+    PublicField(
+        "specializations",
+        lambda: S.ListField(child=S.CharField()),
+        lambda degree, ctx, program: [row["value"] for row in program["degree_specialization_rows"]],
+    ),
+)
+DEGREE_COLUMNS = selector_spec((), DEGREE_DETAIL)
+DegreeSerializer = shape("DegreeSerializer", DEGREE_DETAIL)
+_degree = representation(DEGREE_DETAIL)
+
+
+def _degree_data(program: Any, ctx: Any, given: Any) -> dict[str, Any] | None:
+    degree = program["degree_row"]
+    return _degree(degree, ctx, program) if degree is not None else None
 
 
 # The program's key: the representation reads everything else through the fields below.
@@ -147,7 +192,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     PublicField(
         "degree",
         lambda: DegreeSerializer(allow_null=True, help_text="Admissions data when the program is a degree."),
-        lambda program, ctx, given: degree_data(program),
+        _degree_data,
     ),
     PublicField(
         "curricula", lambda: CurriculumSerializer(many=True), lambda program, ctx, given: program["curriculum_rows"]
@@ -202,4 +247,11 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
 # The program row the selectors read (``selectors.programs``).
 PROGRAM_COLUMNS = selector_spec(PROGRAM_INTERNAL_COLUMNS, PROGRAM_DETAIL)
 
-__all__ = ["PROGRAM_COLUMNS", "PROGRAM_DETAIL", "ProgramCourses"]
+__all__ = [
+    "DEGREE_COLUMNS",
+    "DEGREE_DETAIL",
+    "PROGRAM_COLUMNS",
+    "PROGRAM_DETAIL",
+    "DegreeSerializer",
+    "ProgramCourses",
+]

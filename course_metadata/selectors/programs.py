@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 
 from course_metadata.models import Program, ProgramStatus
-from course_metadata.resources.programs import PROGRAM_COLUMNS
+from course_metadata.resources.programs import DEGREE_COLUMNS, PROGRAM_COLUMNS
 from course_metadata.selectors import nested
 from course_metadata.selectors.courses import OFFICIAL_COURSES_BY_PK, RunSelection, complete_courses
 from course_metadata.selectors.rows import AnyOf, FieldSpec, KeyedRows, Nested, Row, attach_nested, values_of
@@ -37,22 +37,7 @@ PROGRAM_EXTRAS = Nested(
             {key: f"taxi_form__{key}" for key in ("form_id", "grouping", "title", "subtitle", "post_submit_url")},
         ),
         "degree_row": nested.related_object(
-            "degree",
-            {
-                key: f"degree__{key}"
-                for key in (
-                    "application_requirements",
-                    "apply_url",
-                    "overall_ranking",
-                    "campus_image_url",
-                    "title_background_image_url",
-                    "prerequisite_coursework",
-                    "lead_capture_list_name",
-                    "banner_border_color",
-                    "application_deadline",
-                    "hubspot_lead_capture_form_id",
-                )
-            },
+            "degree", {key: f"degree__{source}" for key, source in DEGREE_COLUMNS.items()}
         ),
     },
     one=True,

@@ -18,11 +18,10 @@ from course_metadata.api.v1.serializers.program_parts import (
     CurriculumSerializer,
     DegreeCostSerializer,
     DegreeDeadlineSerializer,
-    DegreeSerializer,
     RankingSerializer,
 )
 from course_metadata.resources import representation, schema_fields
-from course_metadata.resources.programs import PROGRAM_DETAIL, ProgramCourses
+from course_metadata.resources.programs import PROGRAM_DETAIL, DegreeSerializer, ProgramCourses
 from course_metadata.selectors.rows import Row
 
 _DETAIL = representation(PROGRAM_DETAIL)
