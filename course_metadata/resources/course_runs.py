@@ -370,7 +370,7 @@ RUN_INPUT_ONLY: tuple[PublicField, ...] = (
 )
 
 # Every run field once, in the course_runs endpoint's order, then the input-only ones.
-RUN_FIELDS: tuple[PublicField, ...] = (*RUN_MINIMAL, *RUN_NESTED, *RUN_WITH_PROGRAMS, *RUN_INPUT_ONLY)
+RUN_DECLARATION: tuple[PublicField, ...] = (*RUN_MINIMAL, *RUN_NESTED, *RUN_WITH_PROGRAMS, *RUN_INPUT_ONLY)
 
 # The run row the selectors read (``selectors.course_runs``).
 RUN_COLUMNS = selector_spec(RUN_INTERNAL_COLUMNS, RUN_MINIMAL, RUN_NESTED)
@@ -379,4 +379,4 @@ RUN_COLUMNS = selector_spec(RUN_INTERNAL_COLUMNS, RUN_MINIMAL, RUN_NESTED)
 # when a representation is built.
 from course_metadata.selectors import course_runs as rules  # noqa: E402
 
-__all__ = ["RUN_COLUMNS", "RUN_FIELDS", "RUN_INPUT_ONLY", "RUN_MINIMAL", "RUN_NESTED", "RUN_WITH_PROGRAMS"]
+__all__ = ["RUN_COLUMNS", "RUN_DECLARATION", "RUN_INPUT_ONLY", "RUN_MINIMAL", "RUN_NESTED", "RUN_WITH_PROGRAMS"]

@@ -384,9 +384,9 @@ COURSE_INPUT_ONLY: tuple[PublicField, ...] = (
 )
 
 # Every course field once, in the courses endpoint's order, then the input-only ones.
-COURSE_FIELDS: tuple[PublicField, ...] = (*with_overrides(COURSE_SUMMARY, COURSE_DETAIL), *COURSE_INPUT_ONLY)
+COURSE_DECLARATION: tuple[PublicField, ...] = (*with_overrides(COURSE_SUMMARY, COURSE_DETAIL), *COURSE_INPUT_ONLY)
 
 # The course row the selectors read (``selectors.courses.course_rows``).
 COURSE_COLUMNS = selector_spec(COURSE_INTERNAL_COLUMNS, COURSE_SUMMARY, COURSE_DETAIL)
 
-__all__ = ["COURSE_COLUMNS", "COURSE_DETAIL", "COURSE_FIELDS", "COURSE_INPUT_ONLY", "COURSE_SUMMARY"]
+__all__ = ["COURSE_COLUMNS", "COURSE_DECLARATION", "COURSE_DETAIL", "COURSE_INPUT_ONLY", "COURSE_SUMMARY"]

@@ -23,8 +23,8 @@ from course_metadata.models import (
 )
 from course_metadata.models.partners import validate_key_part
 from course_metadata.resources import input_fields
-from course_metadata.resources.course_runs import RUN_FIELDS
-from course_metadata.resources.courses import COURSE_FIELDS
+from course_metadata.resources.course_runs import RUN_DECLARATION
+from course_metadata.resources.courses import COURSE_DECLARATION
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment, PublisherRoleEvent
 
 
@@ -143,7 +143,7 @@ class CourseUpdateSerializer(serializers.Serializer):
     extra_description = PromoAreaSerializer(required=False, allow_null=True)
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return input_fields(COURSE_FIELDS, super().get_fields())
+        return input_fields(COURSE_DECLARATION, super().get_fields())
 
 
 class CourseRunUpdateSerializer(serializers.Serializer):
@@ -153,7 +153,7 @@ class CourseRunUpdateSerializer(serializers.Serializer):
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return input_fields(RUN_FIELDS, super().get_fields())
+        return input_fields(RUN_DECLARATION, super().get_fields())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("start"), attrs.get("end")

@@ -30,10 +30,10 @@ from course_metadata.models import (
     Video,
 )
 from course_metadata.resources import Write, writable
-from course_metadata.resources.courses import COURSE_FIELDS
+from course_metadata.resources.courses import COURSE_DECLARATION
 
 # The nested parts of a course Publisher writes, as the course declaration marks them.
-NESTED_FIELDS = tuple(public.name for public in writable(COURSE_FIELDS, Write.NESTED))
+NESTED_FIELDS = tuple(public.name for public in writable(COURSE_DECLARATION, Write.NESTED))
 
 # Owned one-to-one extras: (course attribute, model, the fields a course team may set).
 _OWNED_EXTRAS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
 from course_metadata.resources import own_attrs
-from course_metadata.resources.course_runs import RUN_FIELDS as RUN_DECLARATION
+from course_metadata.resources.course_runs import RUN_DECLARATION
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
 from course_metadata.workflow import course_run_note_edit, course_run_transition
 from publisher_api import permissions

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
 from course_metadata.resources import own_attrs
-from course_metadata.resources.courses import COURSE_FIELDS as COURSE_DECLARATION
+from course_metadata.resources.courses import COURSE_DECLARATION
 from course_metadata.services.drafts import course_ensure_draft
 from publisher_api import permissions
 from publisher_api.services.course_extras import apply_nested, set_entitlement_prices

@@ -24,8 +24,8 @@ from course_metadata.resources import (
     selector_spec,
     writable,
 )
-from course_metadata.resources.course_runs import RUN_FIELDS
-from course_metadata.resources.courses import COURSE_FIELDS, COURSE_SUMMARY
+from course_metadata.resources.course_runs import RUN_DECLARATION
+from course_metadata.resources.courses import COURSE_DECLARATION, COURSE_SUMMARY
 from course_metadata.selectors.courses import complete_courses, course_list
 from course_metadata.selectors.rows import Row, as_rows
 from publisher_api.api.serializers import CourseRunUpdateSerializer, CourseUpdateSerializer
@@ -33,7 +33,7 @@ from publisher_api.api.serializers import CourseRunUpdateSerializer, CourseUpdat
 
 @pytest.mark.parametrize(
     ("serializer_class", "declaration"),
-    [(CourseUpdateSerializer, COURSE_FIELDS), (CourseRunUpdateSerializer, RUN_FIELDS)],
+    [(CourseUpdateSerializer, COURSE_DECLARATION), (CourseRunUpdateSerializer, RUN_DECLARATION)],
 )
 def test_publisher_accepts_exactly_the_declared_writable_fields(
     serializer_class: type[serializers.Serializer], declaration: tuple[PublicField, ...]
@@ -41,7 +41,7 @@ def test_publisher_accepts_exactly_the_declared_writable_fields(
     assert list(serializer_class().fields) == [public.name for public in writable(declaration)]
 
 
-@pytest.mark.parametrize(("model", "declaration"), [(Course, COURSE_FIELDS), (CourseRun, RUN_FIELDS)])
+@pytest.mark.parametrize(("model", "declaration"), [(Course, COURSE_DECLARATION), (CourseRun, RUN_DECLARATION)])
 def test_fields_publisher_sets_directly_are_model_fields(model: Any, declaration: tuple[PublicField, ...]) -> None:
     attrs = own_attrs(declaration)
     assert attrs
