@@ -24,6 +24,7 @@ from course_metadata.models.marketing import TaxiForm, Video
 from course_metadata.models.partners import Organization, Partner
 from course_metadata.models.taxonomy import LevelType, Subject
 from course_metadata.models.types import ProgramType
+from course_metadata.tracking.specs import OwnFieldsTracker
 
 
 class ProgramStatus(models.TextChoices):
@@ -150,21 +151,9 @@ class Degree(Program):
     application_deadline = models.CharField(max_length=255, blank=True)
     hubspot_lead_capture_form_id = models.CharField(max_length=128, blank=True)
 
-    # Program.tracker follows the program's columns; this one follows the degree's own.
-    degree_tracker = FieldTracker(
-        fields=[
-            "application_requirements",
-            "apply_url",
-            "overall_ranking",
-            "campus_image_url",
-            "title_background_image_url",
-            "prerequisite_coursework",
-            "lead_capture_list_name",
-            "banner_border_color",
-            "application_deadline",
-            "hubspot_lead_capture_form_id",
-        ]
-    )
+    # Program.tracker follows the program's columns; this one follows every column the degree adds, so a new
+    # degree field moves the timestamp and is logged without being listed here.
+    degree_tracker = OwnFieldsTracker()
 
     history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
 

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from course_metadata.models import CourseRun, CourseRunStatus, DraftQuerySet, Seat
+from course_metadata.resources.course_runs import RUN_COLUMNS
 from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
 # A run that starts within this window is "Starting Soon" rather than "Upcoming".
@@ -29,59 +30,9 @@ IN_REVIEW_STATUSES = (CourseRunStatus.LEGAL_REVIEW, CourseRunStatus.INTERNAL_REV
 ARCHIVED = "archived"
 
 
-RUN_COLUMNS = (
-    "pk",
-    "uuid",
-    "key",
-    "course_id",
-    "draft",
-    "external_key",
-    "status",
-    "title_override",
-    "short_description_override",
-    "full_description_override",
-    "outcome_override",
-    "start",
-    "end",
-    "enrollment_start",
-    "enrollment_end",
-    "announcement",
-    "go_live_date",
-    "pacing_type",
-    "content_language",
-    "transcript_languages",
-    "ai_languages",
-    "hidden",
-    "slug",
-    "min_effort",
-    "max_effort",
-    "weeks_to_complete",
-    "license",
-    "mobile_available",
-    "has_ofac_restrictions",
-    "ofac_comment",
-    "reporting_type",
-    "eligible_for_financial_aid",
-    "enrollment_count",
-    "recent_enrollment_count",
-    "expected_program_name",
-    "fixed_price_usd",
-    "variant_id",
-    "enterprise_subscription_inclusion",
-    "modified",
-    "data_modified_timestamp",
-)
-
-# A run row: its columns and its type, expected program type and video.
-RUN_FIELDS: FieldSpec = {
-    **{column: column for column in RUN_COLUMNS},
-    "type_uuid": "type__uuid",
-    "type_is_marketable": "type__is_marketable",
-    "expected_program_type_slug": "expected_program_type__slug",
-    "video_src": "video__src",
-    "video_description": "video__description",
-    "video_image_url": "video__image_url",
-}
+# A run row: its columns and its type, expected program type and video, as the run declaration's fields
+# read them.
+RUN_FIELDS: FieldSpec = RUN_COLUMNS
 
 SEAT_FIELDS: FieldSpec = {
     "course_run_id": "course_run_id",

@@ -13,57 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from course_metadata.models import Course, CourseRunStatus, Partner
+from course_metadata.models import Course, CourseRunStatus
+from course_metadata.resources.courses import COURSE_COLUMNS
 from course_metadata.selectors import nested
 from course_metadata.selectors.course_runs import RUN_FIELDS, CourseRunQuerySet, attach_seats, course_runs
 from course_metadata.selectors.course_runs import course_run_list as course_runs_of
 from dbkit.nested import Nested, attach_nested
 from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
-COURSE_COLUMNS = (
-    "pk",
-    "uuid",
-    "key",
-    "draft",
-    "partner_id",
-    "title",
-    "url_slug",
-    "short_description",
-    "full_description",
-    "outcome",
-    "prerequisites_raw",
-    "syllabus_raw",
-    "additional_information",
-    "faq",
-    "learner_testimonials",
-    "key_for_reruns",
-    "image_url",
-    "card_image_url",
-    "organization_logo_override_url",
-    "organization_short_code_override",
-    "enrollment_count",
-    "recent_enrollment_count",
-    "excluded_from_search",
-    "excluded_from_seo",
-    "watchers",
-    "enterprise_subscription_inclusion",
-    "modified",
-    "data_modified_timestamp",
-)
-
-# The course row: its own columns and the many-to-one data every representation shows.
-COURSE_FIELDS: FieldSpec = {
-    **{column: column for column in COURSE_COLUMNS},
-    "type_uuid": "type__uuid",
-    "type_slug": "type__slug",
-    "level_type_name": "level_type__name",
-    # A subquery rather than a join, so that counting a page's rows needs no join at all.
-    "partner_root": Subquery(Partner.objects.filter(pk=OuterRef("partner_id")).values("marketing_site_url_root")),
-    "canonical_course_run_key": "canonical_course_run__key",
-}
+# The course row: its own columns and the many-to-one data every representation shows, as the course
+# declaration's fields read them.
+COURSE_FIELDS: FieldSpec = COURSE_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -4,54 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from course_metadata.models import Partner, Program, ProgramStatus
+from course_metadata.models import Program, ProgramStatus
+from course_metadata.resources.programs import DEGREE_COLUMNS, PROGRAM_COLUMNS
 from course_metadata.selectors import nested
 from course_metadata.selectors.courses import OFFICIAL_COURSES_BY_PK, RunSelection, complete_courses
 from dbkit.nested import Nested, attach_nested
 from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
 
-PROGRAM_COLUMNS = (
-    "pk",
-    "uuid",
-    "title",
-    "subtitle",
-    "marketing_hook",
-    "status",
-    "marketing_slug",
-    "overview",
-    "total_hours_of_effort",
-    "weeks_to_complete",
-    "min_hours_effort_per_week",
-    "max_hours_effort_per_week",
-    "program_duration_override",
-    "one_click_purchase_enabled",
-    "hidden",
-    "banner_image_url",
-    "card_image_url",
-    "excluded_from_search",
-    "excluded_from_seo",
-    "has_ofac_restrictions",
-    "ofac_comment",
-    "language_override",
-    "organization_logo_override_url",
-    "organization_short_code_override",
-    "enrollment_count",
-    "recent_enrollment_count",
-    "subscription_eligible",
-    "enterprise_subscription_inclusion",
-    "data_modified_timestamp",
-)
-
-PROGRAM_FIELDS: FieldSpec = {
-    **{column: column for column in PROGRAM_COLUMNS},
-    "type_name": "type__name",
-    "type_uuid": "type__uuid",
-    "type_slug": "type__slug",
-    "type_coaching_supported": "type__coaching_supported",
-    "partner_root": Subquery(Partner.objects.filter(pk=OuterRef("partner_id")).values("marketing_site_url_root")),
-}
+# The program row, as the program declaration's fields read it.
+PROGRAM_FIELDS: FieldSpec = PROGRAM_COLUMNS
 
 
 # The program's many-to-one extras, spread onto the program row as ``<name>_row``, in one part.
@@ -75,22 +38,7 @@ PROGRAM_EXTRAS = Nested(
             {key: f"taxi_form__{key}" for key in ("form_id", "grouping", "title", "subtitle", "post_submit_url")},
         ),
         "degree_row": nested.related_object(
-            "degree",
-            {
-                key: f"degree__{key}"
-                for key in (
-                    "application_requirements",
-                    "apply_url",
-                    "overall_ranking",
-                    "campus_image_url",
-                    "title_background_image_url",
-                    "prerequisite_coursework",
-                    "lead_capture_list_name",
-                    "banner_border_color",
-                    "application_deadline",
-                    "hubspot_lead_capture_form_id",
-                )
-            },
+            "degree", {key: f"degree__{source}" for key, source in DEGREE_COLUMNS.items()}
         ),
     },
     one=True,

@@ -12,7 +12,14 @@ from course_metadata.tracking import recorder, state
 from course_metadata.tracking.m2m import m2m_changed_handler, wrap_sorted_set
 from course_metadata.tracking.mixins import PLAN_ATTR, ChangeTrackedMixin, SavePlan
 from course_metadata.tracking.queryset import TrackedQuerySet
-from course_metadata.tracking.specs import build, field_trackers, m2m_links, spec_for, tracked_models
+from course_metadata.tracking.specs import (
+    build,
+    field_trackers,
+    m2m_links,
+    spec_for,
+    tracked_models,
+    untracked_data_fields,
+)
 
 DELETE_ATTR = "_change_tracking_delete"
 _UNPLANNED: Any = object()
@@ -55,7 +62,10 @@ def deleted(sender: type[models.Model], instance: models.Model, using: str, **kw
 
 
 def check(models_: list[type[models.Model]]) -> None:
-    """Every tracked model must save in a transaction, track its fields and refuse untracked updates."""
+    """Every tracked model must save in a transaction, track every data field and refuse untracked updates.
+
+    Data fields are all concrete columns but the primary key and ``registry.EXCLUDED_FIELDS`` (bookkeeping).
+    """
     problems = []
     for model in models_:
         label = model._meta.label
@@ -63,6 +73,8 @@ def check(models_: list[type[models.Model]]) -> None:
             problems.append(f"{label} does not inherit ChangeTrackedMixin")
         if not field_trackers(model):
             problems.append(f"{label} declares no FieldTracker")
+        elif untracked := untracked_data_fields(model):
+            problems.append(f"{label}'s FieldTrackers do not follow {', '.join(untracked)}")
         if not isinstance(model._default_manager.all(), TrackedQuerySet):
             problems.append(f"{label}'s default manager does not use TrackedQuerySet")
     if problems:

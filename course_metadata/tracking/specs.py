@@ -7,7 +7,7 @@ from functools import cache
 from typing import cast
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from model_utils import FieldTracker
 from taggit.managers import TaggableManager
@@ -187,6 +187,34 @@ def field_trackers(model: type[models.Model]) -> tuple[FieldTracker, ...]:
             if isinstance(value, FieldTracker):
                 found[name] = value
     return tuple(found.values())
+
+
+class OwnFieldsTracker(FieldTracker):
+    """A FieldTracker of every column a model adds to its concrete parent (multi-table inheritance): the
+    parent's tracker follows the inherited columns, and this one the rest, so a new column of the child is
+    tracked without being listed anywhere."""
+
+    def finalize_class(self, sender: type[models.Model], **kwargs: object) -> None:
+        if self.fields is None:
+            self.fields = [f.attname for f in sender._meta.local_concrete_fields if not f.primary_key]
+        super().finalize_class(sender, **kwargs)
+
+
+def tracked_attnames(model: type[models.Model]) -> frozenset[str]:
+    """The columns (attnames) the model's FieldTrackers follow, whether they were named by name or attname."""
+    names: set[str] = set()
+    for tracker in field_trackers(model):
+        for name in tracker.fields or ():
+            try:
+                names.add(cast(models.Field, model._meta.get_field(name)).attname)
+            except FieldDoesNotExist:
+                names.add(name)
+    return frozenset(names)
+
+
+def untracked_data_fields(model: type[models.Model]) -> list[str]:
+    """Data columns no FieldTracker follows: a change to one would neither move the timestamp nor be logged."""
+    return sorted(data_attnames(model) - tracked_attnames(model))
 
 
 @cache

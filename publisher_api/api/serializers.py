@@ -16,22 +16,18 @@ from rest_framework import serializers
 from course_metadata.api.inputs import StrictInputMixin, StrictSerializer
 from course_metadata.api.v1.params import as_id
 from course_metadata.models import (
-    Collaborator,
     Course,
     CourseRunPacing,
-    CourseRunReportingType,
-    CourseRunStatus,
     CourseRunType,
     CourseType,
-    LevelType,
     Organization,
-    Person,
-    ProgramType,
     SeatType,
-    Source,
     Subject,
 )
 from course_metadata.models.partners import validate_key_part
+from course_metadata.resources import input_fields
+from course_metadata.resources.course_runs import RUN_DECLARATION
+from course_metadata.resources.courses import COURSE_DECLARATION
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment, PublisherRoleEvent
 
 
@@ -150,7 +146,9 @@ class ImageField(serializers.Field):
 class CourseUpdateSerializer(StrictSerializer):
     """``PATCH``/``PUT courses/{id}/``: every field optional on PATCH; ``title`` required on PUT.
 
-    ``uuid``, ``key`` and ``number`` may be sent back as read; the service refuses a different value.
+    The fields are the course declaration's writable ones (course_metadata.resources.courses), in its
+    order; the few below need Publisher's own parsing and are declared here. ``uuid``, ``key`` and
+    ``number`` may be sent back as read; the service refuses a different value.
     """
 
     refused_fields = {
@@ -158,85 +156,24 @@ class CourseUpdateSerializer(StrictSerializer):
         "(PATCH course_runs/{key}/ with draft=false)."
     }
 
-    uuid = serializers.UUIDField(required=False)
-    number = serializers.CharField(required=False)
-    key = serializers.CharField(required=False)
-    title = serializers.CharField(max_length=255)
-    url_slug = serializers.SlugField(max_length=255, required=False, allow_blank=True)
-    short_description = serializers.CharField(required=False, allow_blank=True)
-    full_description = serializers.CharField(required=False, allow_blank=True)
-    outcome = serializers.CharField(required=False, allow_blank=True)
-    prerequisites_raw = serializers.CharField(required=False, allow_blank=True)
-    syllabus_raw = serializers.CharField(required=False, allow_blank=True)
-    additional_information = serializers.CharField(required=False, allow_blank=True)
-    faq = serializers.CharField(required=False, allow_blank=True)
-    learner_testimonials = serializers.CharField(required=False, allow_blank=True)
-    level_type = serializers.SlugRelatedField(
-        slug_field="name", queryset=LevelType.objects.all(), required=False, allow_null=True
-    )
     image = ImageField(required=False, source="image_url")
-    card_image_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    type = _uuid_field(CourseType.objects.all(), required=False)
-    product_source = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
-    )
-    key_for_reruns = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    organization_logo_override_url = serializers.URLField(required=False, allow_blank=True)
-    organization_short_code_override = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    watchers = serializers.ListField(child=serializers.EmailField(), required=False)
-    enterprise_subscription_opt_in = serializers.BooleanField(required=False)
-    excluded_from_search = serializers.BooleanField(required=False)
-    excluded_from_seo = serializers.BooleanField(required=False)
-    prices = _prices()
     entitlements = EntitlementSerializer(many=True, required=False)
     subjects = PartnerScopedSlugField(slug_field="slug", queryset=Subject.objects.all(), many=True, required=False)
-    collaborators = _uuid_field(Collaborator.objects.all(), many=True, required=False)
-    topics = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     video = VideoSerializer(required=False, allow_null=True)
     extra_description = PromoAreaSerializer(required=False, allow_null=True)
-    additional_metadata = serializers.DictField(required=False, allow_null=True)
-    geolocation = serializers.DictField(required=False, allow_null=True)
-    location_restriction = serializers.DictField(required=False, allow_null=True)
-    in_year_value = serializers.DictField(required=False, allow_null=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return input_fields(COURSE_DECLARATION, super().get_fields())
 
 
 class CourseRunUpdateSerializer(StrictSerializer):
-    """``PATCH course_runs/{key}/``: own fields, staff, seat prices, ``status`` and ``draft``."""
+    """``PATCH course_runs/{key}/``: own fields, staff, seat prices, ``status`` and ``draft``.
 
-    key = serializers.CharField(required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False, allow_null=True)
-    enrollment_start = serializers.DateTimeField(required=False, allow_null=True)
-    enrollment_end = serializers.DateTimeField(required=False, allow_null=True)
-    announcement = serializers.DateTimeField(required=False, allow_null=True)
-    go_live_date = serializers.DateTimeField(required=False, allow_null=True)
-    pacing_type = serializers.ChoiceField(choices=CourseRunPacing.choices, required=False)
-    run_type = _uuid_field(CourseRunType.objects.all(), required=False, source="type")
-    external_key = serializers.CharField(max_length=225, required=False, allow_blank=True, allow_null=True)
-    title_override = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    short_description_override = serializers.CharField(required=False, allow_blank=True)
-    full_description_override = serializers.CharField(required=False, allow_blank=True)
-    outcome_override = serializers.CharField(required=False, allow_blank=True)
-    content_language = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    transcript_languages = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
-    min_effort = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    max_effort = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    weeks_to_complete = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    license = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    mobile_available = serializers.BooleanField(required=False)
-    reporting_type = serializers.ChoiceField(choices=CourseRunReportingType.choices, required=False)
-    eligible_for_financial_aid = serializers.BooleanField(required=False)
-    expected_program_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    expected_program_type = serializers.SlugRelatedField(
-        slug_field="slug", queryset=ProgramType.objects.all(), required=False, allow_null=True
-    )
-    hidden = serializers.BooleanField(required=False)
-    has_ofac_restrictions = serializers.BooleanField(required=False, allow_null=True)
-    ofac_comment = serializers.CharField(required=False, allow_blank=True)
-    staff = _uuid_field(Person.objects.all(), many=True, required=False)
-    prices = _prices()
-    status = serializers.ChoiceField(choices=CourseRunStatus.choices, required=False)
-    draft = serializers.BooleanField(required=False, help_text="false submits the run for review.")
+    The fields are the run declaration's writable ones (course_metadata.resources.course_runs), in its order.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return input_fields(RUN_DECLARATION, super().get_fields())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("start"), attrs.get("end")

@@ -29,20 +29,11 @@ from course_metadata.models import (
     Subject,
     Video,
 )
+from course_metadata.resources import Write, writable
+from course_metadata.resources.courses import COURSE_DECLARATION
 
-NESTED_FIELDS = (
-    "prices",
-    "entitlements",
-    "subjects",
-    "collaborators",
-    "topics",
-    "video",
-    "extra_description",
-    "additional_metadata",
-    "geolocation",
-    "location_restriction",
-    "in_year_value",
-)
+# The nested parts of a course Publisher writes, as the course declaration marks them.
+NESTED_FIELDS = tuple(public.name for public in writable(COURSE_DECLARATION, Write.NESTED))
 
 # Owned one-to-one extras: (course attribute, model, the fields a course team may set).
 _OWNED_EXTRAS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
+from course_metadata.resources import own_attrs
+from course_metadata.resources.course_runs import RUN_DECLARATION
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit, course_run_lock_for_edit
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
@@ -41,38 +43,8 @@ RERUN_COPIED_FIELDS = (
     "video_id",
     "fixed_price_usd",
 )
-# Run fields a course team (or, for the legal ones, a legal reviewer) edits.
-RUN_FIELDS = frozenset(
-    {
-        "start",
-        "end",
-        "enrollment_start",
-        "enrollment_end",
-        "announcement",
-        "go_live_date",
-        "pacing_type",
-        "type",
-        "external_key",
-        "title_override",
-        "short_description_override",
-        "full_description_override",
-        "outcome_override",
-        "content_language",
-        "transcript_languages",
-        "min_effort",
-        "max_effort",
-        "weeks_to_complete",
-        "license",
-        "mobile_available",
-        "reporting_type",
-        "eligible_for_financial_aid",
-        "expected_program_name",
-        "expected_program_type",
-        "hidden",
-        "has_ofac_restrictions",
-        "ofac_comment",
-    }
-)
+# Run fields a course team (or, for the legal ones, a legal reviewer) edits, as the run declaration marks them.
+RUN_FIELDS = own_attrs(RUN_DECLARATION)
 
 
 def _check_run_type(course: Course, run_type: CourseRunType | None) -> None:

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
+from course_metadata.resources import own_attrs
+from course_metadata.resources.courses import COURSE_DECLARATION
 from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit
@@ -24,32 +26,7 @@ from publisher_api.services.course_extras import apply_nested, set_entitlement_p
 from publisher_api.services.editors import course_editor_permissions_sync
 
 # Course fields a course team edits directly (related rows and lists are handled by course_extras).
-COURSE_FIELDS = frozenset(
-    {
-        "title",
-        "url_slug",
-        "short_description",
-        "full_description",
-        "outcome",
-        "prerequisites_raw",
-        "syllabus_raw",
-        "additional_information",
-        "faq",
-        "learner_testimonials",
-        "level_type",
-        "image_url",
-        "card_image_url",
-        "type",
-        "product_source",
-        "key_for_reruns",
-        "organization_logo_override_url",
-        "organization_short_code_override",
-        "watchers",
-        "enterprise_subscription_opt_in",
-        "excluded_from_search",
-        "excluded_from_seo",
-    }
-)
+COURSE_FIELDS = own_attrs(COURSE_DECLARATION)
 IMMUTABLE_FIELDS = {"number": "A course's number never changes; set key_for_reruns to rename future runs."}
 
 
