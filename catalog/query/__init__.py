@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from catalog.query.errors import QueryError
-from catalog.query.evaluate import clause_matches, document_values, matches
+from catalog.query.evaluate import clause_matches, document_values, matches, values_match
 from catalog.query.fields import FIELDS, OPTIONS, FieldSpec, Kind, Value
 from catalog.query.lucene import parse_lucene, to_lucene
 from catalog.query.parse import parse_dict, parse_query
@@ -34,6 +34,7 @@ __all__ = [
     "parse_lucene",
     "parse_query",
     "to_lucene",
+    "values_match",
 ]
 
 

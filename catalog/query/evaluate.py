@@ -31,7 +31,13 @@ def matches(query: Mapping[str, object] | str | Query, document: Mapping[str, An
 
 def clause_matches(clause: Clause, document: Mapping[str, Any]) -> bool:
     """Whether ``document`` passes one clause, with the semantics documented on Clause."""
-    values = document_values(clause.field, document)
+    return values_match(clause, document_values(clause.field, document))
+
+
+def values_match(clause: Clause, values: frozenset[Value]) -> bool:
+    """Whether a document holding ``values`` for the clause's field (as ``document_values`` reads them)
+    passes the clause. The one Python statement of the clause semantics: callers that test one document
+    against many catalogs read the values once and call this directly."""
     if clause.lookup.is_range:
         compare = _COMPARE[clause.lookup]
         return any(compare(value, clause.values[0]) for value in values)

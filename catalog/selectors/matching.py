@@ -8,7 +8,6 @@ query's clauses with the semantics documented on ``catalog.query.tree.Clause`` a
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from catalog.models import ContentFieldValue, ContentMetadata
 from catalog.models.content import SCALAR_COLUMNS
-from catalog.query import FIELDS, Clause, Lookup, Query, Value, clause_matches, document_values
+from catalog.query import FIELDS, Clause, Lookup, Query, Value, clause_matches, document_values, values_match
 
 # Search options as membership rules. Learner pathways are offered only to catalogs that ask for them
 # (stored enterprise filters opt in); ``exclude_expired_course_run`` drops runs that are over.
@@ -40,8 +39,8 @@ def encode_value(value: Value) -> str:
 
 
 # --- Python ---------------------------------------------------------------------------------------
-
-_COMPARE = {Lookup.GT: operator.gt, Lookup.GTE: operator.ge, Lookup.LT: operator.lt, Lookup.LTE: operator.le}
+# The clause semantics themselves live once, in ``catalog.query.values_match``; this side only reads a
+# document's values once for many catalogs and adds the search options.
 
 
 class PreparedDocument:
@@ -64,16 +63,6 @@ def prepare(document: Mapping[str, Any] | PreparedDocument) -> PreparedDocument:
     return document if isinstance(document, PreparedDocument) else PreparedDocument(document)
 
 
-def clause_holds(clause: Clause, values: frozenset[Value]) -> bool:
-    """``catalog.query.clause_matches`` on values already read (tests/catalog/test_agreement.py keeps
-    the two in step)."""
-    if clause.lookup.is_range:
-        compare = _COMPARE[clause.lookup]
-        return any(compare(value, clause.values[0]) for value in values)
-    hit = not values.isdisjoint(clause.values) or (clause.null and not values)
-    return hit if clause.lookup is Lookup.EXACT else not hit
-
-
 def options_accept(query: Query, document: Mapping[str, Any] | PreparedDocument) -> bool:
     """Whether the query's search options let this document in (clauses aside)."""
     values = prepare(document).values
@@ -90,7 +79,7 @@ def accepts(query: Query, document: Mapping[str, Any] | PreparedDocument) -> boo
     """Whether ``document`` belongs to a catalog with this query."""
     prepared = prepare(document)
     return options_accept(query, prepared) and all(
-        clause_holds(clause, prepared.values[clause.field.name]) for clause in query.clauses
+        values_match(clause, prepared.values[clause.field.name]) for clause in query.clauses
     )
 
 

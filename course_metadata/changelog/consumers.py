@@ -52,10 +52,6 @@ def register_consumer(
     return register(handler) if handler is not None else register
 
 
-def unregister_consumer(name: str) -> None:
-    _consumers.pop(name, None)
-
-
 def registered_consumers() -> list[Consumer]:
     return sorted(_consumers.values(), key=lambda consumer: consumer.name)
 

@@ -16,7 +16,6 @@ from rest_framework import serializers
 from course_metadata.api.inputs import StrictInputMixin, StrictSerializer
 from course_metadata.api.v1.params import as_id
 from course_metadata.models import (
-    Course,
     CourseRunPacing,
     CourseRunType,
     CourseType,
@@ -262,7 +261,3 @@ __all__ = [
     "RevokeSerializer",
     "UserRefField",
 ]
-
-
-def course_context(course: Course) -> dict[str, Any]:
-    return {"partner": course.partner}

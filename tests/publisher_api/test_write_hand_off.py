@@ -21,7 +21,8 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from catalog.services.catalogs import catalog_create
-from course_metadata.changelog.consumers import consume, register_consumer, unregister_consumer
+from course_metadata.changelog import consumers
+from course_metadata.changelog.consumers import consume, register_consumer
 from course_metadata.changelog.feed import Change
 from course_metadata.models import Course
 from course_metadata.tasks import handoff
@@ -90,11 +91,12 @@ def _forget_broker_pools() -> None:
 
 
 @pytest.fixture
-def recorded() -> Iterator[list[Change]]:
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Change]]:
     changes: list[Change] = []
+    # A copy of the registry for this test only: the probe is gone again when monkeypatch restores it.
+    monkeypatch.setattr(consumers, "_consumers", dict(consumers._consumers))
     register_consumer("hand-off-probe", changes.extend, include_drafts=True)
     yield changes
-    unregister_consumer("hand-off-probe")
 
 
 def _patch_title(editor: User, course: Course, title: str) -> None:
