@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -41,6 +41,19 @@ class Row(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def chunked(values: Iterable[int], size: int) -> Iterator[list[int]]:
+    """``values`` in lists of at most ``size``, in order: key lists for ``pk__in`` filters that must stay
+    under a bound-parameter limit or a sensible batch."""
+    batch: list[int] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def expressions_of(spec: FieldSpec) -> dict[str, F | BaseExpression]:

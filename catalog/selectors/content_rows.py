@@ -18,20 +18,9 @@ from django.db.models.functions import Cast
 
 from course_metadata.models import Course, CourseRun, Program
 from course_metadata.selectors import course_runs as rules
-from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, values_of
+from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, chunked, values_of
 
 CHUNK = 500
-
-
-def chunked(values: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _fields(columns: str, **related: str) -> FieldSpec:
@@ -175,6 +164,6 @@ def official_course_ids() -> Iterator[int]:
 
 def course_ids_of_runs(run_ids: Iterable[int]) -> set[int]:
     found: set[int] = set()
-    for batch in chunked(list(set(run_ids))):
+    for batch in chunked(list(set(run_ids)), CHUNK):
         found.update(CourseRun.objects.filter(pk__in=batch).values_list("course_id", flat=True))
     return found

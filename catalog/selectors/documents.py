@@ -15,11 +15,11 @@ from typing import Any
 from uuid import UUID
 
 from catalog.models.content import ContentType
-from catalog.selectors.content_rows import ContentRows, chunked, load_content_rows
+from catalog.selectors.content_rows import CHUNK, ContentRows, load_content_rows
 from course_metadata.api.v1.serializers.common import language_name
 from course_metadata.models import LearnerPathway
 from course_metadata.selectors import course_runs as rules
-from dbkit.rows import Row
+from dbkit.rows import Row, chunked
 
 # Best first: a course is as available as its most available run.
 AVAILABILITY_RANK = {
@@ -209,7 +209,7 @@ def build_documents(rows: ContentRows, *, course_ids: Iterable[int], now: dt.dat
 def course_documents(course_ids: Iterable[int], *, now: dt.datetime) -> list[ContentItem]:
     """Documents of the official courses among ``course_ids`` and of all their official runs."""
     items: list[ContentItem] = []
-    for batch in chunked(sorted(set(course_ids))):
+    for batch in chunked(sorted(set(course_ids)), CHUNK):
         items += build_documents(load_content_rows(course_ids=batch), course_ids=batch, now=now)
     return items
 
@@ -217,7 +217,7 @@ def course_documents(course_ids: Iterable[int], *, now: dt.datetime) -> list[Con
 def program_documents(program_ids: Iterable[int], *, now: dt.datetime) -> list[ContentItem]:
     """Documents of the programs among ``program_ids``, aggregated over their courses' runs."""
     items: list[ContentItem] = []
-    for batch in chunked(sorted(set(program_ids))):
+    for batch in chunked(sorted(set(program_ids)), CHUNK):
         items += build_documents(load_content_rows(program_ids=batch), course_ids=(), now=now)
     return items
 
@@ -264,7 +264,7 @@ def pathway_documents(pathway_ids: Iterable[int]) -> list[ContentItem]:
     """Documents of learner pathways (offered only to catalogs whose query includes learner pathways)."""
     items: list[ContentItem] = []
     fields = ("pk", "uuid", "title", "status", "modified", "partner__short_code")
-    for batch in chunked(sorted(set(pathway_ids))):
+    for batch in chunked(sorted(set(pathway_ids)), CHUNK):
         for pk, uuid, title, status, modified, partner in (
             LearnerPathway.objects.filter(pk__in=batch).order_by("pk").values_list(*fields)
         ):

@@ -16,10 +16,10 @@ from django.db.models import Q, QuerySet
 from catalog.models import CatalogMembership, ContentDocument, ContentFieldValue, ContentMetadata, ContentType
 from catalog.models.content import NUMBER_DECIMAL_PLACES, NUMBER_MAX_DIGITS, SCALAR_COLUMNS
 from catalog.query import FIELDS, Value, document_values
-from catalog.selectors.content_rows import chunked
+from catalog.selectors.content_rows import CHUNK
 from catalog.selectors.documents import ContentItem
 from catalog.services.statements import update_each
-from dbkit.rows import AnyOf, KeyedRows, Row
+from dbkit.rows import AnyOf, KeyedRows, Row, chunked
 
 _QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
 COURSE_TYPES = (ContentType.COURSE, ContentType.COURSE_RUN)
@@ -190,7 +190,7 @@ def _store_list_values(
     """Write the list values of new documents, and of changed ones whose lists changed (``many`` is None
     for a changed document whose lists did not)."""
     stale = [pk for pk, many in updated if many is not None]
-    for batch in chunked(stale):
+    for batch in chunked(stale, CHUNK):
         ContentFieldValue.objects.filter(content_id__in=batch).delete()
     values = [
         ContentFieldValue(content_id=pk, field=field, value=value)
@@ -206,7 +206,7 @@ def content_remove(*, content_ids: Iterable[int]) -> dict[int, list[int]]:
     ids = sorted(set(content_ids))
     catalogs: dict[int, list[int]] = {content_id: [] for content_id in ids}
     with transaction.atomic():
-        for batch in chunked(ids):
+        for batch in chunked(ids, CHUNK):
             for content_id, catalog_id in CatalogMembership.objects.filter(content_id__in=batch).values_list(
                 "content_id", "catalog_id"
             ):

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from catalog.models import ContentMetadata, ContentType
-from catalog.selectors.content_rows import chunked, course_ids_of_runs, load_content_rows, official_course_ids
+from catalog.selectors.content_rows import course_ids_of_runs, load_content_rows, official_course_ids
 from catalog.selectors.documents import build_documents, course_documents, pathway_documents, program_documents
 from catalog.services.content import COURSE_TYPES, content_remove, content_store, existing_rows
 from catalog.services.membership import MembershipStats, catalogs_bump, membership_apply
 from course_metadata.changelog.feed import Change
 from course_metadata.models import LearnerPathway, Program
+from dbkit.rows import chunked
 
 
 def content_refresh(

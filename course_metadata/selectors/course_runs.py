@@ -279,9 +279,9 @@ def time_thresholds(course_run: Row) -> list[dt.datetime]:
     return [instant for instant in instants if instant is not None]
 
 
-def course_run_list(*, editable_courses: QuerySet | None = None) -> CourseRunQuerySet:
-    """Runs served by the course run endpoints: official ones, or the editable rows (drafts where
-    they exist) of ``editable_courses``."""
+def listed_course_runs(*, editable_courses: QuerySet | None = None) -> CourseRunQuerySet:
+    """Runs served by the course run endpoints, as models: official ones, or the editable rows (drafts where
+    they exist) of ``editable_courses``. ``courses.course_run_list`` reads them as rows."""
     if editable_courses is None:
         return course_runs().official()
     return course_runs().editable().filter(course__in=editable_courses)
@@ -296,7 +296,6 @@ __all__ = [
     "advertised_course_run",
     "attach_seats",
     "availability",
-    "course_run_list",
     "course_run_statuses",
     "course_runs",
     "estimated_hours",
@@ -307,6 +306,7 @@ __all__ = [
     "is_marketable",
     "is_marketable_external",
     "legacy_type",
+    "listed_course_runs",
     "reported_status",
     "run_rows",
     "time_thresholds",

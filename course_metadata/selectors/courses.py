@@ -19,8 +19,13 @@ from django.utils import timezone
 from course_metadata.models import Course, CourseRunStatus
 from course_metadata.resources.courses import COURSE_COLUMNS
 from course_metadata.selectors import nested
-from course_metadata.selectors.course_runs import RUN_FIELDS, CourseRunQuerySet, attach_seats, course_runs
-from course_metadata.selectors.course_runs import course_run_list as course_runs_of
+from course_metadata.selectors.course_runs import (
+    RUN_FIELDS,
+    CourseRunQuerySet,
+    attach_seats,
+    course_runs,
+    listed_course_runs,
+)
 from dbkit.nested import Nested, attach_nested
 from dbkit.rows import AnyOf, FieldSpec, KeyedRows, Row, as_rows, values_of
 
@@ -155,16 +160,16 @@ def course_rows_in_order(pks: Sequence[int]) -> list[Row]:
 
 
 OFFICIAL_RUNS_BY_KEY = KeyedRows(
-    lambda keys: values_of(course_runs_of().filter(AnyOf("key", keys)).order_by("pk"), RUN_FIELDS)
+    lambda keys: values_of(listed_course_runs().filter(AnyOf("key", keys)).order_by("pk"), RUN_FIELDS)
 )
 OFFICIAL_RUNS_BY_UUID = KeyedRows(
-    lambda uuids: values_of(course_runs_of().filter(AnyOf("uuid", uuids)).order_by("pk"), RUN_FIELDS)
+    lambda uuids: values_of(listed_course_runs().filter(AnyOf("uuid", uuids)).order_by("pk"), RUN_FIELDS)
 )
 
 
 def course_run_list(*, editable_courses: QuerySet | None = None) -> QuerySet:
     """Run rows (dicts) for the course run endpoints; filter and order them, then ``complete_course_runs``."""
-    return values_of(course_runs_of(editable_courses=editable_courses), RUN_FIELDS)
+    return values_of(listed_course_runs(editable_courses=editable_courses), RUN_FIELDS)
 
 
 def complete_course_runs(objects: list[Any]) -> list[Row]:

@@ -15,11 +15,11 @@ import hashlib
 from typing import Any
 
 from course_metadata.models import Course, CourseRun
-from course_metadata.services.draft_graph import children, row_digest, spec_for
+from course_metadata.services.draft_graph import children, node_spec, row_digest
 
 
 def _tree_digests(row: Any) -> list[str]:
-    spec = spec_for(row)
+    spec = node_spec(row)
     digests = [row_digest(row)]
     for slot in spec.slots:
         child = getattr(row, slot)

@@ -18,9 +18,9 @@ from course_metadata.services.draft_graph import (
     fingerprint,
     link,
     link_pks,
+    node_spec,
     row_digest,
     save_draft_base,
-    spec_for,
     tag_names,
 )
 
@@ -43,7 +43,7 @@ def copy_node(source: Row, target: Row | None, *, to_draft: bool, extra: dict[st
     ``extra`` holds the attnames the caller decides (the parent key, the run status). Owned rows the
     source no longer has are deleted from the target.
     """
-    spec = spec_for(source)
+    spec = node_spec(source)
     values = {field.attname: field.value_from_object(source) for field in data_fields(type(source))}
     values.update(extra or {})
     orphans: list[DraftModelMixin] = []
@@ -131,7 +131,7 @@ def sync_canonical_run(source: Any, target: Any, *, to_draft: bool) -> None:
 
 def record_base(draft: DraftModelMixin, official: DraftModelMixin) -> None:
     """Remember, on ``draft`` and its owned rows, the official state they now match (see draft_merge)."""
-    spec = spec_for(draft)
+    spec = node_spec(draft)
     base: dict[str, Any] = {"fields": fingerprint(official), "children": {}}
     for slot in spec.slots:
         draft_child, official_child = getattr(draft, slot), getattr(official, slot)

@@ -96,7 +96,9 @@ SPECS: dict[type[models.Model], NodeSpec] = {
 }
 
 
-def spec_for(row: models.Model) -> NodeSpec:
+def node_spec(row: models.Model) -> NodeSpec:
+    """How the draft graph treats ``row`` (not to be confused with ``tracking.specs.spec_for``, the change
+    tracking's spec of a model)."""
     return SPECS[type(row)]
 
 
@@ -170,7 +172,7 @@ def mapped_uuid(row: models.Model, name: str) -> UUID | None:
 
 def field_values(row: DraftModelMixin) -> dict[str, Any]:
     """Everything a merge compares for one row, keyed like its fingerprint."""
-    spec = spec_for(row)
+    spec = node_spec(row)
     values: dict[str, Any] = {field.name: field.value_from_object(row) for field in data_fields(type(row))}
     values.update({f"links:{name}": link_pks(row, name) for name in spec.links})
     values.update({f"tags:{name}": tag_names(row, name) for name in spec.tags})

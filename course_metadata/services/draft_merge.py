@@ -32,10 +32,10 @@ from course_metadata.services.draft_graph import (
     fingerprint,
     link,
     link_pks,
+    node_spec,
     official_of,
     record_label,
     row_digest,
-    spec_for,
     tag_names,
 )
 
@@ -126,7 +126,7 @@ def _plan_pair(draft: DraftModelMixin, official: DraftModelMixin, plan: MergePla
             plan.take_official.append((draft, official, key))
         else:
             plan.conflicts.append(_conflict(CHANGED_IN_BOTH, draft=draft, official=official, key=key))
-    spec = spec_for(draft)
+    spec = node_spec(draft)
     base_children = base.get("children", {})
     for slot in spec.slots:
         draft_child, official_child = getattr(draft, slot), getattr(official, slot)

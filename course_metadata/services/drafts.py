@@ -22,9 +22,9 @@ from course_metadata.services.draft_graph import (
     data_fields,
     fingerprint,
     link,
+    node_spec,
     row_digest,
     save_draft_base,
-    spec_for,
 )
 from course_metadata.services.draft_merge import (
     CHANGED_IN_BOTH,
@@ -166,7 +166,7 @@ def draft_conflict_resolve(*, course: Course, conflict_id: str, keep: Literal["d
 
 def _forget_base(row: Any) -> None:
     save_draft_base(row, None)
-    spec = spec_for(row)
+    spec = node_spec(row)
     for slot in spec.slots:
         if getattr(row, slot) is not None:
             _forget_base(getattr(row, slot))

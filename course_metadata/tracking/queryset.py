@@ -14,6 +14,7 @@ from django.db import models, transaction
 
 from course_metadata.tracking import recorder, state
 from course_metadata.tracking.specs import data_attnames, spec_for
+from dbkit.rows import chunked
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -30,7 +31,7 @@ class TrackedQuerySet(models.QuerySet[_M]):
         with transaction.atomic(using=self.db, savepoint=False):
             pks = list(self.values_list("pk", flat=True))
             total, changed = 0, set()
-            for batch in recorder.chunked(pks):
+            for batch in chunked(pks, recorder.CHUNK):
                 rows = self.model._base_manager.using(self.db).filter(pk__in=batch)
                 before = _values(rows.select_for_update(), attnames)
                 total += rows.update(**kwargs)
@@ -51,12 +52,12 @@ class TrackedQuerySet(models.QuerySet[_M]):
         with transaction.atomic(using=self.db, savepoint=False):
             pks = [obj.pk for obj in objs]
             before: dict[Any, tuple] = {}
-            for batch in recorder.chunked(pks):
+            for batch in chunked(pks, recorder.CHUNK):
                 rows = self.model._base_manager.using(self.db).filter(pk__in=batch).select_for_update()
                 before.update(_values(rows, attnames))
             total = super().bulk_update(objs, fields, batch_size=batch_size)
             changed = set()
-            for batch in recorder.chunked(pks):
+            for batch in chunked(pks, recorder.CHUNK):
                 after = _values(self.model._base_manager.using(self.db).filter(pk__in=batch), attnames)
                 changed |= {pk for pk, values in after.items() if before.get(pk) != values}
             recorder.rows_changed(self.model, changed, alias=self.db, fields=frozenset(attnames))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from course_metadata.tracking import state
 from course_metadata.tracking.specs import Spec, spec_for
+from dbkit.rows import chunked
 
 UPSERT, DELETE = "upsert", "delete"
 # Keeps IN (...) lists under SQLite's bound-parameter limit.
@@ -31,17 +32,6 @@ class Description:
     uuid: Any
     course_uuid: Any
     draft: bool
-
-
-def chunked(values: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _columns(spec: Spec, path: str = "") -> list[str]:
@@ -78,7 +68,7 @@ def resolve_parents(
 ) -> dict[int, Description | None]:
     """The rows ``path`` leads to from ``pks`` (described on the way when ``parent`` is logged)."""
     found: dict[int, Description | None] = {}
-    for batch in chunked(pks):
+    for batch in chunked(pks, CHUNK):
         rows = model._base_manager.using(alias).filter(pk__in=batch).order_by()
         if parent is not None and parent.logged:
             for row in rows.values_list(*_columns(parent, path)):
@@ -147,7 +137,7 @@ def parents_closure(spec: Spec, pks: set[int], alias: str) -> Closure:
 def describe(spec: Spec, pks: Iterable[int], alias: str) -> dict[int, Description]:
     """Key, uuid, world and owning course of existing rows (rows already gone are left out)."""
     described: dict[int, Description] = {}
-    for batch in chunked(pks):
+    for batch in chunked(pks, CHUNK):
         rows = spec.model._base_manager.using(alias).filter(pk__in=batch).order_by().values_list(*_columns(spec))
         described.update((row[0], _description(spec, row)) for row in rows)
     return described
@@ -209,7 +199,7 @@ def write(
 def _stamp(spec: Spec, pks: set[int], now: Any, alias: str) -> None:
     assert spec.timestamp_field is not None
     owner = spec.model._meta.get_field(spec.timestamp_field).model  # the table that holds the column
-    for batch in chunked(pks):
+    for batch in chunked(pks, CHUNK):
         owner._base_manager.using(alias).filter(pk__in=batch).update(**{spec.timestamp_field: now})
 
 
