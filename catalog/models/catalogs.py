@@ -97,23 +97,14 @@ class Catalog(TimeStampedModel):
 
     @property
     def viewers(self) -> models.QuerySet:
-        """Users granted ``view_catalog`` on this catalog (staff see every catalog without a grant)."""
+        """Users granted ``view_catalog`` on this catalog (staff see every catalog without a grant).
+
+        Read-only: the grants are written by ``catalog.services.catalogs.catalog_viewers_set``."""
         from guardian.shortcuts import get_users_with_perms
 
         return cast(
             models.QuerySet, get_users_with_perms(self, only_with_perms_in=["view_catalog"], with_superusers=False)
         )
-
-    @viewers.setter
-    def viewers(self, users: Any) -> None:
-        from guardian.shortcuts import assign_perm, remove_perm
-
-        wanted = {user.pk: user for user in users}
-        current = {user.pk: user for user in self.viewers}
-        for pk in current.keys() - wanted.keys():
-            remove_perm("view_catalog", current[pk], self)
-        for pk in wanted.keys() - current.keys():
-            assign_perm("view_catalog", wanted[pk], self)
 
 
 class CatalogQueryIndex(models.Model):

@@ -95,7 +95,7 @@ def catalog_create(
     with transaction.atomic():
         catalog.save()
         catalog_index_rebuild(catalog=catalog)
-        catalog.viewers = list(viewers)
+        catalog_viewers_set(catalog=catalog, viewers=viewers)
         _schedule_membership_refresh(catalog.pk)
     return catalog
 
@@ -118,8 +118,22 @@ def catalog_update(*, catalog: Catalog, viewers: Iterable[AbstractBaseUser] | No
             catalog_index_rebuild(catalog=catalog)
             _schedule_membership_refresh(catalog.pk)
         if viewers is not None:
-            catalog.viewers = list(viewers)
+            catalog_viewers_set(catalog=catalog, viewers=viewers)
     return catalog
+
+
+def catalog_viewers_set(*, catalog: Catalog, viewers: Iterable[AbstractBaseUser]) -> None:
+    """Make ``viewers`` exactly the users granted ``view_catalog`` on ``catalog`` (guardian object
+    permissions): grants of users not listed are removed, missing ones added, the others left alone."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    wanted = {user.pk: user for user in viewers}
+    with transaction.atomic():
+        current = {user.pk: user for user in catalog.viewers}
+        for pk in current.keys() - wanted.keys():
+            remove_perm("view_catalog", current[pk], catalog)
+        for pk in wanted.keys() - current.keys():
+            assign_perm("view_catalog", wanted[pk], catalog)
 
 
 def catalog_delete(*, catalog: Catalog) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalog.models import Catalog, CatalogQueryIndex
-from catalog.services.catalogs import catalog_index_rebuild, catalog_update
+from catalog.services.catalogs import catalog_index_rebuild, catalog_update, catalog_viewers_set
 from tests.factories import UserFactory
 from tests.factories.catalogs import CatalogFactory
 
@@ -51,6 +51,20 @@ def test_viewers_are_guardian_object_permissions():
     catalog_update(catalog=catalog, viewers=[bob])
     assert set(catalog.viewers) == {bob}
     assert not UserFactory._meta.model.objects.get(pk=alice.pk).has_perm("catalog.view_catalog", catalog)
+
+
+def test_viewers_are_written_by_the_service_not_by_assigning_to_the_model():
+    alice, bob, carol = UserFactory(), UserFactory(), UserFactory()
+    catalog = CatalogFactory(viewers=[alice, bob])
+    # The model only reads the grants; an assignment would have written permission rows from a model.
+    with pytest.raises(AttributeError):
+        catalog.viewers = [carol]  # type: ignore[misc,assignment]
+    assert set(catalog.viewers) == {alice, bob}
+
+    catalog_viewers_set(catalog=catalog, viewers=[bob, carol, carol])
+    assert set(catalog.viewers) == {bob, carol}
+    catalog_viewers_set(catalog=catalog, viewers=[])
+    assert list(catalog.viewers) == []
 
 
 def test_the_index_holds_the_candidate_keys():
