@@ -86,7 +86,7 @@ lint: venv ## ruff check, ruff format --check and mypy
 	$(BIN)/ruff format --check .
 	$(MYPY) .
 
-lint-ci: venv ## ruff check only (what CI runs)
+lint-ci: venv ## ruff check only, a quick check (CI runs `make lint`)
 	$(BIN)/ruff check .
 
 format: venv ## Apply ruff's fixes and formatting

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's scripts and styles as static files, so /api-docs/ works without internet access.
+    "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
     "sortedm2m",
@@ -156,6 +158,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Course, course run, program and catalog metadata for an online-learning platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned drf-spectacular-sidecar package, served as our own static files: the
+    # default loads it from a CDN at @latest, which shows a blank page offline and changes under us.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Request bodies get their own components, so read-only fields are not offered as input.
     "COMPONENT_SPLIT_REQUEST": True,
     # Publisher's writes share the read API's paths through a dispatcher the generator cannot see into.

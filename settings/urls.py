@@ -2,11 +2,15 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.defaults import page_not_found
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-api_v1 = [
+from course_metadata.api.root import ApiRootView
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", ApiRootView.as_view(), name="root"),
     path("", include("publisher_api.urls")),
     path("", include("course_metadata.api.changes_urls")),
     path("", include("catalog.api.urls")),
@@ -14,6 +18,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The site has no pages of its own: its address (the admin's "View site") leads to the API root.
+    path("", RedirectView.as_view(pattern_name="v1:root"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api-docs/schema/", SpectacularAPIView.as_view(), name="api-schema"),

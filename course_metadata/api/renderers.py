@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import orjson
+from django.utils.http import parse_header_parameters
 from rest_framework.renderers import BaseRenderer
 
 
@@ -21,6 +22,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
 
 
+def _wants_indent(accepted_media_type: str | None, renderer_context: Any) -> bool:
+    """Indented output when the context asks for it (the browsable API renders the JSON that way) or the
+    client does (``Accept: application/json; indent=4``), as DRF's own JSON renderer allows; orjson only
+    indents by two spaces, so any positive width gives two."""
+    if accepted_media_type:
+        indent = parse_header_parameters(accepted_media_type)[1].get("indent", "")
+        if indent:
+            return indent.isdigit() and int(indent) > 0
+    return bool(renderer_context and renderer_context.get("indent"))
+
+
 class ORJSONRenderer(BaseRenderer):
     media_type = "application/json"
     format = "json"
@@ -29,12 +41,15 @@ class ORJSONRenderer(BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         if data is None:
             return b""
-        if renderer_context:
+        if renderer_context and getattr(renderer_context.get("response"), "accepted_renderer", None) is self:
             # DRF's Response puts itself in its renderer context before rendering: a reference cycle that
-            # would keep the response's data alive after the request, until a garbage collection.
-            renderer_context.pop("response", None)
+            # would keep the response's data alive after the request, until a garbage collection. Only the
+            # renderer the response chose may drop it: the browsable API shares its context with the JSON
+            # renderer it embeds and reads the response from it afterwards.
+            del renderer_context["response"]
+        option = orjson.OPT_INDENT_2 if _wants_indent(accepted_media_type, renderer_context) else 0
         try:
-            return orjson.dumps(data, default=_default)
+            return orjson.dumps(data, default=_default, option=option)
         except orjson.JSONEncodeError:
             # Keys other than strings cost a check on every key, so the option is only for data that has some.
-            return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+            return orjson.dumps(data, default=_default, option=option | orjson.OPT_NON_STR_KEYS)
