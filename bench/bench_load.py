@@ -16,7 +16,7 @@ was answered 200 but which are missing from the final editable row. Targets: no 
 
 Environment: ``BENCH_LOAD_CLIENTS`` (50), ``BENCH_LOAD_SECONDS`` (60), ``BENCH_LOAD_COURSES`` (seeded, 500),
 ``BENCH_LOAD_WORKERS`` (gunicorn workers, 4), ``BENCH_LOAD_CELERY`` (1: run a Celery worker),
-``BENCH_LOAD_BROKER_URL`` (redis://127.0.0.1:6379/13), ``BENCH_LOAD_SETTINGS`` (settings.production),
+``BENCH_LOAD_BROKER_URL`` (redis://127.0.0.1:6379/13), ``BENCH_LOAD_CACHE_URL`` (redis://127.0.0.1:6379/14), ``BENCH_LOAD_SETTINGS`` (settings.production),
 ``BENCH_PG_URL`` (postgres://postgres@127.0.0.1:5432), ``BENCH_LOAD_KEEP_DB=1`` to keep the database.
 Arguments after ``load`` are not used: ``make bench ARGS=load`` with the variables above, e.g.
 ``BENCH_LOAD_CLIENTS=10 BENCH_LOAD_SECONDS=10 make bench ARGS=load``.
@@ -66,6 +66,7 @@ REQUEST_TIMEOUT = 120
 # Run with settings.local (tasks eager, one transaction per write) against the bench database.
 SETUP = """
 import json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from catalog.services.catalogs import catalog_create
@@ -74,7 +75,8 @@ from course_metadata.models import Course, CourseRun, Organization
 user, _ = get_user_model().objects.get_or_create(username="bench-load", defaults={"is_staff": True})
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+# The backend a login through the site would record (a session naming another is refused).
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 catalogs = [
@@ -395,6 +397,8 @@ def main() -> int:
         "JWT_SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CELERY_BROKER_URL": BROKER_URL,
+        # Production's cache (failed-login counts) is Redis; the compose host name does not exist here.
+        "LYCEUM_CACHE_URL": os.environ.get("BENCH_LOAD_CACHE_URL", "redis://127.0.0.1:6379/14"),
         "LYCEUM_SECURE_COOKIES": "0",
         "GUNICORN_ACCESS_LOG": "",
         "GUNICORN_WORKERS": WORKERS,
