@@ -45,10 +45,9 @@ from typing import IO, Any, TypedDict
 
 import psycopg
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.harness import PROJECT_DIR, PYTHON, admin_execute, database_url, free_port, manage
+
 DATABASE = "lyceum_bench_load"
-SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "50"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 COURSES = int(os.environ.get("BENCH_LOAD_COURSES", "500"))
@@ -125,34 +124,6 @@ class Tally:
         with self.lock:
             self.latencies.setdefault(kind, []).append(elapsed_ms)
             self.statuses[f"{kind} {status}"] += 1
-
-
-def database_url(name: str) -> str:
-    return f"{SERVER_URL.rstrip('/')}/{name}"
-
-
-def admin_execute(*statements: str) -> None:
-    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)
-
-
-def manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return result.stdout or ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare(env: dict[str, str]) -> Setup:

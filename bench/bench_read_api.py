@@ -25,14 +25,12 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.harness import PROJECT_DIR, PYTHON, admin_execute, database_url, free_port, manage
+
 DATABASE = "lyceum_bench_api"
-SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 COURSES = int(os.environ.get("BENCH_API_COURSES", "10000"))
 REQUESTS = max(20, int(os.environ.get("BENCH_API_REQUESTS", "30")))
 KEEP_DB = os.environ.get("BENCH_API_KEEP_DB") == "1"
@@ -77,34 +75,6 @@ class Measurement:
         return (
             f"{self.name:<44} {self.median:>8.1f} {self.p90:>8.1f} {queries:>8} {statistics.median(self.sizes):>11,.0f}"
         )
-
-
-def database_url(name: str) -> str:
-    return f"{SERVER_URL.rstrip('/')}/{name}"
-
-
-def admin_execute(*statements: str) -> None:
-    with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)
-
-
-def manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return result.stdout or ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def seeded_database_exists() -> bool:
