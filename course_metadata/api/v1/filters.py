@@ -57,13 +57,28 @@ class TimestampFilter(django_filters.IsoDateTimeFilter):
         super().__init__(field_name=field_name, **kwargs)
 
 
+class RepeatedValuesInput(forms.TextInput):
+    """Reads a repeated parameter (``status=active&status=retired``) as the comma-separated list it means.
+
+    Django's widgets read only the last value, so course-discovery's clients that repeat a parameter (the
+    LMS's program-cache refresh does) got the last value alone.
+    """
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = data.getlist(name) if hasattr(data, "getlist") else []
+        if len(values) > 1:
+            return ",".join(values)
+        return super().value_from_datadict(data, files, name)
+
+
 class ListFilter(django_filters.CharFilter):
-    """A comma-separated list; matches rows whose field is any of the values (none listed: no filter)."""
+    """A list, comma-separated or repeated; matches rows whose field is any of the values (none: no filter)."""
 
     parse: Callable[[str], list[Any]] = staticmethod(params.split_list)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("lookup_expr", "in")
+        kwargs.setdefault("widget", RepeatedValuesInput)
         super().__init__(*args, **kwargs)
         self.field_class = _parsed_field(self.parse)
 

@@ -29,6 +29,16 @@ def test_uuids_only_is_a_plain_list(catalog: Any, api: APIClient) -> None:
     assert response.json() == [str(catalog.program.uuid)]
 
 
+def test_repeated_status_counts_every_value_as_the_lms_cache_refresh_sends_it(catalog: Any, api: APIClient) -> None:
+    Program.objects.filter(pk=catalog.degree.pk).update(status=ProgramStatus.RETIRED)
+    both = sorted([str(catalog.program.uuid), str(catalog.degree.uuid)])
+
+    response = api.get(f"{URL}?status=active&status=retired&uuids_only=1")
+
+    assert sorted(response.json()) == both
+    assert api.get(f"{URL}?status=active&status=sleeping").status_code == 400
+
+
 @pytest.mark.parametrize(
     ("params", "name"),
     [({"status": "sleeping"}, "status"), ({"marketable": "x"}, "marketable"), ({"uuids": "nope"}, "uuids")],
