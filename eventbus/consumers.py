@@ -44,4 +44,6 @@ def publish_changes(changes: list[Change]) -> None:
             "check LYCEUM_EVENT_BUS_URL and EVENT_BUS_PRODUCER."
         )
     for change in changes:
-        CATALOG_CONTENT_CHANGED.send_event(send_robust=False, time=change.timestamp, content=content_change_data(change))
+        CATALOG_CONTENT_CHANGED.send_event(
+            send_robust=False, time=change.timestamp, content=content_change_data(change)
+        )

@@ -48,7 +48,9 @@ class StrictRedisEventProducer(RedisEventProducer):
             )
             self.client.Stream(full_topic).add(message.to_binary_dict(), maxlen=STREAM_MAX_LEN, approximate=True)
         except Exception as error:
-            raise EventBusUnavailable(f"could not add a {signal.event_type} event to stream {full_topic}: {error}") from error
+            raise EventBusUnavailable(
+                f"could not add a {signal.event_type} event to stream {full_topic}: {error}"
+            ) from error
 
 
 def create_producer() -> StrictRedisEventProducer:

@@ -10,7 +10,7 @@ rolled-back write announces nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -58,10 +58,12 @@ def program_skills_announce(*, before: Mapping[int, ProgramSkillInputs], program
     programs = [program for program in programs if program.pk is not None]
     after = program_skill_inputs(program.pk for program in programs)
     announced = [
-        program for program in programs if program.pk in after and needs_skill_update(before.get(program.pk), after[program.pk])
+        program
+        for program in programs
+        if program.pk in after and needs_skill_update(before.get(program.pk), after[program.pk])
     ]
     for program in announced:
-        transaction.on_commit(lambda program=program: _send(program), robust=True)
+        transaction.on_commit(_sender(program), robust=True)
     return announced
 
 
@@ -94,6 +96,10 @@ def program_update(*, program: Program, fields: Mapping[str, Any]) -> Program:
     return program
 
 
-def _send(program: Program) -> None:
-    logger.info("program %s: skills update requested", program.uuid)
-    program_skills_update_requested.send(sender=Program, program_uuid=program.uuid, program_id=program.pk)
+def _sender(program: Program) -> Callable[[], None]:
+    # A function, not a partial: Django logs a failing robust callback by its __qualname__.
+    def send_program_skills_update_requested() -> None:
+        logger.info("program %s: skills update requested", program.uuid)
+        program_skills_update_requested.send(sender=Program, program_uuid=program.uuid, program_id=program.pk)
+
+    return send_program_skills_update_requested

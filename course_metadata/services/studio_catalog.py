@@ -52,7 +52,9 @@ class StudioCatalogInfo:
         pacing_type = STUDIO_PACING.get(self.pacing)
         if pacing_type is None:
             raise ValidationError(
-                {"pacing": f"Unknown pacing {self.pacing!r} for {self.course_run_key}; expected one of {sorted(STUDIO_PACING)}."}
+                {
+                    "pacing": f"Unknown pacing {self.pacing!r} for {self.course_run_key}; expected one of {sorted(STUDIO_PACING)}."
+                }
             )
         return {
             # As the incumbent's loader: the run's title is Studio's name (a Studio edit wins over Publisher's).
@@ -82,12 +84,10 @@ def course_key_of_run(course_run_key: str) -> str:
         raise ValidationError(
             {"course_run_key": f"{course_run_key!r} is not a course run key (course-v1:ORG+NUMBER+RUN)."}
         ) from error
-    return Course.make_key(parsed.org, parsed.course)
+    return Course.make_key(str(parsed.org), str(parsed.course))
 
 
-def course_run_apply_studio_catalog(
-    *, info: StudioCatalogInfo, partner: Partner | None = None
-) -> StudioCatalogResult:
+def course_run_apply_studio_catalog(*, info: StudioCatalogInfo, partner: Partner | None = None) -> StudioCatalogResult:
     """Write Studio's catalog data onto the run ``info.course_run_key``, creating the run if it is new.
 
     ``partner`` is needed only to create a run whose course does not exist yet; without it a new course is

@@ -16,6 +16,7 @@ from edx_event_bus_redis.internal.consumer import RedisEventConsumer
 from openedx_events.event_bus import get_producer
 
 from eventbus.signals import CONTENT_CHANGED_EVENT_TYPE
+from tests.course_metadata.tracking.conftest import commit  # noqa: F401  (the commit boundary fixture)
 
 REDIS_URL = os.environ.get("LYCEUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 CONTENT_TOPIC = "content-changed"

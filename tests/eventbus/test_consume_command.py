@@ -38,7 +38,10 @@ def test_studio_events_on_the_bus_update_and_create_runs_and_late_ones_change_no
     publish_from_studio(catalog_data(course_run.key, name="Published in Studio"), T0)
     publish_from_studio(catalog_data(new_key, name="Martian Geology"), T0)
     # Delivered late: an earlier publish of the first run, which must not undo the later one.
-    publish_from_studio(catalog_data(course_run.key, name="An older draft", start=START - dt.timedelta(days=60)), T0 - dt.timedelta(hours=1))
+    publish_from_studio(
+        catalog_data(course_run.key, name="An older draft", start=START - dt.timedelta(days=60)),
+        T0 - dt.timedelta(hours=1),
+    )
     stopping_consumer.stop_after = 3
 
     call_command("consume_events", "--consumer-name", "test-1")

@@ -16,7 +16,6 @@ from course_metadata.models import CourseRun
 from eventbus.consumers import CONSUMER_NAME
 from eventbus.producer import EventBusUnavailable
 from eventbus.signals import CATALOG_CONTENT_CHANGED, CONTENT_CHANGED_EVENT_TYPE
-from tests.course_metadata.tracking.conftest import commit  # noqa: F401
 from tests.eventbus.conftest import CONTENT_TOPIC, Bus, StoppingRedisConsumer
 from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory
 
@@ -80,7 +79,9 @@ def test_changes_reach_the_bus_on_commit_in_log_order_with_deletes(bus: Bus, sto
     assert run_events[0] == "upsert" and run_events[-1] == "delete"
     deletes = [e["content"] for e in received if e["content"].action == "delete"]
     assert [(d.object_type, d.key, d.uuid) for d in deletes][-1] == ("courserun", run_key, run_uuid)
-    assert ("course", "upsert", "BusU+BUS1") in [(e["content"].object_type, e["content"].action, e["content"].key) for e in received]
+    assert ("course", "upsert", "BusU+BUS1") in [
+        (e["content"].object_type, e["content"].action, e["content"].key) for e in received
+    ]
     metadata = received[0]["metadata"]
     assert (metadata.event_type, metadata.source, metadata.time) == (
         CONTENT_CHANGED_EVENT_TYPE,
@@ -128,7 +129,9 @@ def test_an_enabled_bus_whose_producer_did_not_load_refuses_to_move_on(bus: Bus,
 def test_without_a_bus_the_events_are_in_process_signals_only(settings, commit):
     drain()
     received: list[str] = []
-    CATALOG_CONTENT_CHANGED.connect(lambda sender, content, **kwargs: received.append(content.key), weak=False, dispatch_uid="t")
+    CATALOG_CONTENT_CHANGED.connect(
+        lambda sender, content, **kwargs: received.append(content.key), weak=False, dispatch_uid="t"
+    )
     try:
         OrganizationFactory.create(key="Local")
         commit()

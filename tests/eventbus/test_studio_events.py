@@ -67,7 +67,9 @@ def test_a_replayed_or_older_event_changes_nothing(course_run):
     apply(catalog_data(course_run.key, name="Newest"), at=T0)
     entries = ChangeLogEntry.objects.count()
     assert apply(catalog_data(course_run.key, name="Newest"), at=T0).outcome == "stale"  # the same event again
-    older = apply(catalog_data(course_run.key, name="Older", start=START - dt.timedelta(days=9)), at=T0 - dt.timedelta(seconds=1))
+    older = apply(
+        catalog_data(course_run.key, name="Older", start=START - dt.timedelta(days=9)), at=T0 - dt.timedelta(seconds=1)
+    )
     assert older.outcome == "stale"
     course_run.refresh_from_db()
     assert (course_run.title_override, course_run.start) == ("Newest", START)

@@ -55,7 +55,9 @@ class Command(BaseCommand):
         try:
             extra = json.loads(options["extra"])
         except json.JSONDecodeError as error:
-            raise CommandError(f"--extra is not JSON ({error}); pass an object such as '{{\"check_backlog\": true}}'.") from error
+            raise CommandError(
+                f"--extra is not JSON ({error}); pass an object such as '{{\"check_backlog\": true}}'."
+            ) from error
         if not isinstance(extra, dict):
             raise CommandError("--extra must be a JSON object, e.g. '{\"check_backlog\": true}'.")
         kwargs = {
