@@ -138,3 +138,10 @@ def test_without_a_bus_the_events_are_in_process_signals_only(settings, commit):
     finally:
         CATALOG_CONTENT_CHANGED.disconnect(dispatch_uid="t")
     assert received == ["Local"]
+
+
+def test_the_settings_configure_the_event_type_that_is_sent():
+    from django.conf import settings
+
+    assert list(settings.EVENT_BUS_PRODUCER_CONFIG) == [CONTENT_CHANGED_EVENT_TYPE]
+    assert list(settings.EVENT_BUS_PRODUCER_CONFIG[CONTENT_CHANGED_EVENT_TYPE]) == [settings.EVENT_BUS_CONTENT_TOPIC]
