@@ -15,3 +15,10 @@ course_draft_published = Signal()
 
 # A run's draft state was copied onto its official row. Sent with: official, draft, created.
 course_run_draft_published = Signal()
+
+# --- programs (course_metadata.services.program_skills) ------------------------------------------------------
+
+# A program's skills should be (re)computed: it was first published, or its overview changed. Sent after the
+# commit, never for other edits. Sent with: program_uuid, program_id. The taxonomy service's tagging flow
+# (the incumbent's UPDATE_PROGRAM_SKILLS) connects here.
+program_skills_update_requested = Signal()

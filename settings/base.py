@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "publisher_api",
     "catalog",
     "search",
+    # Before openedx_events: its signals must be registered when openedx_events checks EVENT_BUS_PRODUCER_CONFIG,
+    # and its `consume_events` command replaces the library's.
+    "eventbus",
+    "openedx_events",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +268,29 @@ CELERY_BEAT_SCHEDULE["catalog-availability-clock"] = {
     "task": "catalog.tasks.refresh_content_past_boundary",
     "schedule": timedelta(minutes=5),
 }
+
+# --- Event bus (openedx-events over Redis Streams, docs/decisions/0130-event-bus.rst) ---------------------------
+# Unset: no bus. Lyceum's content-changed events are then only in-process signals, and `consume_events` refuses
+# to start. Set: the change log publishes to LYCEUM_EVENT_BUS_CONTENT_TOPIC there, and `consume_events` reads.
+EVENT_BUS_URL = os.environ.get("LYCEUM_EVENT_BUS_URL", "")
+EVENT_BUS_REDIS_CONNECTION_URL = EVENT_BUS_URL or None
+EVENT_BUS_TOPIC_PREFIX = os.environ.get("LYCEUM_EVENT_BUS_TOPIC_PREFIX", "")
+EVENT_BUS_PRODUCER = "eventbus.producer.create_producer"
+EVENT_BUS_CONSUMER = "edx_event_bus_redis.RedisEventConsumer"
+EVENT_BUS_CONTENT_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_CONTENT_TOPIC", "lyceum-content-changed")
+EVENT_BUS_STUDIO_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_STUDIO_TOPIC", "course-catalog-info-changed")
+EVENT_BUS_CONSUMER_GROUP = os.environ.get("LYCEUM_EVENT_BUS_CONSUMER_GROUP", "lyceum")
+# Short code of the partner that courses first seen in a Studio event are created for (default: the only one).
+EVENT_BUS_STUDIO_PARTNER = os.environ.get("LYCEUM_EVENT_BUS_PARTNER", "")
+EVENT_BUS_PRODUCER_CONFIG = {
+    "org.lyceum.catalog.content.changed.v1": {
+        EVENT_BUS_CONTENT_TOPIC: {"event_key_field": "content.key", "enabled": bool(EVENT_BUS_URL)},
+    },
+}
+# The CloudEvents `source` of what Lyceum sends (openedx/lyceum/web).
+EVENTS_SERVICE_NAME = "lyceum"
+# The consumer's blocking read, in seconds; it only changes how often an idle consumer logs.
+EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = 60
 
 # Short reads (a detail, a small page) run as prepared statements with generic plans on PostgreSQL, which
 # saves the planning that dominates their cost. Turn off behind a pooler that cannot keep prepared

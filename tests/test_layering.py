@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTER_APPS = ("publisher_api", "catalog", "search")
+OUTER_APPS = ("publisher_api", "catalog", "search", "eventbus")
 # What each package may never depend on.
 FORBIDDEN = {
     "course_metadata": OUTER_APPS,

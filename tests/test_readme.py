@@ -13,6 +13,7 @@ SOURCES = [
     "publisher_api",
     "catalog",
     "search",
+    "eventbus",
     "dbkit",
     "gunicorn.conf.py",
     "manage.py",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
 
 from course_metadata.admin.base import GuardedHistoryAdmin, HistoryAdmin, SubscriptionInclusionAdminMixin
 from course_metadata.models import (
@@ -14,6 +18,20 @@ from course_metadata.models import (
     Program,
     Ranking,
 )
+from course_metadata.services.program_skills import program_skill_inputs, program_skills_announce
+
+
+class ProgramSkillsAdminMixin:
+    """The admin is a program writer: a save that first publishes a program or changes its overview asks for
+    skill tagging (course_metadata.services.program_skills), compared with what was stored before the save."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        form._program_skill_inputs = program_skill_inputs([obj.pk])  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        program_skills_announce(before=getattr(form, "_program_skill_inputs", {}), programs=[form.instance])
 
 
 class CurriculumInline(admin.TabularInline):
@@ -49,7 +67,7 @@ PROGRAM_AUTOCOMPLETE_FIELDS = [
 
 
 @admin.register(Program)
-class ProgramAdmin(SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
+class ProgramAdmin(ProgramSkillsAdminMixin, SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
     subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "type", "partner", "hidden", "enterprise_subscription_inclusion"]
@@ -77,7 +95,7 @@ class DegreeDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Degree)
-class DegreeAdmin(SubscriptionInclusionAdminMixin, HistoryAdmin):
+class DegreeAdmin(ProgramSkillsAdminMixin, SubscriptionInclusionAdminMixin, HistoryAdmin):
     subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "partner", "hidden"]
