@@ -138,6 +138,7 @@ def test_get_update_and_delete_as_edx_enterprise_does(worker, world):
     got = worker.get(path)
     assert got.status_code == 200
     assert_catalog_shape(got.json())
+    assert worker.get(path.rstrip("/")).json() == got.json()  # with or without the trailing slash
     assert got.json()["content_last_modified"] is not None  # the catalog has members
     # update_enterprise_catalog: PUT with every field edx-enterprise keeps.
     query_uuid = str(uuid.uuid4())
@@ -447,6 +448,7 @@ def test_refresh_metadata(worker, world, user):
     path = f"/api/v1/enterprise-catalogs/{world['courses'].uuid}/refresh_metadata/"
     response = worker.post(path)
     assert response.status_code == 200
+    assert worker.post(path, {"x": 1}, format="json").status_code == 400  # it takes no body
     assert list(response.json()) == ["async_task_id"] and isinstance(response.json()["async_task_id"], str)
     assert jwt_client(user, [f"enterprise_learner:{CUSTOMER}"]).post(path).status_code == 403
     assert worker.post(f"/api/v1/enterprise-catalogs/{uuid.uuid4()}/refresh_metadata/").status_code == 404

@@ -5,8 +5,9 @@ from rest_framework.routers import SimpleRouter
 
 from catalog.api.enterprise import views
 
-# DRF takes the trailing slash as a pattern: "/?" makes it optional.
-router = SimpleRouter(trailing_slash="/?")  # type: ignore[arg-type]
+router = SimpleRouter()
+# The router writes its trailing slash into each route's pattern: "/?" makes it optional.
+router.trailing_slash = "/?"
 router.register("enterprise-catalogs", views.EnterpriseCatalogViewSet, basename="enterprise-catalog")
 
 CATALOG = r"^enterprise-catalogs/(?P<uuid>[^/]+)"

@@ -474,6 +474,8 @@ class EnterpriseCatalogRefreshView(APIView):
     )
     def post(self, request: Request, uuid: str) -> Response:
         check_parameters(request, [])
+        if request.data:
+            raise ValidationError({"non_field_errors": ["This endpoint takes no request body."]})
         catalog = _catalog_by_uuid(uuid)
         if not access.may_administer(request.user, catalog.enterprise_customer_uuid):
             raise PermissionDenied("You are not an administrator of this catalog's enterprise customer.")
