@@ -585,3 +585,19 @@ def test_generate_diff_etag_moves_when_the_items_enrollment_urls_change(worker, 
     assert all(
         date > item["date_updated"] for date, item in zip(dates, first.json()["items_not_included"], strict=True)
     )
+
+
+def test_enterprise_roles_never_reach_a_catalog_of_no_customer(world, make_catalog, user):
+    own = make_catalog({"org": "edX"})  # a Lyceum catalog, of no enterprise customer
+    operator = jwt_client(user, ["enterprise_openedx_operator:*", "enterprise_learner:*"])
+    provisioning = jwt_client(UserFactory.create(), ["enterprise_provisioning_admin:*"])
+    for client in (operator, provisioning):
+        assert client.get(f"/api/v1/enterprise-catalogs/{own.uuid}/").status_code == 403
+        listed = client.get("/api/v1/enterprise-catalogs/", {"page_size": 50}).json()["results"]
+        assert str(own.uuid) not in {item["uuid"] for item in listed}
+        assert str(world["courses"].uuid) in {item["uuid"] for item in listed}
+    assert operator.get(f"/api/v1/enterprise-catalogs/{own.uuid}/get_content_metadata/").status_code == 404
+    assert operator.post(f"/api/v1/enterprise-catalogs/{own.uuid}/generate_diff", format="json").status_code == 404
+    assert operator.get(f"/api/v1/enterprise-catalogs/{world['courses'].uuid}/").status_code == 200
+    by_hash = operator.get("/api/v1/catalog-queries/get_query_by_hash", {"hash": own.query_hash})
+    assert by_hash.status_code == 404

@@ -34,9 +34,11 @@ def _contexts(user: Any, role: str) -> set[str]:
 
 
 def _covers(contexts: set[str], enterprise_uuid: UUID | str | None) -> bool:
-    if ALL_ACCESS_CONTEXT in contexts:
-        return True
-    return enterprise_uuid is not None and str(enterprise_uuid).lower() in contexts
+    # A catalog of no enterprise customer is no customer's: a role, even on every customer ("*"), never
+    # reaches it (only staff and its viewers do).
+    if enterprise_uuid is None:
+        return False
+    return ALL_ACCESS_CONTEXT in contexts or str(enterprise_uuid).lower() in contexts
 
 
 def admin_enterprises(user: Any) -> set[str]:

@@ -154,8 +154,10 @@ class EnterpriseCatalogViewSet(
 
     def get_object(self) -> Catalog:
         catalog = _catalog_by_uuid(self.kwargs["uuid"])
-        provisioning = self.action in {"retrieve", "update", "partial_update"} and access.is_provisioning_admin(
-            self.request.user
+        provisioning = (
+            self.action in {"retrieve", "update", "partial_update"}
+            and catalog.enterprise_customer_uuid is not None
+            and access.is_provisioning_admin(self.request.user)
         )
         if not (provisioning or access.may_administer(self.request.user, catalog.enterprise_customer_uuid)):
             raise PermissionDenied("You are not an administrator of this catalog's enterprise customer.")
@@ -171,6 +173,8 @@ class EnterpriseCatalogViewSet(
         if customer:
             catalogs = catalogs.filter(enterprise_customer_uuid=_customer_uuid(customer))
         user = request.user
+        if not access.may_administer(user, None):  # not staff: enterprise catalogs only
+            catalogs = catalogs.filter(enterprise_customer_uuid__isnull=False)
         if not (access.may_administer(user, None) or access.is_provisioning_admin(user)):
             administered = access.admin_enterprises(user)
             if not administered:
@@ -528,6 +532,8 @@ class QueryByHashView(APIView):
         catalogs = Catalog.objects.filter(query_hash=value.lower()).order_by("pk")
         if administered is not None:
             catalogs = catalogs.filter(enterprise_customer_uuid__in=administered)
+        elif not access.may_administer(request.user, None):  # an admin of every customer: theirs, not Lyceum's own
+            catalogs = catalogs.filter(enterprise_customer_uuid__isnull=False)
         catalog = catalogs.first()
         if catalog is None:
             raise NotFound("Catalog query not found.")
