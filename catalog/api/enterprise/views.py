@@ -167,6 +167,11 @@ class EnterpriseCatalogViewSet(
         latest = content_last_modified(catalog)
         return EnterpriseCatalogSerializer(catalog, context={"content_last_modified": latest}).data
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("enterprise_customer", OpenApiTypes.UUID, description="Only this customer's catalogs.")
+        ]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         catalogs = self.get_queryset()
         customer = request.query_params.get("enterprise_customer")
