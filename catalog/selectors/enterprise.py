@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
 from catalog.models import Catalog, CatalogMembership, ContentMetadata
 from catalog.selectors.catalogs import catalog_members
@@ -77,6 +77,12 @@ def customer_member(
         return None
     best = min(found, key=rank)
     return by_id[best.catalog_id], best.content
+
+
+def with_last_content_change(catalogs: QuerySet[Catalog]) -> QuerySet[Catalog]:
+    """Each catalog annotated with ``last_content_change``: its members' latest change (None while empty)."""
+    latest = CatalogMembership.objects.filter(catalog_id=OuterRef("pk")).order_by("-date_updated")
+    return catalogs.annotate(last_content_change=Subquery(latest.values("date_updated")[:1]))
 
 
 def content_last_modified(catalog: Catalog) -> dt.datetime | None:

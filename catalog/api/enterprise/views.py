@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +31,7 @@ from catalog.api.enterprise.serializers import (
     EnterpriseCatalogSerializer,
     catalog_query_representation,
 )
-from catalog.models import Catalog, CatalogMembership, ContentMetadata, ContentType
+from catalog.models import Catalog, ContentMetadata, ContentType
 from catalog.models.catalogs import query_hash
 from catalog.selectors.enterprise import (
     catalogs_containing,
@@ -39,6 +39,7 @@ from catalog.selectors.enterprise import (
     customer_catalogs,
     customer_member,
     enterprise_members,
+    with_last_content_change,
 )
 from catalog.services.catalogs import catalog_delete, catalog_refresh
 from catalog.services.diff import catalog_content_version, catalog_diff
@@ -81,11 +82,6 @@ def _readable_catalog(request: Request, value: str) -> Catalog:
     if not access.may_read_catalog(request.user, catalog):
         raise NotFound("No enterprise catalog has this UUID.")
     return catalog
-
-
-def _with_last_content_change(catalogs: QuerySet[Catalog]) -> QuerySet[Catalog]:
-    latest = CatalogMembership.objects.filter(catalog_id=OuterRef("pk")).order_by("-date_updated")
-    return catalogs.annotate(last_content_change=Subquery(latest.values("date_updated")[:1]))
 
 
 class EnterpriseCatalogPagination(CheckedPageNumberPagination):
@@ -142,7 +138,7 @@ class EnterpriseCatalogViewSet(
         return EnterpriseCatalogCreateSerializer if self.action == "create" else EnterpriseCatalogSerializer
 
     def get_queryset(self) -> QuerySet[Catalog]:
-        return _with_last_content_change(Catalog.objects.all()).order_by("created", "pk")
+        return with_last_content_change(Catalog.objects.all()).order_by("created", "pk")
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "content_last_modified": None}
