@@ -47,7 +47,23 @@ class CatalogForm(forms.ModelForm):
 
     class Meta:
         model = Catalog
-        fields = ["title", "query", "include_archived", "enterprise_customer_uuid"]
+        fields = [
+            "title",
+            "query",
+            "include_archived",
+            "enterprise_customer_uuid",
+            "enterprise_customer_name",
+            "enabled_course_modes",
+            "publish_audit_enrollment_urls",
+            "catalog_query_uuid",
+            "query_title",
+        ]
+
+    def clean_enabled_course_modes(self) -> list[str]:
+        modes = self.cleaned_data.get("enabled_course_modes") or []
+        if not isinstance(modes, list) or not all(isinstance(mode, str) for mode in modes):
+            raise ValidationError('A JSON list of course mode slugs, e.g. ["verified", "audit"].')
+        return modes
 
     def clean_query(self) -> Any:
         query = self.cleaned_data.get("query") or {}
@@ -64,12 +80,18 @@ class CatalogAdmin(GuardedModelAdmin):
     form = CatalogForm
     list_display = ["title", "uuid", "enterprise_customer_uuid", "content_version", "modified"]
     search_fields = ["title", "uuid"]
-    readonly_fields = ["uuid", "content_version", "membership_preview", "created", "modified"]
+    readonly_fields = ["uuid", "content_version", "query_hash", "membership_preview", "created", "modified"]
     fields = [
         "title",
         "query",
         "include_archived",
         "enterprise_customer_uuid",
+        "enterprise_customer_name",
+        "enabled_course_modes",
+        "publish_audit_enrollment_urls",
+        "catalog_query_uuid",
+        "query_title",
+        "query_hash",
         "membership_preview",
         "uuid",
         "content_version",

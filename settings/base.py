@@ -251,7 +251,16 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "lyceu
 PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")
 # edx-rbac: system roles in the JWT `roles` claim that grant the PUBLISHER_EDITOR feature role, which
 # lifts the `publisher.restrict_internal_users` waffle switch's read-only rule for internal users.
-SYSTEM_TO_FEATURE_ROLE_MAPPING = {"publisher_editor": ["PUBLISHER_EDITOR"]}
+# The enterprise roles are enterprise-catalog's (catalog.api.enterprise.access, ADR 0100): admins of a customer
+# manage its catalogs, learners read them; the operator role (context "*") reaches every customer.
+SYSTEM_TO_FEATURE_ROLE_MAPPING = {
+    "publisher_editor": ["PUBLISHER_EDITOR"],
+    "enterprise_catalog_admin": ["enterprise_catalog_admin"],
+    "enterprise_openedx_operator": ["enterprise_catalog_admin"],
+    "enterprise_admin": ["enterprise_learner", "enterprise_catalog_admin"],
+    "enterprise_learner": ["enterprise_learner"],
+    "enterprise_provisioning_admin": ["enterprise_provisioning_admin"],
+}
 RBAC_IGNORE_INVALID_JWT_COOKIE = True
 # Every JWT is verified against a configured key (the HS256 secret or the JWK set) by our handler, then read
 # by edx-drf-extensions' (issuers, audience, versions): the library alone accepts unsigned tokens when no

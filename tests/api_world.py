@@ -56,6 +56,11 @@ def seed_world() -> World:
         "publisher-roles": {"pk": assignment.pk},
         "catalogs": {"pk": catalog.pk},
         "enterprise-catalogs": {"uuid": catalog.uuid},
+        "enterprise-customer": {
+            "enterprise_uuid": "7f8e3c52-0b39-4f1e-9d9a-2f3a1c5e8b11",
+            "identifier": content.course.key,
+        },
+        "content-metadata": {"identifier": run.key},
         "programs": {"uuid": content.program.uuid},
         "organizations": {"uuid": organization.uuid},
         "people": {"uuid": content.people[0].uuid},

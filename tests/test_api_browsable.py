@@ -53,7 +53,7 @@ def test_every_endpoint_renders_in_the_browsable_api(route: Route, world: World,
     assert page["Content-Type"].startswith("text/html")
     document, text = shown_json(page.content.decode())
     assert document == as_json.json()
-    if document:
+    if document and isinstance(document, dict | list):  # a bare string (a filter hash) has nothing to indent
         assert "\n  " in text, "the JSON is shown indented"
 
 

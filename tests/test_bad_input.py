@@ -56,8 +56,25 @@ WRITES = [
     Write("POST", "api/v1/^catalogs/(?P<pk>[^/]+)/diff/$", lambda o: f"/api/v1/catalogs/{o['catalog'].pk}/diff/"),
     Write(
         "POST",
-        "api/v1/enterprise-catalogs/<uuid:uuid>/generate_diff/",
+        "api/v1/^enterprise-catalogs/(?P<uuid>[^/]+)/generate_diff/?$",
         lambda o: f"/api/v1/enterprise-catalogs/{o['catalog'].uuid}/generate_diff/",
+    ),
+    Write("POST", "api/v1/^enterprise-catalogs/?$", lambda o: "/api/v1/enterprise-catalogs/"),
+    Write(
+        "PUT",
+        "api/v1/^enterprise-catalogs/(?P<uuid>[^/]+)/?$",
+        lambda o: f"/api/v1/enterprise-catalogs/{o['catalog'].uuid}/",
+    ),
+    Write(
+        "PATCH",
+        "api/v1/^enterprise-catalogs/(?P<uuid>[^/]+)/?$",
+        lambda o: f"/api/v1/enterprise-catalogs/{o['catalog'].uuid}/",
+    ),
+    # Takes no body, but reads it to say so.
+    Write(
+        "POST",
+        "api/v1/^enterprise-catalogs/(?P<uuid>[^/]+)/refresh_metadata/?$",
+        lambda o: f"/api/v1/enterprise-catalogs/{o['catalog'].uuid}/refresh_metadata/",
     ),
 ]
 WRITE_IDS = [f"{write.method} {write.route}" for write in WRITES]

@@ -31,6 +31,7 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _template(route: str) -> str:
     """``courses/<str:identifier>/`` or ``(?P<uuid>[^/.]+)/$`` → ``courses/{}/`` (names do not matter)."""
     route = route.lstrip("^").rstrip("$").replace("\\.", ".")
+    route = re.sub(r"/\?$", "/", route)  # an optional trailing slash is documented with the slash
     route = re.sub(r"\(\?P<\w+>[^)]*\)", "{}", route)
     return re.sub(r"<(?:\w+:)?\w+>", "{}", route)
 

@@ -1,19 +1,16 @@
 """Routes of the catalog API (mounted at /api/v1/)."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from catalog.api.views import CatalogViewSet, EnterpriseCatalogDiffView, QueryContainsView
+from catalog.api.views import CatalogViewSet, QueryContainsView
 
 router = SimpleRouter()
 router.register("catalogs", CatalogViewSet, basename="catalog")
 
 urlpatterns = [
     path("catalog/query_contains/", QueryContainsView.as_view(), name="catalog-query-contains"),
-    path(
-        "enterprise-catalogs/<uuid:uuid>/generate_diff/",
-        EnterpriseCatalogDiffView.as_view(),
-        name="enterprise-catalog-generate-diff",
-    ),
+    # enterprise-catalog's API (ADR 0100).
+    path("", include("catalog.api.enterprise.urls")),
     *router.urls,
 ]

@@ -1,5 +1,5 @@
-"""The catalog endpoints: CRUD, courses, contains, CSV, diff (with its enterprise alias), content metadata,
-explain, and query_contains. Views parse input, call one selector or service, and serialize."""
+"""The catalog endpoints: CRUD, courses, contains, CSV, diff, content metadata, explain, and query_contains
+(enterprise-catalog's API is in ``catalog.api.enterprise``). Views parse input, call one selector or service, and serialize."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
-from uuid import UUID
 
 import orjson
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
@@ -324,18 +323,6 @@ def _csv_lines(documents: Iterator[dict[str, Any]]) -> Iterator[str]:
             value = document.get(name)
             row.append("|".join(value) if isinstance(value, list) else "" if value is None else value)
         yield writer.writerow(row)
-
-
-class EnterpriseCatalogDiffView(APIView):
-    """``enterprise-catalogs/{uuid}/generate_diff/``: the path existing integrations call for the diff."""
-
-    permission_classes = [IsAuthenticated]
-    parser_classes = [LargeJSONParser]
-
-    @DIFF_SCHEMA
-    def post(self, request: Request, uuid: UUID) -> Response:
-        catalog = lookup_catalog(catalogs_visible_to(request.user), str(uuid))
-        return diff_response(request, catalog)
 
 
 class QueryContainsView(APIView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid as uuid_lib
 from functools import lru_cache
@@ -30,6 +31,12 @@ def parse_stored_query(query: Any) -> Query:
     (luqum for strings) costs more than evaluating them.
     """
     return parse_query_text(json.dumps(query, sort_keys=True, separators=(",", ":")))
+
+
+def query_hash(query: Any) -> str:
+    """The hash enterprise-catalog gives a content filter (MD5 of its JSON with sorted keys, Python's default
+    separators), so ``catalog-queries/get_query_by_hash`` answers for the hashes its clients compute."""
+    return hashlib.md5(json.dumps(query, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
 
 
 def validate_query(query: Any) -> Query:
@@ -63,6 +70,22 @@ class Catalog(TimeStampedModel):
     enterprise_customer_uuid = models.UUIDField(
         null=True, blank=True, db_index=True, help_text="The enterprise customer this catalog belongs to, if any."
     )
+    # What enterprise-catalog keeps beside the query (ADR 0100): the customer's name (the enrollment URLs' UTM
+    # source), the course modes and audit choice edx-enterprise sends, and the query's own identity.
+    enterprise_customer_name = models.CharField(max_length=255, blank=True)
+    enabled_course_modes = models.JSONField(
+        default=list, blank=True, help_text="Course modes learners may be offered (a list of mode slugs)."
+    )
+    publish_audit_enrollment_urls = models.BooleanField(
+        default=False, help_text="Enrollment URLs of the catalog's courses and runs enroll in audit mode."
+    )
+    catalog_query_uuid = models.UUIDField(
+        null=True, blank=True, verbose_name="catalog query UUID", help_text="The query's UUID in edx-enterprise."
+    )
+    query_title = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001  (null: no title sent)
+    query_hash = models.CharField(
+        max_length=32, blank=True, db_index=True, editable=False, help_text="MD5 of the query's sorted JSON."
+    )
     content_version = models.PositiveBigIntegerField(default=1, editable=False)
     # Set when the query has no positive exact clause, so the index cannot narrow it down: such catalogs
     # are evaluated against every changed document.
@@ -83,8 +106,12 @@ class Catalog(TimeStampedModel):
         validate_query(self.query)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The query is a domain invariant: it is checked on every path, not only where clean() runs.
+        # The query is a domain invariant: it is checked on every path, not only where clean() runs; its hash
+        # is derived from it and must never disagree with it.
         validate_query(self.query)
+        self.query_hash = query_hash(self.query)
+        if kwargs.get("update_fields") is not None and "query" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "query_hash"}
         super().save(*args, **kwargs)
 
     @property

@@ -4,16 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import Catalog, CatalogQueryIndex
+from catalog.models.catalogs import query_hash
 from catalog.selectors.matching import encode_value
+from catalog.services.statements import increment
 from course_metadata.tasks.handoff import hand_off
 
-EDITABLE_FIELDS = ("title", "query", "include_archived", "enterprise_customer_uuid")
+# Fields the enterprise content payloads are built from (enrollment URLs, UTM source): a change moves the
+# catalog's content_version, so a client that syncs by version sees every item as changed (ADR 0100).
+ENTERPRISE_PAYLOAD_FIELDS = (
+    "enterprise_customer_uuid",
+    "enterprise_customer_name",
+    "enabled_course_modes",
+    "publish_audit_enrollment_urls",
+)
+EDITABLE_FIELDS = (
+    "title",
+    "query",
+    "include_archived",
+    *ENTERPRISE_PAYLOAD_FIELDS,
+    "catalog_query_uuid",
+    "query_title",
+)
 
 
 # Fields in the order their values usually narrow content down: an identifier names one item, an
@@ -79,19 +97,49 @@ def _schedule_membership_refresh(catalog_id: int) -> None:
     transaction.on_commit(lambda: hand_off(refresh_catalog_membership, catalog_id))
 
 
+def _shared_query_uuid(query: dict[str, Any] | str) -> UUID:
+    """The query UUID catalogs with the same query already carry (enterprise-catalog shares one query record
+    between them), else a new one."""
+    same_query = Catalog.objects.filter(query_hash=query_hash(query), catalog_query_uuid__isnull=False)
+    existing = same_query.order_by("pk").values_list("catalog_query_uuid", flat=True).first()
+    return existing or uuid4()
+
+
 def catalog_create(
     *,
     title: str,
     query: dict[str, Any] | str,
+    uuid: UUID | None = None,
     include_archived: bool = False,
     enterprise_customer_uuid: UUID | None = None,
+    enterprise_customer_name: str = "",
+    enabled_course_modes: list[str] | None = None,
+    publish_audit_enrollment_urls: bool = False,
+    catalog_query_uuid: UUID | None = None,
+    query_title: str | None = None,
     viewers: Iterable[AbstractBaseUser] = (),
 ) -> Catalog:
-    """Create a catalog; its membership is computed by a task once the transaction commits."""
+    """Create a catalog; its membership is computed by a task once the transaction commits.
+
+    ``uuid`` is the caller's choice when given (edx-enterprise creates its catalogs under the UUIDs it holds);
+    ``catalog_query_uuid`` is shared with catalogs of the same query when not given.
+    """
+    if uuid is not None and Catalog.objects.filter(uuid=uuid).exists():
+        raise ValidationError({"uuid": f"A catalog with the UUID {uuid} exists already."})
     catalog = Catalog(
-        title=title, query=query, include_archived=include_archived, enterprise_customer_uuid=enterprise_customer_uuid
+        title=title,
+        query=query,
+        include_archived=include_archived,
+        enterprise_customer_uuid=enterprise_customer_uuid,
+        enterprise_customer_name=enterprise_customer_name,
+        enabled_course_modes=list(enabled_course_modes or []),
+        publish_audit_enrollment_urls=publish_audit_enrollment_urls,
+        query_title=query_title,
     )
+    if uuid is not None:
+        catalog.uuid = uuid
     catalog.full_clean()
+    catalog.catalog_query_uuid = catalog_query_uuid or _shared_query_uuid(query)
     with transaction.atomic():
         catalog.save()
         catalog_index_rebuild(catalog=catalog)
@@ -103,23 +151,40 @@ def catalog_create(
 def catalog_update(*, catalog: Catalog, viewers: Iterable[AbstractBaseUser] | None = None, **changes: Any) -> Catalog:
     """Change a catalog's fields (``EDITABLE_FIELDS``) and, when given, its viewers.
 
-    A changed query re-indexes the catalog and recomputes its membership after commit.
+    A changed query re-indexes the catalog and recomputes its membership after commit. A change of a field
+    the enterprise payloads are built from moves ``content_version`` (every item's representation changed).
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"catalog_update() cannot change {', '.join(sorted(unknown))}")
     query_changed = "query" in changes and changes["query"] != catalog.query
+    payload_changed = any(
+        name in changes and changes[name] != getattr(catalog, name) for name in ENTERPRISE_PAYLOAD_FIELDS
+    )
     for name, value in changes.items():
         setattr(catalog, name, value)
     catalog.full_clean()
+    if "catalog_query_uuid" in changes and changes["catalog_query_uuid"] is None:
+        # As enterprise-catalog does: no query UUID given, the query record of the same query is used.
+        catalog.catalog_query_uuid = _shared_query_uuid(catalog.query)
     with transaction.atomic():
         catalog.save()
+        if payload_changed:
+            increment(Catalog, "content_version", [catalog.pk])
+            catalog.refresh_from_db(fields=["content_version"])
         if query_changed:
             catalog_index_rebuild(catalog=catalog)
             _schedule_membership_refresh(catalog.pk)
         if viewers is not None:
             catalog_viewers_set(catalog=catalog, viewers=viewers)
     return catalog
+
+
+def catalog_refresh(*, catalog: Catalog) -> str:
+    """Re-evaluate the catalog's membership in the background (a repair: the change-log consumer keeps it
+    current); returns an identifier of the request for the caller's log."""
+    _schedule_membership_refresh(catalog.pk)
+    return str(uuid4())
 
 
 def catalog_viewers_set(*, catalog: Catalog, viewers: Iterable[AbstractBaseUser]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.db.models import Func, TextField
 
 from catalog.models import Catalog, CatalogMembership
+from dbkit.json_values import format_datetime
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,16 @@ def _sortable(stamp: str) -> str:
     return stamp if "." in stamp else f"{stamp[:-1]}.000000Z"
 
 
-def catalog_diff(*, catalog: Catalog, content_keys: Sequence[str]) -> CatalogDiff:
+def catalog_diff(
+    *, catalog: Catalog, content_keys: Sequence[str], not_before: dt.datetime | None = None
+) -> CatalogDiff:
     """Compare ``content_keys`` (exact keys) with the catalog's members, in one query however many keys.
 
     ``items_found``: given and in the catalog, with the member's data timestamp (update if newer);
     ``items_not_found``: given but not in the catalog (delete); ``items_not_included``: in the catalog
     but not given (create). The version is read before the members, so a change committed in between
-    makes the reported version older than the data, never newer.
+    makes the reported version older than the data, never newer. ``not_before`` raises every date to at
+    least that instant (enterprise-catalog dates an item by its catalog's last change too).
     """
     version = catalog_content_version(catalog)
     rows = (
@@ -81,6 +86,10 @@ def catalog_diff(*, catalog: Catalog, content_keys: Sequence[str]) -> CatalogDif
         # Two documents may share a key (a course key in two partners): report the newest.
         if known is not stamp and _sortable(stamp) > _sortable(known):
             members[key] = stamp
+    if not_before is not None:
+        floor = format_datetime(not_before)
+        assert floor is not None
+        members = {key: floor if _sortable(floor) > _sortable(stamp) else stamp for key, stamp in members.items()}
     given = dict.fromkeys(content_keys)
     found: list[dict[str, Any]] = []
     not_found: list[dict[str, Any]] = []

@@ -53,3 +53,30 @@ def test_adding_through_the_admin_builds_the_index_and_previews_membership(admin
     assert "org__bad:" in edited.content.decode()
     permissions = admin_client.get(f"/admin/catalog/catalog/{catalog.pk}/permissions/")
     assert permissions.status_code == 200
+
+
+def test_the_enterprise_fields_are_edited_through_the_services(admin_client):
+    response = admin_client.post("/admin/catalog/catalog/add/", {"title": "Enterprise", "query": '{"org": "edX"}'})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    catalog = Catalog.objects.get(title="Enterprise")
+    assert catalog.enabled_course_modes == [] and catalog.catalog_query_uuid is not None
+    edited = admin_client.post(
+        f"/admin/catalog/catalog/{catalog.pk}/change/",
+        {
+            "title": "Enterprise",
+            "query": '{"org": "edX"}',
+            "enterprise_customer_name": "Acme",
+            "enabled_course_modes": '["verified"]',
+            "publish_audit_enrollment_urls": "on",
+        },
+    )
+    assert edited.status_code == 302, edited.content.decode()[:2000]
+    catalog.refresh_from_db()
+    assert (catalog.enterprise_customer_name, catalog.enabled_course_modes) == ("Acme", ["verified"])
+    assert catalog.publish_audit_enrollment_urls is True
+    assert catalog.content_version == 2  # the items' enrollment URLs changed
+    bad = admin_client.post(
+        f"/admin/catalog/catalog/{catalog.pk}/change/",
+        {"title": "Enterprise", "query": '{"org": "edX"}', "enabled_course_modes": '{"a": 1}'},
+    )
+    assert bad.status_code == 200 and "course mode slugs" in bad.content.decode()
