@@ -35,7 +35,7 @@ from course_metadata.selectors.courses import complete_courses, course_rows
 from course_metadata.selectors.pathways import learner_pathway_list
 from course_metadata.selectors.people import person_list
 from course_metadata.selectors.programs import complete_programs, program_list
-from dbkit.rows import AnyOf, Row
+from dbkit.rows import Row
 from search import schema
 from search.backends.base import Document
 
@@ -149,7 +149,7 @@ def course_documents(course_ids: Sequence[int], *, now: dt.datetime | None = Non
     now = now or timezone.now()
     if not course_ids:
         return []
-    rows = list(course_rows(Course.objects.official().filter(AnyOf("pk", list(course_ids))).order_by("pk")))
+    rows = list(course_rows(Course.objects.official().filter(pk__in=list(course_ids)).order_by("pk")))
     complete_courses(rows, runs=rules.course_runs().official().exclude(type__is_marketable=False))
     partners = _partners()
     context = ReadContext(now=now)
@@ -301,7 +301,7 @@ def program_documents(program_ids: Sequence[int], *, now: dt.datetime | None = N
     now = now or timezone.now()
     if not program_ids:
         return []
-    rows = list(program_list().filter(AnyOf("pk", list(program_ids))).order_by("pk"))
+    rows = list(program_list().filter(pk__in=list(program_ids)).order_by("pk"))
     complete_programs(rows)
     partners = dict(Program.objects.filter(pk__in=program_ids).values_list("pk", F("partner__short_code")))
     context = ReadContext(now=now)
@@ -358,7 +358,7 @@ def program_documents(program_ids: Sequence[int], *, now: dt.datetime | None = N
 def person_documents(person_ids: Sequence[int], *, now: dt.datetime | None = None) -> list[Document]:
     if not person_ids:
         return []
-    rows = list(person_list().filter(AnyOf("pk", list(person_ids)), published=True).order_by("pk"))
+    rows = list(person_list().filter(pk__in=list(person_ids), published=True).order_by("pk"))
     ids = [row["pk"] for row in rows]
     partners = dict(Person.objects.filter(pk__in=ids).values_list("pk", F("partner__short_code")))
     organizations: dict[int, set[str]] = defaultdict(set)
