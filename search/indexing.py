@@ -54,7 +54,7 @@ def apply_changes(changes: Sequence[Change], backend: SearchBackend | None = Non
     deletes: set[str] = set()
     deleted_course_keys: set[str] = set()
     for change in changes:
-        if change.draft or change.uuid is None and change.action != ChangeAction.DELETE:
+        if change.draft or (change.uuid is None and change.action != ChangeAction.DELETE):
             continue
         kind = change.object_type
         doc_id = f"{kind}:{change.uuid}"
