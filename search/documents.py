@@ -358,7 +358,7 @@ def program_documents(program_ids: Sequence[int], *, now: dt.datetime | None = N
 def person_documents(person_ids: Sequence[int], *, now: dt.datetime | None = None) -> list[Document]:
     if not person_ids:
         return []
-    rows = list(person_list().filter(pk__in=list(person_ids), published=True).order_by("pk"))
+    rows: list[Any] = list(person_list().filter(pk__in=list(person_ids), published=True).order_by("pk"))
     ids = [row["pk"] for row in rows]
     partners = dict(Person.objects.filter(pk__in=ids).values_list("pk", F("partner__short_code")))
     organizations: dict[int, set[str]] = defaultdict(set)

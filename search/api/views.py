@@ -369,7 +369,7 @@ class TypeaheadSearch(APIView):
         seen: set[str] = set()
         course_runs = []
         for hit in runs.hits:
-            course_key = hit.body.get("course_key")
+            course_key = str(hit.body.get("course_key"))
             if course_key in seen:
                 continue
             seen.add(course_key)

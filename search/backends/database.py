@@ -12,7 +12,7 @@ JSON. The query tree compiles to one SQL condition:
 - keyword, number, date and boolean fields (and ``<text field>.raw``): the JSON body, with containment
   (GIN-indexed) for terms on PostgreSQL and ``json_each`` for lists on SQLite.
 
-Scores multiply text relevance (``ts_rank`` with the schema's weights / ``bm25``) by ``search.ranking``'s
+Scores multiply text relevance (``ts_rank`` with the schema's weights on PostgreSQL; on SQLite the weight classes whose fields match) by ``search.ranking``'s
 boosts; facets are SQL aggregations over the matching rows.
 """
 
@@ -506,17 +506,22 @@ class DatabaseBackend:
         if self.vendor == "postgresql":
             query = " | ".join(f"'{token}'" for token in tokens)
             weights = "{" + ",".join(str(weight) for weight in ranking.PG_WEIGHTS) + "}"
-            return "", [], f"(ts_rank('{weights}', d.search_vector, to_tsquery('english', %s)) + 0.01)", [query]
-        boosts = ", ".join(
-            str(ranking.FIELD_BOOSTS[schema.TEXT_WEIGHTS[name]]) if name in schema.TEXT_WEIGHTS else "0.0"
-            for name in FTS_COLUMNS
-        )
-        match = "{" + " ".join(DEFAULT_FIELDS) + "} : (" + " OR ".join(f'"{token}"' for token in tokens) + ")"
-        join = (
-            f" LEFT JOIN (SELECT rowid AS rid, bm25({FTS}, {boosts}) AS r FROM {FTS} WHERE {FTS} MATCH %s) ft "
-            "ON ft.rid = d.id"
-        )
-        return join, [match], "(COALESCE(-ft.r, 0) + 0.01)", []
+            return "", [], f"(ts_rank('{weights}', d.search_vector, to_tsquery('english', %s)) + 1e-6)", [query]
+        # FTS5's bm25 scales with how rare a word is, down to nothing for a word every document has, which
+        # would let ranking hinge on corpus statistics: instead, like ts_rank's weight classes, a document
+        # scores each class (title A, short description B, ...) whose fields match one of the words.
+        joins: list[str] = []
+        params: list[Any] = []
+        terms: list[str] = []
+        alternatives = " OR ".join(f'"{token}"' for token in tokens)
+        for index, weight in enumerate(("A", "B", "C", "D")):
+            columns = [name for name, klass in schema.TEXT_WEIGHTS.items() if klass == weight]
+            joins.append(
+                f" LEFT JOIN (SELECT rowid AS rid FROM {FTS} WHERE {FTS} MATCH %s) w{index} ON w{index}.rid = d.id"
+            )
+            params.append("{" + " ".join(columns) + "} : (" + alternatives + ")")
+            terms.append(f"(CASE WHEN w{index}.rid IS NULL THEN 0 ELSE {ranking.FIELD_BOOSTS[weight]} END)")
+        return "".join(joins), params, "(" + " + ".join(terms) + " + 0.01)", []
 
     def search(self, request: SearchRequest) -> SearchResult:
         now = request.now or timezone.now()
