@@ -230,7 +230,9 @@ def test_offset_paging_and_relevance_paging_agree(loaded: DatabaseBackend) -> No
         paged += [hit.id for hit in page.hits]
         after = page.hits[-1].sort
     assert paged == [hit.id for hit in whole.hits]
-    assert [hit.id for hit in loaded.search(request(query=Term(None, "python"), text="python", offset=2, size=2)).hits] == paged[2:4]
+    assert [
+        hit.id for hit in loaded.search(request(query=Term(None, "python"), text="python", offset=2, size=2)).hits
+    ] == paged[2:4]
 
 
 def test_unknown_ordering_is_refused(loaded: DatabaseBackend) -> None:
