@@ -334,7 +334,7 @@ def _typeahead_node(text: str) -> Any:
     tokens = words(text)
     if not tokens:
         raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
-    title = And((*(Term("title", token) for token in tokens[:-1]), Prefix("title", tokens[-1])))
+    title = And(tuple(Prefix("title", token) for token in tokens))
     return Or((title, Prefix("course_key", text.strip()), Prefix("authoring_organizations", tokens[-1])))
 
 
@@ -404,7 +404,11 @@ class PersonTypeahead(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True, description="What was typed."),
             OpenApiParameter("org", OpenApiTypes.STR, many=True, description="Organization keys."),
         ],
-        responses=serializers.ListField(child=serializers.DictField()),
+        responses=inline_serializer(
+            "PersonTypeaheadResult",
+            {"uuid": serializers.CharField(), "full_name": serializers.CharField()},
+            many=True,
+        ),
     )
     def get(self, request: Request) -> Response:
         unknown = sorted(set(request.query_params) - {"q", "org", "format"})
