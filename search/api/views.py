@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,6 +100,9 @@ class SearchView(APIView):
 
     endpoint: ClassVar[p.Endpoint]
     fields: ClassVar[str | None] = None  # "limited": only the identifying fields
+    # Declares the page parameters (``page``, ``page_size``) for the tests that walk every list; the
+    # paging itself is the backend's (``search.api.params.page_values``).
+    pagination_class = PageNumberPagination
 
     def page(self, request: Request) -> dict[str, Any]:
         parsed = p.parse(request, self.endpoint)
