@@ -15,13 +15,11 @@ Filters (``field``, ``field__lookup``):
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -311,10 +309,4 @@ def parse(request: Request, endpoint: Endpoint, *, published_only: bool = False)
     )
 
 
-def now() -> dt.datetime:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
-__all__ = ["Endpoint", "Parsed", "bad", "parse", "settings"]
+__all__ = ["Endpoint", "Parsed", "bad", "parse"]

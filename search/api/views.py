@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
-from urllib.parse import urlencode
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,7 +22,6 @@ from search.api.results import result_of
 from search.backends import get_backend
 from search.backends.base import SearchRequest, SearchResult, SearchUnavailable
 from search.query.nodes import And, Or, Prefix, Term
-from search.query_string import QueryStringError, parse_query
 from search.text import BadValue, words
 
 
@@ -147,8 +145,6 @@ class FacetsView(APIView):
     def get(self, request: Request) -> Response:
         parsed = p.parse(request, self.endpoint, published_only=True)
         result = run_search(parsed, facets=self.endpoint.facets, with_query_facets=True)
-        selected = list(parsed.params.get("selected_facets", []))
-        chosen_queries = list(parsed.params.get("selected_query_facets", []))
 
         def narrow(extra: Mapping[str, str]) -> str:
             query = request.query_params.copy()
@@ -173,7 +169,6 @@ class FacetsView(APIView):
             name: {"count": count, "narrow_url": narrow({"selected_query_facets": name})}
             for name, count in result.facet_queries.items()
         }
-        del selected, chosen_queries
         last = (result.total + parsed.page_size - 1) // parsed.page_size
         objects = {
             "count": result.total,
@@ -433,14 +428,3 @@ class PersonTypeahead(APIView):
             )
         )
         return Response([result_of(hit, {}) for hit in result.hits])
-
-
-def query_string_node(text: str) -> Any:
-    """``q`` as a tree (for other apps' views): the one parser call, with its errors as a 400 on ``q``."""
-    try:
-        return parse_query(text)
-    except QueryStringError as error:
-        raise ValidationError({"q": [str(error)]}) from None
-
-
-__all__ = ["AllSearch", "urlencode"]

@@ -44,6 +44,7 @@ DEFAULT_FIELDS: tuple[str, ...] = tuple(schema.TEXT_WEIGHTS)
 UNWEIGHTED_TEXT: tuple[str, ...] = tuple(name for name in TEXT_FIELDS if name not in schema.TEXT_WEIGHTS)
 LIVE = f"(SELECT g.id FROM {GENS} g WHERE g.state = 'live')"
 
+ROW_COLUMNS = ("doc_id", "content_type", "partner", "key", "aggregation_key", "sort_start", "sort_title", "body")
 SORT_COLUMNS = {
     "aggregation_key": "d.aggregation_key",
     "start": "d.sort_start",
@@ -399,39 +400,44 @@ class DatabaseBackend:
                         self._write_sqlite(generation, unique[part], rows[part])
 
     def _write_pg(self, generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
-        weights: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
-        fields: list[str] = []
-        for document in documents:
+        # One JSON parameter unpacked by jsonb_to_recordset: psycopg quotes array parameters in Python,
+        # element by element, which cost more than building the documents.
+        records = []
+        for document, row in zip(documents, rows, strict=True):
             by_class: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
             for name, weight in schema.TEXT_WEIGHTS.items():
                 if name in document.body:
                     by_class[weight].append(plain(document.body[name]))
-            for weight, texts in by_class.items():
-                weights[weight].append("\n".join(text for text in texts if text))
-            fields.append(
-                _json({name: plain(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)})
+            records.append(
+                {
+                    **{column: row[column] for column in ROW_COLUMNS if column != "body"},
+                    "body": document.body,
+                    **{
+                        f"w{weight.lower()}": "\n".join(text for text in texts if text)
+                        for weight, texts in by_class.items()
+                    },
+                    "fields": {name: plain(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
+                }
             )
-        columns = ("doc_id", "content_type", "partner", "key", "aggregation_key", "sort_start", "sort_title", "body")
-        arrays = [[row[column] for row in rows] for column in columns]
-        arrays += [weights["A"], weights["B"], weights["C"], weights["D"], fields]
-        names = ", ".join(columns)
+        names = ", ".join(ROW_COLUMNS)
         updates = ", ".join(
-            f"{column} = EXCLUDED.{column}" for column in (*columns[1:], "search_vector", "field_tokens")
+            f"{column} = EXCLUDED.{column}" for column in (*ROW_COLUMNS[1:], "search_vector", "field_tokens")
         )
         sql = f"""
             INSERT INTO {DOCS} (generation_id, {names}, search_vector, field_tokens)
             SELECT %s, u.doc_id, u.content_type, u.partner, u.key, u.aggregation_key, u.sort_start, u.sort_title,
-                   u.body::jsonb,
+                   u.body,
                    setweight(to_tsvector('english', u.wa), 'A') || setweight(to_tsvector('english', u.wb), 'B')
                    || setweight(to_tsvector('english', u.wc), 'C') || setweight(to_tsvector('english', u.wd), 'D'),
-                   ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields::jsonb) e,
+                   ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields) e,
                          unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
-            FROM unnest({", ".join(["%s::text[]"] * len(arrays))})
-                 AS u({names}, wa, wb, wc, wd, fields)
+            FROM jsonb_to_recordset(%s::jsonb) AS u(
+                doc_id text, content_type text, partner text, key text, aggregation_key text, sort_start text,
+                sort_title text, body jsonb, wa text, wb text, wc text, wd text, fields jsonb)
             ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [generation, *arrays])
+            cursor.execute(sql, [generation, _json(records)])
 
     def _write_sqlite(self, generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
         ids = [row["doc_id"] for row in rows]
