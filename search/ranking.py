@@ -3,7 +3,8 @@
 A hit's score is its text relevance times the factor of every boost whose condition it matches:
 
 - text relevance: matches in the title count above the short description, above the full description
-  (``search.schema.TEXT_WEIGHTS``: PostgreSQL's weight classes A/B/C/D, ``FIELD_BOOSTS`` in Elasticsearch);
+  (``search.schema.TEXT_WEIGHTS``: PostgreSQL's weight classes A/B/C/D with ``PG_WEIGHTS`` in ts_rank; on SQLite the
+  sum of ``FIELD_BOOSTS`` of the classes whose fields match; ``FIELD_BOOSTS`` per field in Elasticsearch);
   with no text (``q`` empty or only field conditions), every hit's relevance is 1;
 - ``BOOSTS``: self-paced runs, runs open for enrolment now, runs with a paid seat still enrollable and an
   upgrade deadline ahead go up; runs starting more than 45 days from now go down; program types are weighted.

@@ -246,6 +246,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 SEARCH_BACKEND = os.environ.get("LYCEUM_SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "lyceum")
+# update_index refuses to swap in an index whose document count differs from the live one's by more than
+# this share, unless --disable-change-limit (a broken upstream must not empty search).
+SEARCH_INDEX_CHANGE_LIMIT = float(os.environ.get("SEARCH_INDEX_CHANGE_LIMIT", "0.1"))
+# Older indexes update_index keeps after a swap (to swap back by hand).
+SEARCH_INDEX_KEEP = 2
+# Values listed per facet.
+SEARCH_FACET_LIMIT = 100
 
 # --- Publisher ------------------------------------------------------------------------------
 PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")

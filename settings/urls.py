@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from course_metadata.api.root import ApiRootView
+from search.api.urls import v2_urlpatterns as v2_search_urls
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(), name="root"),
@@ -15,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("course_metadata.api.changes_urls")),
     path("", include("catalog.api.urls")),
     path("", include("course_metadata.api.v1.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="v1:root"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/v2/", include((v2_search_urls, "api_v2"), namespace="v2")),
     path("api-docs/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),

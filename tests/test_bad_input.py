@@ -51,6 +51,7 @@ WRITES = [
     # Revoking reads an optional reason from the body.
     Write("DELETE", "api/v1/publisher-roles/<int:pk>/", lambda o: f"/api/v1/publisher-roles/{o['assignment'].pk}/"),
     Write("POST", "api/v1/^catalogs/$", lambda o: "/api/v1/catalogs/"),
+    Write("POST", "api/v1/search/all/", lambda o: "/api/v1/search/all/"),
     Write("PUT", "api/v1/^catalogs/(?P<pk>[^/]+)/$", lambda o: f"/api/v1/catalogs/{o['catalog'].pk}/"),
     Write("PATCH", "api/v1/^catalogs/(?P<pk>[^/]+)/$", lambda o: f"/api/v1/catalogs/{o['catalog'].pk}/"),
     Write("POST", "api/v1/^catalogs/(?P<pk>[^/]+)/diff/$", lambda o: f"/api/v1/catalogs/{o['catalog'].pk}/diff/"),

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
-API_PREFIX = "/api/v1/"
+API_PREFIXES = ("/api/v1/", "/api/v2/")
 IGNORED_METHODS = {"head", "options", "trace"}
 # The Publisher dispatcher (publisher_api/api/dispatch.py) is a plain view: what it adds to the read
 # API's GETs on the paths it shares with it.
@@ -46,10 +46,10 @@ def _api_patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str
 
 
 def served_operations() -> set[tuple[str, str]]:
-    """(path template, method) for every operation the URLconf serves under /api/v1/."""
+    """(path template, method) for every operation the URLconf serves under /api/v1/ and /api/v2/."""
     served: set[tuple[str, str]] = set()
     for path, callback in _api_patterns(get_resolver()):
-        if not path.startswith(API_PREFIX) or "format" in path:
+        if not path.startswith(API_PREFIXES) or "format" in path:
             continue
         if callback.__name__.endswith("_read_write"):
             kind = "detail" if path.endswith("{}/") else "collection"

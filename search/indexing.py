@@ -1,0 +1,168 @@
+"""Keeping the index current: the change-log consumer (``search_index``) and the full rebuild (``update_index``).
+
+The consumer runs in the change-log consumer's transaction (course_metadata.changelog.consumers): with the
+database backend the index writes commit with the cursor, so a crash replays the batch and nothing is
+lost or done twice; with Elasticsearch the writes are idempotent upserts and deletes, so a replay is
+harmless. What a change touches:
+
+- a course or one of its runs: the course's document and its runs' documents (a run's document embeds its
+  course), runs of it no longer indexable removed, and the programs that contain the course;
+- a program or a person: its own document (removed when it is gone or no longer indexable).
+
+Draft rows never reach here: the consumer reads official changes only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from course_metadata.changelog.feed import Change
+from course_metadata.models import Course, CourseRun, Program
+from course_metadata.models.changes import ChangeAction
+from search import documents, schema
+from search.backends import get_backend
+from search.backends.base import Document, SearchBackend
+from search.query.nodes import Or, Term
+
+CONSUMER_NAME = "search_index"
+
+logger = logging.getLogger(__name__)
+
+
+def _course_ids_of(run_ids: set[int], course_uuids: set[str]) -> set[int]:
+    found = set(CourseRun.objects.filter(pk__in=run_ids).values_list("course_id", flat=True)) if run_ids else set()
+    if course_uuids:
+        found |= set(Course.objects.official().filter(uuid__in=course_uuids).values_list("pk", flat=True))
+    return found
+
+
+def apply_changes(changes: Sequence[Change], backend: SearchBackend | None = None) -> tuple[int, int]:
+    """Index what these official changes touch; returns (documents written, documents deleted)."""
+    backend = backend or get_backend()
+    course_ids: set[int] = set()
+    run_ids: set[int] = set()
+    course_uuids: set[str] = set()
+    program_ids: set[int] = set()
+    person_ids: set[int] = set()
+    expected: set[str] = set()  # documents that should exist after this batch if still indexable
+    deletes: set[str] = set()
+    deleted_course_keys: set[str] = set()
+    for change in changes:
+        if change.draft or (change.uuid is None and change.action != ChangeAction.DELETE):
+            continue
+        kind = change.object_type
+        doc_id = f"{kind}:{change.uuid}"
+        deleted = change.action == ChangeAction.DELETE
+        if kind == "course":
+            if deleted:
+                deletes.add(doc_id)
+                deleted_course_keys.add(change.key)
+            else:
+                course_ids.add(change.object_id)
+                expected.add(doc_id)
+        elif kind == "courserun":
+            if change.course_uuid is not None:
+                course_uuids.add(str(change.course_uuid))
+            if deleted:
+                deletes.add(doc_id)
+            else:
+                run_ids.add(change.object_id)
+                expected.add(doc_id)
+        elif kind == "program":
+            (deletes if deleted else expected).add(doc_id)
+            if not deleted:
+                program_ids.add(change.object_id)
+        elif kind == "person":
+            (deletes if deleted else expected).add(doc_id)
+            if not deleted:
+                person_ids.add(change.object_id)
+    course_ids |= _course_ids_of(run_ids, course_uuids)
+    if course_ids:
+        program_ids |= set(
+            Program.courses.through.objects.filter(course_id__in=course_ids).values_list("program_id", flat=True)
+        )
+    built: list[Document] = []
+    built += documents.documents_of("course", course_ids)
+    built += documents.documents_of("program", program_ids)
+    built += documents.documents_of("person", person_ids)
+    built_ids = {document.id for document in built}
+    deletes |= expected - built_ids
+    # Runs indexed under a rebuilt (or deleted) course that it no longer has.
+    course_keys = {d.body["key"] for d in built if d.content_type == schema.COURSE} | deleted_course_keys
+    if course_keys:
+        indexed = backend.matching_ids(
+            Or(tuple(Term("course_key", key) for key in sorted(course_keys))), [schema.COURSE_RUN]
+        )
+        deletes |= {f"{ref.content_type}:{ref.uuid}" for ref in indexed} - built_ids
+    deletes -= built_ids
+    backend.index(built)
+    backend.delete(deletes)
+    return len(built), len(deletes)
+
+
+def handle_changes(changes: list[Change]) -> None:
+    written, deleted = apply_changes(changes)
+    if written or deleted:
+        logger.info("search index: %d documents written, %d deleted", written, deleted)
+
+
+@dataclass
+class RebuildReport:
+    name: str
+    documents: int
+    live_before: int
+    seconds: float
+    dropped: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+class ChangeTooLarge(RuntimeError):
+    pass
+
+
+def rebuild_index(
+    *,
+    backend: SearchBackend | None = None,
+    enforce_change_limit: bool = True,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> RebuildReport:
+    """Build a fresh index from the database, check its size against the live one, swap, prune."""
+    backend = backend or get_backend()
+    backend.ensure_ready()
+    started = time.monotonic()
+    now = timezone.now()
+    sources = documents.all_sources()
+    if on_total is not None:
+        on_total(sum(len(ids) for _, ids in sources))
+    build = backend.new_build()
+    try:
+        for kind, ids in sources:
+            for batch in documents.batches(ids):
+                build.add(documents.build(kind, batch, now=now))
+                if progress is not None:
+                    progress(len(batch))
+        count = build.count()
+        live = backend.count()
+        limit = float(settings.SEARCH_INDEX_CHANGE_LIMIT)
+        if enforce_change_limit and live and abs(count - live) / live > limit:
+            raise ChangeTooLarge(
+                f"the new index holds {count} documents against {live} in the live one, a change of more than "
+                f"{limit:.0%} (SEARCH_INDEX_CHANGE_LIMIT). Check the database, then run "
+                "`manage.py update_index --disable-change-limit` if the change is expected."
+            )
+    except BaseException:
+        build.discard()
+        raise
+    build.swap()
+    dropped = backend.prune(int(settings.SEARCH_INDEX_KEEP))
+    return RebuildReport(build.name, count, live, time.monotonic() - started, dropped)
