@@ -44,7 +44,8 @@ COURSES = frozenset({COURSE, COURSE_RUN})
 class SearchField:
     """One searchable field.
 
-    ``content_types``: the document types that carry it. ``multi``: a list of values. ``raw``: a TEXT field
+    ``content_types``: the document types that carry it. ``multi``: a list of values in some content type (a course lists its runs' starts where a run has one);
+    matching treats a single value as a list of one. ``raw``: a TEXT field
     that also has an exact (keyword) form. ``facet``: counts may be asked for it. ``sortable``: ``ordering``
     may name it (single-valued, or the minimum of a multi-valued date such as a course's ``start``).
     """
@@ -83,11 +84,12 @@ FIELDS: tuple[SearchField, ...] = (
     _f("partner", T, ALL, raw=True),
     _f("organizations", T, ALL, multi=True, raw=True, facet=True),
     _f("text", T, ALL),
-    _f("start", D, ALL, sortable=True),
+    _f("start", D, ALL, multi=True, sortable=True),  # a course lists its runs' starts
     # Courses, runs, programs and pathways.
     _f("title", T, {C, R, P, LP}, sortable=True),
     _f("published", B, {R, P, LP}),
     _f("skill_names", K, {C, R, P, LP}, multi=True),
+    _f("topics", K, COURSES, multi=True),
     # Courses and runs.
     _f("key", T, COURSES, raw=True, sortable=True),
     _f("short_description", T, COURSES),
@@ -171,7 +173,7 @@ FIELDS: tuple[SearchField, ...] = (
 BY_NAME: Mapping[str, SearchField] = {field.name: field for field in FIELDS}
 
 # Names course-discovery's API accepts for a field under another name (facets and filters).
-ALIASES: Mapping[str, str] = {"active": "is_active", "key.raw": "key", "enrollment_mode": "type"}
+ALIASES: Mapping[str, str] = {"active": "is_active", "enrollment_mode": "type"}
 
 # The default full-text fields (a bare word, ``field is None``) and their weights: PostgreSQL's tsvector
 # classes A > B > C > D; Elasticsearch boosts in the same order (``search.ranking`` holds the numbers).
@@ -204,6 +206,21 @@ def field(name: str) -> SearchField:
     if found is None:
         raise UnknownField(name)
     return found
+
+
+RAW_SUFFIX = ".raw"
+
+
+def resolve(name: str) -> tuple[SearchField, bool]:
+    """``(field, exact)`` for a name in a query: ``organizations.raw`` (course-discovery's keyword sub-field of
+    a text field) is the field matched on whole values; a plain name is the field as its kind says."""
+    if name.endswith(RAW_SUFFIX) and name not in ALIASES:
+        found = field(name[: -len(RAW_SUFFIX)])
+        if not found.raw:
+            raise UnknownField(name)
+        return found, True
+    found = field(name)
+    return found, found.kind is not Kind.TEXT
 
 
 def fields_of(content_types: Iterable[str]) -> tuple[SearchField, ...]:
