@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 SEARCH_BACKEND = os.environ.get("LYCEUM_SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "lyceum")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "10"))
+ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "1"))
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
+# Bulk writes' `refresh`: "false" (searchable within the index's refresh interval, 1 s by default),
+# "wait_for" (the write returns once searchable) or "true".
+ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
 
 # --- Publisher ------------------------------------------------------------------------------
 PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")
