@@ -253,6 +253,12 @@ SEARCH_INDEX_CHANGE_LIMIT = float(os.environ.get("SEARCH_INDEX_CHANGE_LIMIT", "0
 SEARCH_INDEX_KEEP = 2
 # Values listed per facet.
 SEARCH_FACET_LIMIT = 100
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "10"))
+ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "1"))
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
+# Bulk writes' `refresh`: "false" (searchable within the index's refresh interval, 1 s by default),
+# "wait_for" (the write returns once searchable) or "true".
+ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
 
 # --- Publisher ------------------------------------------------------------------------------
 PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")
