@@ -238,6 +238,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# --- Loaders (refresh_course_metadata, import_from_discovery) ---------------------------------
+# Seconds before a request to the LMS, e-commerce or course-discovery is given up; attempts per request
+# (retried on timeouts, connection errors, 5xx, 429 and bodies that are not JSON); seconds before the
+# second attempt, doubled for each further one.
+LOADER_HTTP_TIMEOUT = float(os.environ.get("LOADER_HTTP_TIMEOUT", "30"))
+LOADER_HTTP_ATTEMPTS = int(os.environ.get("LOADER_HTTP_ATTEMPTS", "4"))
+LOADER_HTTP_BACKOFF = float(os.environ.get("LOADER_HTTP_BACKOFF", "2"))
+
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("LYCEUM_SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
