@@ -199,10 +199,7 @@ def _pagination(body: Any, page_size: int) -> tuple[list[dict[str, Any]], int, i
     count = meta.get("count")
     num_pages = meta.get("num_pages")
     if not isinstance(num_pages, int):
-        if isinstance(count, int):
-            num_pages = max(1, -(-count // page_size))
-        else:
-            num_pages = 1 if not meta.get("next") else 2**31
+        num_pages = max(1, -(-count // page_size)) if isinstance(count, int) else 1 if not meta.get("next") else 2**31
     return results, num_pages, count if isinstance(count, int) else None
 
 

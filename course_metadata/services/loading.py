@@ -80,6 +80,10 @@ def assign_changed(row: Any, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def differs(row: Any, values: Mapping[str, Any]) -> bool:
+    return any(getattr(row, attname) != value for attname, value in values.items())
+
+
 def _clean(row: Any) -> None:
     # Uniqueness is the database's to check (an IntegrityError fails the item's savepoint): asking in Python
     # costs a query per constraint and per row.
@@ -160,6 +164,10 @@ def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOut
     context = _RunContext(partner, courses, organizations, videos)
     with transaction.atomic():
         for item, course_key in parsed:
+            if _unchanged(context, item, runs):
+                # The common case of a re-run: no savepoint, no statement.
+                outcomes.add("course_run", item.key, UNCHANGED)
+                continue
             try:
                 with transaction.atomic():
                     _load_run(context, item, course_key, runs, outcomes)
@@ -188,6 +196,32 @@ class _RunContext:
             video = Video.objects.create(src=src)
             self.videos[src] = video
         return video.pk
+
+
+def _unchanged(context: _RunContext, item: RunInput, runs: dict[tuple[str, bool], CourseRun]) -> bool:
+    """Whether the item would write nothing (its run exists and every value it owns is equal already)."""
+    run = runs.get((item.key, False)) or runs.get((item.key, True))
+    if run is None:
+        return False
+    values = dict(item.run)
+    if item.video is not None:
+        video = context.videos.get(item.video) if item.video else None
+        if item.video and video is None:
+            return False
+        values["video_id"] = video.pk if video is not None else None
+    if differs(run, values):
+        return False
+    if item.course_owned and not run.draft and run.course.canonical_course_run_id == run.pk:
+        course_values = dict(item.course)
+        if item.video is not None:
+            course_values["video_id"] = values["video_id"]
+        if differs(run.course, course_values):
+            return False
+    try:
+        check_run_belongs(run.course, item.key)
+    except ValidationError:
+        return False
+    return True
 
 
 def _run_values(context: _RunContext, item: RunInput) -> dict[str, Any]:
@@ -312,6 +346,11 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
             if run is None:
                 outcomes.add("seat", key, FAILED, f"no course run {key} (the LMS has not listed it yet?)")
                 continue
+            if _seats_unchanged(run, seat_inputs, seat_types):
+                outcomes.items.extend(
+                    Outcome("seat", f"{key} {seat.seat_type} {seat.currency}", UNCHANGED) for seat in seat_inputs
+                )
+                continue
             try:
                 with transaction.atomic():
                     changed = _load_seats(run, seat_inputs, seat_types, outcomes)
@@ -321,6 +360,27 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 outcomes.add("seat", key, FAILED, "; ".join(messages))
     return outcomes
+
+
+def _seats_unchanged(run: CourseRun, seat_inputs: Sequence[SeatInput], seat_types: Mapping[str, SeatType]) -> bool:
+    existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
+    if len(existing) != len(seat_inputs):
+        return False
+    for seat_input in seat_inputs:
+        seat_type = seat_types.get(seat_input.seat_type)
+        seat = existing.get((seat_type.pk, seat_input.currency, seat_input.credit_provider)) if seat_type else None
+        if seat is None or differs(seat, _seat_values(seat_input)):
+            return False
+    return True
+
+
+def _seat_values(seat_input: SeatInput) -> dict[str, Any]:
+    return {
+        "price": seat_input.price,
+        "sku": seat_input.sku,
+        "upgrade_deadline": seat_input.upgrade_deadline,
+        "credit_hours": seat_input.credit_hours,
+    }
 
 
 def _load_seats(
@@ -340,12 +400,7 @@ def _load_seats(
             continue
         natural_key = (seat_type.pk, seat_input.currency, seat_input.credit_provider)
         offered.add(natural_key)
-        values = {
-            "price": seat_input.price,
-            "sku": seat_input.sku,
-            "upgrade_deadline": seat_input.upgrade_deadline,
-            "credit_hours": seat_input.credit_hours,
-        }
+        values = _seat_values(seat_input)
         seat = existing.get(natural_key)
         if seat is None:
             seat = Seat(
@@ -413,6 +468,9 @@ def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementIn
                 continue
             values = {"price": item.price, "currency": item.currency, "sku": item.sku}
             entitlement = next((e for e in course.entitlements.all() if e.mode_id == mode.pk), None)
+            if entitlement is not None and not differs(entitlement, values):
+                outcomes.add("entitlement", label, UNCHANGED)
+                continue
             try:
                 with transaction.atomic():
                     if entitlement is None:
