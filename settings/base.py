@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "course_metadata.tasks.publish_due_course_runs",
         "schedule": crontab(minute="*/5"),
     },
+    # LMS and e-commerce, every partner; the incumbent ran it a few times a day. Skipped while one still runs.
+    "refresh-course-metadata": {
+        "task": "course_metadata.tasks.refresh_course_metadata",
+        "schedule": crontab(minute=15, hour="*/4"),
+    },
 }
 
 # --- Loaders (refresh_course_metadata, import_from_discovery) ---------------------------------
