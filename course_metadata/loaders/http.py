@@ -195,7 +195,8 @@ def _pagination(body: Any, page_size: int) -> tuple[list[dict[str, Any]], int, i
     if not isinstance(body, dict) or not isinstance(body.get("results"), list):
         raise ValueError("the page has no 'results' list")
     results = [item for item in body["results"] if isinstance(item, dict)]
-    meta = body.get("pagination") if isinstance(body.get("pagination"), dict) else body
+    pagination = body.get("pagination")
+    meta: dict[str, Any] = pagination if isinstance(pagination, dict) else body
     count = meta.get("count")
     num_pages = meta.get("num_pages")
     if not isinstance(num_pages, int):

@@ -90,7 +90,8 @@ class CoursesApiLoader(Loader):
         pacing = PACING.get(text(body.get("pacing")).lower())
         if pacing is not None:
             run["pacing_type"] = pacing
-        media = body.get("media") if isinstance(body.get("media"), dict) else {}
+        raw_media = body.get("media")
+        media: dict[str, Any] = raw_media if isinstance(raw_media, dict) else {}
         overview = text(body.get("overview"))
         video = None
         if studio_owned:

@@ -115,7 +115,7 @@ def run_key_parts(key: str) -> tuple[str, str]:
         parsed = CourseKey.from_string(key)
     except InvalidKeyError as error:
         raise ValidationError(f"{key!r} is not a course run key (course-v1:ORG+NUMBER+RUN).") from error
-    return parsed.org, parsed.course
+    return str(parsed.org), str(parsed.course)
 
 
 def check_run_belongs(course: Course, run_key: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 
@@ -39,7 +41,7 @@ def test_tasks_skip_while_another_run_holds_the_lock(monkeypatch: pytest.MonkeyP
     from course_metadata.tasks import loading, publishing
 
     @contextmanager
-    def held(name: str):  # type: ignore[no-untyped-def]
+    def held(name: str) -> Iterator[bool]:
         yield False
 
     monkeypatch.setattr(loading, "single_flight", held)
