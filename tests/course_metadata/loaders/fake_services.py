@@ -45,6 +45,11 @@ class FakeServices:
     token_lifetime: int = 3600
     client_id: str = "lyceum-worker"
     client_secret: str = "s3cret"
+    # Any other DRF listing (a course-discovery's), by path, and the bodies of OPTIONS requests by path.
+    listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # When set, GETs other than the LMS's must carry "Authorization: <this>" (a course-discovery's token).
+    required_authorization: str | None = None
     requests: list[tuple[str, dict[str, list[str]]]] = field(default_factory=list)
     tokens_issued: int = 0
     base_url: str = ""
@@ -87,9 +92,22 @@ class _Handler(BaseHTTPRequestHandler):
         state.tokens_issued += 1
         self._json(200, {"access_token": fake_jwt("lyceum_worker"), "expires_in": state.token_lifetime})
 
+    def do_OPTIONS(self) -> None:
+        state = self.server.state
+        path = urlparse(self.path).path
+        if path in state.options:
+            self._json(200, state.options[path])
+        else:
+            self._json(404, {"detail": "not found"})
+
     def do_GET(self) -> None:
         state = self.server.state
         parsed = urlparse(self.path)
+        authorization = self.headers.get("Authorization")
+        required = state.required_authorization
+        if parsed.path in state.listings and required is not None and authorization != required:
+            self._json(401, {"detail": "Authentication credentials were not provided."})
+            return
         query = parse_qs(parsed.query)
         state.requests.append((parsed.path, query))
         page = int(query.get("page", ["1"])[0])
@@ -112,6 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drf_page(state.ecommerce_courses, page, page_size, parsed.path)
         elif parsed.path == ECOMMERCE_PRODUCTS:
             self._drf_page(state.entitlement_products, page, page_size, parsed.path)
+        elif parsed.path in state.listings:
+            self._drf_page(state.listings[parsed.path], page, page_size, parsed.path)
         else:
             self._json(404, {"detail": "not found"})
 
