@@ -14,15 +14,21 @@ from typing import Any
 from course_metadata.loaders.base import Loader, LoadReport, Progress
 from course_metadata.loaders.http import ApiClient, FetchFailed, Page, join, walk_pages
 from course_metadata.loaders.lms import date, text
-from course_metadata.models import Organization, Partner, Person, Subject, Topic
+from course_metadata.models import Degree, Organization, Partner, Person, Subject, Topic
 from course_metadata.services.importing import (
     CourseImport,
+    CurriculumImport,
+    PathwayImport,
     RowImport,
     RunImport,
     SeatImport,
+    StepImport,
     TypeImport,
     course_types_import,
     courses_import,
+    curricula_import,
+    degree_details_import,
+    learner_pathways_import,
     program_type_pk,
     programs_import,
     rows_import,
@@ -30,6 +36,18 @@ from course_metadata.services.importing import (
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 PAGE_SIZE = 100
+DEGREE_FIELDS = (
+    "application_requirements",
+    "apply_url",
+    "overall_ranking",
+    "campus_image_url",
+    "title_background_image_url",
+    "prerequisite_coursework",
+    "lead_capture_list_name",
+    "banner_border_color",
+    "application_deadline",
+    "hubspot_lead_capture_form_id",
+)
 
 
 def strings(body: dict[str, Any], *names: str) -> dict[str, str]:
@@ -85,6 +103,7 @@ class DiscoveryImporter(Loader):
             ("course types", self.course_types),
             ("courses", self.courses),
             ("programs", self.programs),
+            ("learner pathways", self.learner_pathways),
         ]
 
     def load(self) -> None:
@@ -340,14 +359,90 @@ class DiscoveryImporter(Loader):
                     uuid__in={u for body in results for u in uuids(body.get("authoring_organizations"))},
                 ).values_list("uuid", "pk")
             }
-            rows = []
+            rows, degrees = [], []
             for body in results:
                 try:
-                    rows.append(self.program(body, course_pks, org_pks))
+                    row = self.program(body, course_pks, org_pks)
                 except (KeyError, TypeError, ValueError) as error:
                     self.report.fail("program", self.label(body), f"unreadable: {error}")
-            outcomes, _ = programs_import(partner=self.partner, rows=rows)
+                    continue
+                if isinstance(body.get("degree"), dict):
+                    degree = body["degree"]
+                    values = {**row.values, **strings(degree, *DEGREE_FIELDS)}
+                    degrees.append(RowImport(uuid=row.uuid, values=values, links=row.links, label=row.label))
+                else:
+                    rows.append(row)
+            outcomes, written = programs_import(partner=self.partner, rows=rows)
             self.report.record(outcomes)
+            degree_outcomes, written_degrees = programs_import(partner=self.partner, rows=degrees, model=Degree)
+            for item in degree_outcomes.items:
+                item.kind = "degree"
+            self.report.record(degree_outcomes)
+            written.update(written_degrees)
+            for body in results:
+                program = written.get(str(body.get("uuid")))
+                if program is None:
+                    continue
+                if isinstance(body.get("degree"), dict):
+                    degree = body["degree"]
+                    degree_details_import(
+                        degree=program,
+                        costs=[(text(c.get("description")), text(c.get("amount"))) for c in degree.get("costs") or []],
+                        specializations=[text(value) for value in degree.get("specializations") or []],
+                    )
+                curricula = [self.curriculum(item) for item in body.get("curricula") or [] if isinstance(item, dict)]
+                if curricula:
+                    self.report.record(curricula_import(program=program, curricula=curricula))
+
+    @staticmethod
+    def curriculum(body: dict[str, Any]) -> CurriculumImport:
+        return CurriculumImport(
+            uuid=str(body["uuid"]),
+            values={**strings(body, "name", "marketing_text", "marketing_text_brief"), **flags(body, "is_active")},
+            courses=[(str(c["uuid"]), bool(c.get("is_active", True))) for c in body.get("courses") or []],
+            programs=[(str(p["uuid"]), bool(p.get("is_active", True))) for p in body.get("programs") or []],
+        )
+
+    def learner_pathways(self) -> None:
+        for results in self.pages("api/v1/learner-pathway/"):
+            items = []
+            for body in results:
+                try:
+                    items.append(self.learner_pathway(body))
+                except (KeyError, TypeError, ValueError) as error:
+                    self.report.fail("learner_pathway", self.label(body), f"unreadable: {error}")
+            self.report.record(learner_pathways_import(partner=self.partner, pathways=items))
+
+    @staticmethod
+    def learner_pathway(body: dict[str, Any]) -> PathwayImport:
+        def image(name: str) -> str:
+            value = body.get(name)
+            return text(value.get("src")) if isinstance(value, dict) else ""
+
+        values: dict[str, Any] = {
+            **strings(body, "title", "status", "overview"),
+            **flags(body, "visible_via_association"),
+            "banner_image_url": image("banner_image"),
+            "card_image_url": image("card_image"),
+        }
+        steps = [
+            StepImport(
+                uuid=str(step["uuid"]),
+                min_requirement=int(step.get("min_requirement") or 1),
+                courses=uuids(step.get("courses")),
+                programs=uuids(step.get("programs")),
+                blocks=[
+                    (
+                        text(block.get("course_key")),
+                        text(block.get("block_id")),
+                        float(block.get("estimated_completion_time") or 0),
+                    )
+                    for block in step.get("blocks") or []
+                ],
+            )
+            for step in body.get("steps") or []
+        ]
+        return PathwayImport(uuid=str(body["uuid"]), values=values, steps=steps)
 
     def program(self, body: dict[str, Any], course_pks: dict[str, int], org_pks: dict[str, int]) -> RowImport:
         missing = [uuid for uuid in uuids(body.get("courses")) if uuid not in course_pks]

@@ -22,6 +22,17 @@ from course_metadata.models import (
     CourseRun,
     CourseRunType,
     CourseType,
+    Curriculum,
+    CurriculumCourseMembership,
+    CurriculumProgramMembership,
+    Degree,
+    DegreeCost,
+    DegreeSpecialization,
+    LearnerPathway,
+    LearnerPathwayBlock,
+    LearnerPathwayCourse,
+    LearnerPathwayProgram,
+    LearnerPathwayStep,
     Organization,
     Partner,
     Person,
@@ -454,8 +465,216 @@ def program_type_pk(name: str, slug: str) -> int | None:
     return program_type.pk if program_type is not None else None
 
 
-def programs_import(*, partner: Partner, rows: Sequence[RowImport]) -> tuple[PageOutcomes, dict[str, Any]]:
+def programs_import(
+    *, partner: Partner, rows: Sequence[RowImport], model: type[Program] = Program
+) -> tuple[PageOutcomes, dict[str, Any]]:
+    """Upsert programs (or degrees, ``model=Degree``) by uuid with their courses and organizations."""
+
     def flags(programs: list[Program]) -> None:
         subscription_inclusion_update(programs=programs)
 
-    return rows_import(kind="program", model=Program, partner=partner, rows=rows, after_write=flags)
+    if not rows:
+        return PageOutcomes(), {}
+    return rows_import(kind="program", model=model, partner=partner, rows=rows, after_write=flags)
+
+
+# --- degrees, curricula, learner pathways ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurriculumImport:
+    uuid: str
+    values: Mapping[str, Any]
+    courses: Sequence[tuple[str, bool]]  # (course uuid, membership active)
+    programs: Sequence[tuple[str, bool]]  # (program uuid, membership active)
+
+
+def degree_details_import(*, degree: Degree, costs: Sequence[tuple[str, str]], specializations: Sequence[str]) -> bool:
+    """Make a degree's costs and specializations exactly these (replaced only when they differ)."""
+    changed = False
+    if [(c.description, c.amount) for c in degree.costs.order_by("pk")] != list(costs):
+        degree.costs.all().delete()
+        for description, amount in costs:
+            DegreeCost.objects.create(degree=degree, description=description, amount=amount)
+        changed = True
+    if [s.value for s in degree.specializations.order_by("pk")] != list(specializations):
+        degree.specializations.all().delete()
+        for value in specializations:
+            DegreeSpecialization.objects.create(degree=degree, value=value)
+        changed = True
+    return changed
+
+
+def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport]) -> PageOutcomes:
+    """Upsert a program's curricula by uuid with their course and program memberships."""
+    outcomes = PageOutcomes()
+    course_pks = dict(
+        Course.objects.official()
+        .filter(uuid__in={uuid for c in curricula for uuid, _ in c.courses})
+        .values_list("uuid", "pk")
+    )
+    program_pks = dict(
+        Program.objects.filter(uuid__in={uuid for c in curricula for uuid, _ in c.programs}).values_list("uuid", "pk")
+    )
+    course_pks = {str(uuid): pk for uuid, pk in course_pks.items()}
+    program_pks = {str(uuid): pk for uuid, pk in program_pks.items()}
+    existing = {str(c.uuid): c for c in Curriculum.objects.filter(uuid__in=[c.uuid for c in curricula])}
+    for item in curricula:
+        try:
+            with transaction.atomic():
+                curriculum = existing.get(item.uuid)
+                outcome = UNCHANGED
+                values = {**item.values, "program_id": program.pk}
+                if curriculum is None:
+                    curriculum = Curriculum(uuid=item.uuid, **values)
+                    _clean(curriculum)
+                    curriculum.save()
+                    outcome = CREATED
+                elif assign_changed(curriculum, values):
+                    _clean(curriculum)
+                    curriculum.save()
+                    outcome = UPDATED
+                wanted_courses = [(course_pks[uuid], active) for uuid, active in item.courses if uuid in course_pks]
+                have = [(m.course_id, m.is_active) for m in curriculum.course_memberships.order_by("pk")]
+                if have != wanted_courses:
+                    curriculum.course_memberships.all().delete()
+                    for course_id, active in wanted_courses:
+                        CurriculumCourseMembership.objects.create(
+                            curriculum=curriculum, course_id=course_id, is_active=active
+                        )
+                    outcome = UPDATED if outcome == UNCHANGED else outcome
+                wanted_programs = [(program_pks[uuid], active) for uuid, active in item.programs if uuid in program_pks]
+                have = [(m.program_id, m.is_active) for m in curriculum.program_memberships.order_by("pk")]
+                if have != wanted_programs:
+                    curriculum.program_memberships.all().delete()
+                    for program_id, active in wanted_programs:
+                        CurriculumProgramMembership.objects.create(
+                            curriculum=curriculum, program_id=program_id, is_active=active
+                        )
+                    outcome = UPDATED if outcome == UNCHANGED else outcome
+                missing = [u for u, _ in item.courses if u not in course_pks] + [
+                    u for u, _ in item.programs if u not in program_pks
+                ]
+                if missing:
+                    raise ValidationError(f"members not imported: {', '.join(missing)}")
+        except ERRORS as error:
+            outcomes.add("curriculum", item.uuid, FAILED, _messages(error))
+            continue
+        outcomes.add("curriculum", item.uuid, outcome)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class StepImport:
+    uuid: str
+    min_requirement: int
+    courses: Sequence[str]  # course uuids
+    programs: Sequence[str]  # program uuids
+    blocks: Sequence[tuple[str, str, float]]  # (course key, block id, estimated hours)
+
+
+@dataclass(frozen=True)
+class PathwayImport:
+    uuid: str
+    values: Mapping[str, Any]
+    steps: Sequence[StepImport]
+
+
+def learner_pathways_import(*, partner: Partner, pathways: Sequence[PathwayImport]) -> PageOutcomes:
+    """Upsert learner pathways by uuid, their steps by uuid, and each step's nodes in order."""
+    outcomes = PageOutcomes()
+    courses = {
+        str(c.uuid): c
+        for c in Course.objects.official().filter(
+            partner=partner, uuid__in={u for p in pathways for s in p.steps for u in s.courses}
+        )
+    }
+    by_key = {
+        c.key: c
+        for c in Course.objects.official().filter(
+            partner=partner, key__in={k for p in pathways for s in p.steps for k, _, _ in s.blocks}
+        )
+    }
+    programs = {
+        str(p.uuid): p
+        for p in Program.objects.filter(
+            partner=partner, uuid__in={u for p in pathways for s in p.steps for u in s.programs}
+        )
+    }
+    existing = {
+        str(p.uuid): p
+        for p in LearnerPathway.objects.filter(uuid__in=[p.uuid for p in pathways]).prefetch_related("steps")
+    }
+    for item in pathways:
+        try:
+            with transaction.atomic():
+                pathway = existing.get(item.uuid)
+                outcome = UNCHANGED
+                if pathway is None:
+                    pathway = LearnerPathway(uuid=item.uuid, partner=partner, **item.values)
+                    _clean(pathway)
+                    pathway.save()
+                    outcome = CREATED
+                elif assign_changed(pathway, item.values):
+                    _clean(pathway)
+                    pathway.save()
+                    outcome = UPDATED
+                if _pathway_steps(pathway, item.steps, courses, programs, by_key):
+                    outcome = UPDATED if outcome == UNCHANGED else outcome
+        except ERRORS as error:
+            outcomes.add("learner_pathway", item.uuid, FAILED, _messages(error))
+            continue
+        outcomes.add("learner_pathway", item.uuid, outcome)
+    return outcomes
+
+
+def _pathway_steps(
+    pathway: LearnerPathway,
+    steps: Sequence[StepImport],
+    courses: Mapping[str, Course],
+    programs: Mapping[str, Program],
+    by_key: Mapping[str, Course],
+) -> bool:
+    changed = False
+    existing = {str(step.uuid): step for step in pathway.steps.all()}
+    for order, item in enumerate(steps):
+        missing = [u for u in item.courses if u not in courses] + [u for u in item.programs if u not in programs]
+        missing += [key for key, _, _ in item.blocks if key not in by_key]
+        if missing:
+            raise ValidationError(f"step {item.uuid}: not imported: {', '.join(missing)}")
+        step = existing.pop(item.uuid, None)
+        values = {"min_requirement": item.min_requirement, "sort_order": order}
+        if step is None:
+            step = LearnerPathwayStep(uuid=item.uuid, pathway=pathway, **values)
+            _clean(step)
+            step.save()
+            changed = True
+        elif assign_changed(step, values):
+            _clean(step)
+            step.save()
+            changed = True
+        wanted_courses = [courses[u].pk for u in item.courses]
+        if [n.course_id for n in step.courses.order_by("sort_order", "pk")] != wanted_courses:
+            step.courses.all().delete()
+            for i, pk in enumerate(wanted_courses):
+                LearnerPathwayCourse.objects.create(step=step, course_id=pk, sort_order=i)
+            changed = True
+        wanted_programs = [programs[u].pk for u in item.programs]
+        if [n.program_id for n in step.programs.order_by("sort_order", "pk")] != wanted_programs:
+            step.programs.all().delete()
+            for i, pk in enumerate(wanted_programs):
+                LearnerPathwayProgram.objects.create(step=step, program_id=pk, sort_order=i)
+            changed = True
+        wanted_blocks = [(by_key[key].pk, block_id, hours) for key, block_id, hours in item.blocks]
+        have = [(n.course_id, n.block_id, n.estimated_hours) for n in step.blocks.order_by("sort_order", "pk")]
+        if have != wanted_blocks:
+            step.blocks.all().delete()
+            for i, (course_id, block_id, hours) in enumerate(wanted_blocks):
+                LearnerPathwayBlock.objects.create(
+                    step=step, course_id=course_id, block_id=block_id, estimated_hours=hours, sort_order=i
+                )
+            changed = True
+    for stale in existing.values():
+        stale.delete()
+        changed = True
+    return changed

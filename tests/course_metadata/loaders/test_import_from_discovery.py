@@ -14,7 +14,20 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from course_metadata.models import Course, CourseRun, CourseType, Organization, Partner, Person, Program, Subject, Topic
+from course_metadata.models import (
+    Course,
+    CourseRun,
+    CourseType,
+    Curriculum,
+    Degree,
+    LearnerPathway,
+    Organization,
+    Partner,
+    Person,
+    Program,
+    Subject,
+    Topic,
+)
 from tests.course_metadata.loaders.fake_services import FakeServices, serving
 from tests.factories import PartnerFactory
 
@@ -150,6 +163,72 @@ PROGRAMS = [
         "courses": [{"uuid": COURSES[1]["uuid"]}, {"uuid": COURSES[2]["uuid"]}],
         "authoring_organizations": [{"uuid": ORGS[1]["uuid"]}],
         "hidden": False,
+        "degree": None,
+        "curricula": [],
+    },
+    {
+        "uuid": u(),
+        "title": "Master of Computing",
+        "type": "Masters",
+        "type_attrs": {"uuid": u(), "slug": "masters", "coaching_supported": False},
+        "status": "active",
+        "marketing_slug": "computing",
+        "courses": [{"uuid": COURSES[0]["uuid"]}],
+        "authoring_organizations": [{"uuid": ORGS[0]["uuid"]}],
+        "degree": {
+            "application_requirements": "<p>A bachelor's degree</p>",
+            "apply_url": "https://apply.example.org",
+            "overall_ranking": "#1",
+            "costs": [{"description": "Tuition", "amount": "$10,000"}],
+            "deadlines": [],
+            "rankings": [],
+            "specializations": ["Systems", "Theory"],
+        },
+        "curricula": [
+            {
+                "uuid": u(),
+                "name": "2030 curriculum",
+                "marketing_text": "",
+                "marketing_text_brief": "",
+                "is_active": True,
+                "courses": [{"key": "HarvardX+CS50", "uuid": COURSES[0]["uuid"], "title": "", "is_active": True}],
+                "programs": [],
+            }
+        ],
+    },
+]
+PATHWAYS = [
+    {
+        "uuid": u(),
+        "title": "Become a programmer",
+        "status": "active",
+        "overview": "",
+        "banner_image": {"src": "https://img.example.org/banner.jpg"},
+        "card_image": None,
+        "visible_via_association": True,
+        "steps": [
+            {
+                "uuid": u(),
+                "min_requirement": 1,
+                "courses": [{"content_type": "course", "key": "HarvardX+CS50", "uuid": COURSES[0]["uuid"]}],
+                "programs": [{"content_type": "program", "uuid": PROGRAMS[0]["uuid"]}],
+                "blocks": [],
+            },
+            {
+                "uuid": u(),
+                "min_requirement": 1,
+                "courses": [],
+                "programs": [],
+                "blocks": [
+                    {
+                        "content_type": "block",
+                        "block_id": "block-v1:MITx+6.00x+1T2030+type@vertical+block@intro",
+                        "course_key": "MITx+6.00x",
+                        "estimated_completion_time": 1.5,
+                    }
+                ],
+            },
+        ],
     }
 ]
 
@@ -167,6 +246,7 @@ def discovery(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
             "/api/v1/people/": copy.deepcopy(PEOPLE),
             "/api/v1/courses/": copy.deepcopy(COURSES),
             "/api/v1/programs/": copy.deepcopy(PROGRAMS),
+            "/api/v1/learner-pathway/": copy.deepcopy(PATHWAYS),
         },
         options={"/api/v1/courses/": TYPE_OPTIONS},
         required_authorization=f"JWT {TOKEN}",
@@ -212,6 +292,18 @@ def test_import_keeps_uuids_and_keys_and_a_rerun_writes_nothing(discovery: FakeS
     program = Program.objects.get(uuid=str(PROGRAMS[0]["uuid"]))
     assert list(program.courses.values_list("key", flat=True)) == ["MITx+6.00x", "MITx+18.01x"]
     assert program.type is not None and program.type.slug == "xseries"
+    degree = Degree.objects.get(uuid=str(PROGRAMS[1]["uuid"]))
+    assert (degree.apply_url, degree.type.slug if degree.type else None) == ("https://apply.example.org", "masters")
+    assert [(c.description, c.amount) for c in degree.costs.all()] == [("Tuition", "$10,000")]
+    assert [s.value for s in degree.specializations.order_by("pk")] == ["Systems", "Theory"]
+    curriculum = Curriculum.objects.get(program=degree)
+    assert [m.course.key for m in curriculum.course_memberships.all()] == ["HarvardX+CS50"]
+    pathway = LearnerPathway.objects.get(uuid=str(PATHWAYS[0]["uuid"]))
+    assert pathway.banner_image_url == "https://img.example.org/banner.jpg"
+    first, second = pathway.steps.order_by("sort_order")
+    assert [n.course.key for n in first.courses.all()] == ["HarvardX+CS50"]
+    assert [n.program.title for n in first.programs.all()] == ["MIT Math"]
+    assert [(n.course.key, n.estimated_hours) for n in second.blocks.all()] == [("MITx+6.00x", 1.5)]
 
     with CaptureQueriesContext(connection) as queries:
         run_import(discovery)
