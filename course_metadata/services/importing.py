@@ -508,16 +508,18 @@ def degree_details_import(*, degree: Degree, costs: Sequence[tuple[str, str]], s
 def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport]) -> PageOutcomes:
     """Upsert a program's curricula by uuid with their course and program memberships."""
     outcomes = PageOutcomes()
-    course_pks = dict(
-        Course.objects.official()
+    course_pks: dict[str, int] = {
+        str(uuid): pk
+        for uuid, pk in Course.objects.official()
         .filter(uuid__in={uuid for c in curricula for uuid, _ in c.courses})
         .values_list("uuid", "pk")
-    )
-    program_pks = dict(
-        Program.objects.filter(uuid__in={uuid for c in curricula for uuid, _ in c.programs}).values_list("uuid", "pk")
-    )
-    course_pks = {str(uuid): pk for uuid, pk in course_pks.items()}
-    program_pks = {str(uuid): pk for uuid, pk in program_pks.items()}
+    }
+    program_pks: dict[str, int] = {
+        str(uuid): pk
+        for uuid, pk in Program.objects.filter(
+            uuid__in={uuid for c in curricula for uuid, _ in c.programs}
+        ).values_list("uuid", "pk")
+    }
     existing = {str(c.uuid): c for c in Curriculum.objects.filter(uuid__in=[c.uuid for c in curricula])}
     for item in curricula:
         try:

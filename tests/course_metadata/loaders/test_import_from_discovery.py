@@ -151,7 +151,7 @@ def course(org: dict[str, Any], number: str, runs: int) -> dict[str, Any]:
 
 
 COURSES = [course(ORGS[0], "CS50", 2), course(ORGS[1], "6.00x", 1), course(ORGS[1], "18.01x", 3)]
-PROGRAMS = [
+PROGRAMS: list[dict[str, Any]] = [
     {
         "uuid": u(),
         "title": "MIT Math",
@@ -197,7 +197,7 @@ PROGRAMS = [
         ],
     },
 ]
-PATHWAYS = [
+PATHWAYS: list[dict[str, Any]] = [
     {
         "uuid": u(),
         "title": "Become a programmer",
