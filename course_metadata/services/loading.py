@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,7 +37,7 @@ from course_metadata.models import (
     SeatType,
     Video,
 )
-from course_metadata.services.course_types import course_type_match, course_type_shapes
+from course_metadata.services.course_types import CourseTypeShape, course_type_fit, course_type_shapes
 from course_metadata.services.drafts import course_ensure_draft, draft_rebase_onto_official
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
@@ -520,8 +521,13 @@ def course_entitlements_delete_unlisted(*, partner: Partner, listed_skus: Iterab
 # --- course types --------------------------------------------------------------------------------------
 
 
-def course_types_match_untyped(*, partner: Partner) -> PageOutcomes:
-    """Give a type to the official courses, and runs with seats, that have none (see services.course_types)."""
+def course_types_match_untyped(*, partner: Partner, chunk_size: int = 500) -> PageOutcomes:
+    """Give a type to the official courses, and the runs with seats, that have none (see services.course_types).
+
+    Set-based: what each course sells is read for a chunk of courses at once, the fits are computed in
+    Python (``course_type_fit``), and the types are written with one change-tracked ``QuerySet.update()``
+    per type, so change tracking and the change log follow (as for every set-based write, no history row).
+    """
     outcomes = PageOutcomes()
     untyped = (
         Course.objects.official()
@@ -531,29 +537,78 @@ def course_types_match_untyped(*, partner: Partner) -> PageOutcomes:
             Q(type__isnull=True, course_runs__seats__isnull=False)
             | Q(course_runs__type__isnull=True, course_runs__seats__isnull=False)
         )
+        .values_list("pk", flat=True)
         .distinct()
         .order_by("pk")
     )
     shapes = course_type_shapes()
-    per_course: dict[int, Course] = {course.pk: course for course in untyped}
-    for course in per_course.values():
-        before = (course.type_id, _run_types(course))
-        with transaction.atomic():
-            matched = course_type_match(course=course, shapes=shapes)
-            after = (course.type_id, _run_types(course))
-            if matched and before != after:
-                draft_rebase_onto_official(official=course)
-                for run in course.course_runs.official().filter(draft_version__isnull=False):
-                    draft_rebase_onto_official(official=run)
-        if not matched:
-            outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
-        else:
-            outcomes.add("course_type", course.key, UPDATED if before != after else UNCHANGED)
+    course_ids = list(untyped)
+    for start in range(0, len(course_ids), chunk_size):
+        _match_chunk(course_ids[start : start + chunk_size], shapes, outcomes)
     return outcomes
 
 
-def _run_types(course: Course) -> dict[int, int | None]:
-    return dict(course.course_runs.official().values_list("pk", "type_id"))
+def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outcomes: PageOutcomes) -> None:
+    courses = {
+        c.pk: c for c in Course.objects.filter(pk__in=course_ids).only("pk", "key", "type_id", "draft_version_id")
+    }
+    entitlements: dict[int, set[int]] = {pk: set() for pk in course_ids}
+    for course_id, mode_id in CourseEntitlement.objects.filter(course_id__in=course_ids).values_list(
+        "course_id", "mode_id"
+    ):
+        entitlements[course_id].add(mode_id)
+    runs: dict[int, dict[int, set[int]]] = {pk: {} for pk in course_ids}
+    run_types: dict[int, int | None] = {}
+    run_drafts: dict[int, bool] = {}
+    for run_pk, course_id, type_id, draft_version_id in CourseRun.objects.filter(course_id__in=course_ids).values_list(
+        "pk", "course_id", "type_id", "draft_version_id"
+    ):
+        runs[course_id][run_pk] = set()
+        run_types[run_pk] = type_id
+        run_drafts[run_pk] = draft_version_id is not None
+    for run_pk, course_id, seat_type_id in Seat.objects.filter(course_run__course_id__in=course_ids).values_list(
+        "course_run_id", "course_run__course_id", "type_id"
+    ):
+        runs[course_id][run_pk].add(seat_type_id)
+
+    course_updates: dict[int, list[int]] = defaultdict(list)
+    run_updates: dict[int, list[int]] = defaultdict(list)
+    rebase: list[int] = []
+    for course_id in course_ids:
+        course = courses[course_id]
+        fit = course_type_fit(
+            shapes=shapes,
+            course_type_id=course.type_id,
+            entitlement_types=frozenset(entitlements[course_id]),
+            run_seat_types={pk: frozenset(seats) for pk, seats in runs[course_id].items()},
+        )
+        if fit is None:
+            outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
+            continue
+        shape, assignment = fit
+        changed = False
+        if course.type_id is None:
+            course_updates[shape.course_type.pk].append(course_id)
+            changed = True
+        for run_pk, run_type in assignment.items():
+            if run_types[run_pk] is None:
+                run_updates[run_type.pk].append(run_pk)
+                changed = True
+                if run_drafts[run_pk]:
+                    rebase.append(run_pk)
+        if changed and course.draft_version_id:
+            rebase.append(-course_id)
+        outcomes.add("course_type", course.key, UPDATED if changed else UNCHANGED)
+    with transaction.atomic():
+        for type_id, ids in course_updates.items():
+            Course.objects.filter(pk__in=ids).update(type_id=type_id)
+        for type_id, ids in run_updates.items():
+            CourseRun.objects.filter(pk__in=ids).update(type_id=type_id)
+        for pk in rebase:
+            if pk < 0:
+                draft_rebase_onto_official(official=Course.objects.get(pk=-pk))
+            else:
+                draft_rebase_onto_official(official=CourseRun.objects.get(pk=pk))
 
 
 __all__ = [
