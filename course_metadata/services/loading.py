@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
+from simple_history.utils import bulk_create_with_history
 
 from course_metadata.models import (
     Course,
@@ -175,8 +176,43 @@ def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOut
             except (ValidationError, DatabaseError, ValueError, TypeError) as error:
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 outcomes.add("course_run", item.key, FAILED, "; ".join(messages))
+        _insert_pending_runs(context, outcomes)
         subscription_inclusion_update(courses=context.new_courses, course_runs=context.inclusion_runs)
     return outcomes
+
+
+def _insert_pending_runs(context: _RunContext, outcomes: PageOutcomes) -> None:
+    """Insert the page's new runs with one tracked bulk INSERT (history included); one by one if that fails.
+
+    The bulk insert is change-tracked like a save (``TrackedQuerySet.bulk_create``): the runs and their
+    courses get their timestamps and change-log entries, set-based.
+    """
+    pending = context.pending_runs
+    if not pending:
+        return
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(pending, CourseRun, batch_size=500)
+        inserted = pending
+    except DatabaseError:
+        inserted = []
+        for run in pending:
+            try:
+                with transaction.atomic():
+                    run.save()
+                inserted.append(run)
+            except (ValidationError, DatabaseError) as error:
+                outcomes.add("course_run", run.key, FAILED, str(error))
+    canonical: dict[int, Course] = {}
+    for run in inserted:
+        outcomes.add("course_run", run.key, CREATED)
+        context.inclusion_runs.append(run)
+        course = run.course
+        if course.canonical_course_run_id is None and course.pk not in canonical:
+            course.canonical_course_run = run
+            canonical[course.pk] = course
+    if canonical:
+        Course.objects.bulk_update(list(canonical.values()), ["canonical_course_run"])
 
 
 @dataclass
@@ -187,6 +223,8 @@ class _RunContext:
     videos: dict[str, Video]
     new_courses: list[Course] = field(default_factory=list)
     inclusion_runs: list[CourseRun] = field(default_factory=list)
+    # New runs of official courses without a draft: inserted together at the end of the page.
+    pending_runs: list[CourseRun] = field(default_factory=list)
 
     def video_id(self, src: str) -> int | None:
         if not src:
@@ -270,6 +308,13 @@ def _load_run(
         # The course exists only as a Publisher draft: its new run joins that world and goes through review.
         run.status = CourseRunStatus.UNPUBLISHED
     _clean(run)
+    if not target.draft and not target.draft_version_id and (item.key, True) not in runs:
+        # The common case of a first load: no draft world to join, so it waits for the page's bulk insert.
+        # The slug is what save() would give it (no other version of the run exists to share one with).
+        run.slug = run.build_slug()
+        context.pending_runs.append(run)
+        runs[(run.key, run.draft)] = run
+        return
     run.save()
     runs[(run.key, run.draft)] = run
     context.inclusion_runs.append(run)
