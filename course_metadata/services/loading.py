@@ -386,6 +386,7 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
         .prefetch_related("seats")
     }
     seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
+    pending: list[tuple[Seat, str]] = []
     with transaction.atomic():
         for key, seat_inputs in offers.items():
             run = runs.get(key)
@@ -397,15 +398,40 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
                     Outcome("seat", f"{key} {seat.seat_type} {seat.currency}", UNCHANGED) for seat in seat_inputs
                 )
                 continue
+            # A run without a draft leaves its new seats to the page's bulk insert.
+            deferred = None if run.draft_version_id else pending
             try:
                 with transaction.atomic():
-                    changed = _load_seats(run, seat_inputs, seat_types, outcomes)
+                    changed = _load_seats(run, seat_inputs, seat_types, outcomes, deferred)
                     if changed:
                         draft_rebase_onto_official(official=run)
             except (ValidationError, DatabaseError, ValueError) as error:
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 outcomes.add("seat", key, FAILED, "; ".join(messages))
+        _insert_pending_seats(pending, outcomes)
     return outcomes
+
+
+def _insert_pending_seats(pending: list[tuple[Seat, str]], outcomes: PageOutcomes) -> None:
+    """One tracked bulk INSERT (with history) for the page's new seats; one by one if it fails."""
+    if not pending:
+        return
+    seats = [seat for seat, _ in pending]
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(seats, Seat, batch_size=500)
+    except DatabaseError:
+        for seat, label in pending:
+            try:
+                with transaction.atomic():
+                    seat.save()
+            except DatabaseError as error:
+                outcomes.add("seat", label, FAILED, str(error))
+                continue
+            outcomes.add("seat", label, CREATED)
+        return
+    for _seat, label in pending:
+        outcomes.add("seat", label, CREATED)
 
 
 def _seats_unchanged(run: CourseRun, seat_inputs: Sequence[SeatInput], seat_types: Mapping[str, SeatType]) -> bool:
@@ -430,7 +456,11 @@ def _seat_values(seat_input: SeatInput) -> dict[str, Any]:
 
 
 def _load_seats(
-    run: CourseRun, seat_inputs: Sequence[SeatInput], seat_types: Mapping[str, SeatType], outcomes: PageOutcomes
+    run: CourseRun,
+    seat_inputs: Sequence[SeatInput],
+    seat_types: Mapping[str, SeatType],
+    outcomes: PageOutcomes,
+    pending: list[tuple[Seat, str]] | None = None,
 ) -> bool:
     existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
     offered: set[tuple[int, str, str]] = set()
@@ -457,6 +487,9 @@ def _load_seats(
                 **values,
             )
             _clean(seat)
+            if pending is not None:
+                pending.append((seat, label))
+                continue
             seat.save()
             outcomes.add("seat", label, CREATED)
             changed_any = True
