@@ -236,3 +236,12 @@ def test_bad_credentials_say_what_to_fix(services: FakeServices) -> None:
     )
     with pytest.raises(FetchFailed, match="oauth2_client_id"):
         ApiClient(credentials=credentials, timeout=2).get_json(join(services.base_url, LMS_COURSES))
+
+
+def test_the_periodic_task_refreshes_every_partner(services: FakeServices, lms_partner: Partner) -> None:
+    from course_metadata.tasks.loading import refresh_course_metadata
+
+    result = refresh_course_metadata.delay().get()
+    # 7 courses, 13 runs and 13 seats created, 7 courses typed.
+    assert result == {"changed": 7 + 13 + 13 + 7, "failures": 0}
+    assert refresh_course_metadata.delay().get() == {"changed": 0, "failures": 0}
