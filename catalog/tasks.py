@@ -8,6 +8,7 @@ from django.utils import timezone
 from catalog.models import Catalog
 from catalog.services.membership import catalog_membership_rebuild
 from catalog.services.refresh import content_refresh_due
+from dbkit.locks import single_flight
 
 
 @shared_task(name="catalog.tasks.refresh_catalog_membership", ignore_result=True)
@@ -21,7 +22,13 @@ def refresh_catalog_membership(catalog_id: int) -> dict[str, int] | None:
 
 
 @shared_task(name="catalog.tasks.refresh_content_past_boundary", ignore_result=True)
-def refresh_content_past_boundary() -> dict[str, int]:
-    """Run from CELERY_BEAT_SCHEDULE: re-evaluate content whose availability or price changed with time."""
-    stats = content_refresh_due(now=timezone.now())
+def refresh_content_past_boundary() -> dict[str, int] | None:
+    """Run from CELERY_BEAT_SCHEDULE: re-evaluate content whose availability or price changed with time.
+
+    None when another run still holds the lock (two at once would evaluate the same content twice).
+    """
+    with single_flight("refresh_content_past_boundary") as acquired:
+        if not acquired:
+            return None
+        stats = content_refresh_due(now=timezone.now())
     return {"documents": stats.documents, "added": stats.added, "removed": stats.removed, "updated": stats.updated}

@@ -240,7 +240,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "course_metadata.tasks.publish_due_course_runs",
         "schedule": crontab(minute="*/5"),
     },
+    # LMS and e-commerce, every partner; the incumbent ran it a few times a day. Skipped while one still runs.
+    "refresh-course-metadata": {
+        "task": "course_metadata.tasks.refresh_course_metadata",
+        "schedule": crontab(minute=15, hour="*/4"),
+    },
 }
+
+# --- Loaders (refresh_course_metadata, import_from_discovery) ---------------------------------
+# Seconds before a request to the LMS, e-commerce or course-discovery is given up; attempts per request
+# (retried on timeouts, connection errors, 5xx, 429 and bodies that are not JSON); seconds before the
+# second attempt, doubled for each further one.
+LOADER_HTTP_TIMEOUT = float(os.environ.get("LOADER_HTTP_TIMEOUT", "30"))
+LOADER_HTTP_ATTEMPTS = int(os.environ.get("LOADER_HTTP_ATTEMPTS", "4"))
+LOADER_HTTP_BACKOFF = float(os.environ.get("LOADER_HTTP_BACKOFF", "2"))
 
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("LYCEUM_SEARCH_BACKEND", "database")

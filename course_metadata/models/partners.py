@@ -45,6 +45,16 @@ class Partner(TimeStampedModel, UUIDMixin):
     organizations_api_url = models.URLField(blank=True)
     marketing_site_url_root = models.URLField(blank=True)
     lms_admin_url = models.URLField(blank=True)
+    # What refresh_course_metadata signs in to the LMS with (OAuth2 client credentials, a JWT access token).
+    oauth2_client_id = models.CharField(max_length=255, blank=True)
+    oauth2_client_secret = models.CharField(max_length=255, blank=True)
+    uses_publisher = models.BooleanField(
+        default=True,
+        help_text=(
+            "Course teams write descriptions in Publisher. Off: Studio (the LMS) is the source of truth for "
+            "descriptions, images, video and mobile availability, and refresh_course_metadata copies them."
+        ),
+    )
 
     class Meta:
         ordering = ["short_code"]

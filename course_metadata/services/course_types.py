@@ -59,6 +59,43 @@ def course_type_shapes() -> list[CourseTypeShape]:
     return shapes
 
 
+def course_type_fit(
+    *,
+    shapes: Sequence[CourseTypeShape],
+    course_type_id: int | None,
+    entitlement_types: frozenset[int],
+    run_seat_types: dict[int, frozenset[int]],
+    force: bool = False,
+) -> tuple[CourseTypeShape, dict[int, CourseRunType]] | None:
+    """The course type (and each seated run's run type) that what a course sells fits; None when none or two do.
+
+    Pure: ``run_seat_types`` maps each run's pk to the seat type ids it sells (runs without seats say nothing).
+    """
+    seated = [pk for pk, seat_types in run_seat_types.items() if seat_types]
+    candidates = shapes
+    if course_type_id is not None and not force:
+        candidates = [shape for shape in shapes if shape.course_type.pk == course_type_id]
+
+    fits: list[tuple[CourseTypeShape, dict[int, CourseRunType]]] = []
+    for shape in candidates:
+        if shape.entitlement_seat_types != entitlement_types:
+            continue
+        assignment: dict[int, CourseRunType] = {}
+        for run_pk in seated:
+            run_type = shape.run_type_for(run_seat_types[run_pk])
+            if run_type is None:
+                break
+            assignment[run_pk] = run_type
+        else:
+            fits.append((shape, assignment))
+
+    fits.sort(key=lambda fit: (len(fit[0].run_types), fit[0].course_type.pk))
+    ambiguous = len(fits) > 1 and len(fits[0][0].run_types) == len(fits[1][0].run_types)
+    if not fits or ambiguous:
+        return None
+    return fits[0]
+
+
 def course_type_match(*, course: Course, force: bool = False, shapes: Sequence[CourseTypeShape] | None = None) -> bool:
     """Give ``course`` and its runs the course type and run types their products fit; False when none does.
 
@@ -72,31 +109,18 @@ def course_type_match(*, course: Course, force: bool = False, shapes: Sequence[C
     runs: list[CourseRun] = list(course.course_runs.prefetch_related("seats").order_by("pk"))
     run_seat_types = {run.pk: frozenset(seat.type_id for seat in run.seats.all()) for run in runs}
     seated_runs = [run for run in runs if run_seat_types[run.pk]]
-
-    candidates = shapes
-    if course.type_id is not None and not force:
-        candidates = [shape for shape in shapes if shape.course_type.pk == course.type_id]
-
-    fits: list[tuple[CourseTypeShape, dict[int, CourseRunType]]] = []
-    for shape in candidates:
-        if shape.entitlement_seat_types != entitlement_types:
-            continue
-        assignment: dict[int, CourseRunType] = {}
-        for run in seated_runs:
-            run_type = shape.run_type_for(run_seat_types[run.pk])
-            if run_type is None:
-                break
-            assignment[run.pk] = run_type
-        else:
-            fits.append((shape, assignment))
-
-    fits.sort(key=lambda fit: (len(fit[0].run_types), fit[0].course_type.pk))
-    ambiguous = len(fits) > 1 and len(fits[0][0].run_types) == len(fits[1][0].run_types)
-    if not fits or ambiguous:
+    fit = course_type_fit(
+        shapes=shapes,
+        course_type_id=course.type_id,
+        entitlement_types=entitlement_types,
+        run_seat_types=run_seat_types,
+        force=force,
+    )
+    if fit is None:
         logger.warning(FAILURE_MESSAGE, course.key)
         return False
 
-    shape, assignment = fits[0]
+    shape, assignment = fit
     with transaction.atomic():
         if (force or course.type_id is None) and course.type_id != shape.course_type.pk:
             course.type = shape.course_type

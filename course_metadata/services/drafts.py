@@ -30,8 +30,10 @@ from course_metadata.services.draft_merge import (
     CHANGED_IN_BOTH,
     DELETED_IN_DRAFT,
     DELETED_IN_OFFICIAL,
+    MergePlan,
     adopt,
     draft_conflicts,
+    plan_root,
     take_official_value,
 )
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
@@ -44,6 +46,7 @@ __all__ = [
     "course_run_ensure_draft",
     "draft_conflict_resolve",
     "draft_conflicts",  # re-exported: what the API shows an editor before a publish
+    "draft_rebase_onto_official",
 ]
 
 
@@ -173,3 +176,42 @@ def _forget_base(row: Any) -> None:
     for collection in spec.collections:
         for child in children(row, collection):
             _forget_base(child)
+
+
+def draft_rebase_onto_official(*, official: Course | CourseRun) -> int:
+    """Bring what a loader just wrote on ``official`` into its draft, where the editor has not changed it.
+
+    A course is rebased without its runs, a run with its seats (the units of ``draft_merge.plan_root``). Values
+    and rows only the official changed are taken into the draft, and the draft's base moves with them, so the
+    editor sees the loader's data at once and the next publish does not mistake it for an edit. Values both
+    changed stay as the editor wrote them: they are the conflicts a publish reports. Returns how many values
+    and rows moved; an official row without a draft is left alone (0).
+    """
+    if official.draft or not official.draft_version_id:
+        return 0
+    with transaction.atomic():
+        draft = type(official).objects.get(pk=official.draft_version_id)
+        plan = MergePlan()
+        plan_root(draft, official, plan)
+        bases: dict[int, tuple[Any, dict[str, Any]]] = {}
+        for draft_row, official_row, key in plan.take_official:
+            take_official_value(draft_row, official_row, key, save=False)
+            _row, base = bases.setdefault(id(draft_row), (draft_row, draft_row.draft_base or {"fields": {}}))
+            base.setdefault("fields", {})[key] = fingerprint(official_row)[key]
+        for draft_row, base in bases.values():
+            draft_row.save()
+            save_draft_base(draft_row, base)
+        for draft_child in plan.drop:
+            draft_child.delete()
+        for official_child, draft_parent, container in plan.adopt:
+            record_base(adopt(official_child, draft_parent, container), official_child)
+        for official_child, draft_child in plan.pair:
+            link(official=official_child, draft=draft_child)
+            record_base(draft_child, official_child)
+        moved = len(plan.take_official) + len(plan.drop) + len(plan.adopt) + len(plan.pair)
+        if moved:
+            subscription_inclusion_update(
+                courses=[draft] if isinstance(draft, Course) else [],
+                course_runs=[draft] if isinstance(draft, CourseRun) else [],
+            )
+    return moved

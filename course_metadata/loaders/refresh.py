@@ -1,0 +1,61 @@
+"""``refresh_course_metadata``: run every loader of each partner, in order, into one report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+
+from course_metadata.loaders.base import Loader, LoadReport, Progress
+from course_metadata.loaders.ecommerce import CourseTypeLoader, EcommerceEntitlementsLoader, EcommerceSeatsLoader
+from course_metadata.loaders.http import ApiClient, ClientCredentials, FetchFailed, join
+from course_metadata.loaders.lms import CoursesApiLoader
+from course_metadata.models import Partner
+
+
+def lms_client(partner: Partner) -> ApiClient:
+    """A client signed in to the partner's LMS with its OAuth2 client credentials (no credentials: anonymous).
+
+    E-commerce accepts the same JWT, as it does the incumbent's.
+    """
+    credentials = None
+    if partner.oauth2_client_id:
+        credentials = ClientCredentials(
+            token_url=join(partner.lms_url, "oauth2/access_token"),
+            client_id=partner.oauth2_client_id,
+            client_secret=partner.oauth2_client_secret,
+        )
+    return ApiClient(
+        credentials=credentials,
+        timeout=settings.LOADER_HTTP_TIMEOUT,
+        attempts=settings.LOADER_HTTP_ATTEMPTS,
+        backoff=settings.LOADER_HTTP_BACKOFF,
+    )
+
+
+def partner_loaders(partner: Partner, client: ApiClient, report: LoadReport, progress: Progress) -> list[Loader]:
+    """The loaders of one partner, in the order they must run: runs before their seats, seats before types."""
+    loaders: list[Loader] = []
+    if partner.courses_api_url or partner.lms_url:
+        loaders.append(CoursesApiLoader(partner=partner, client=client, report=report, progress=progress))
+    if partner.ecommerce_api_url:
+        loaders.append(EcommerceSeatsLoader(partner=partner, client=client, report=report, progress=progress))
+        loaders.append(EcommerceEntitlementsLoader(partner=partner, client=client, report=report, progress=progress))
+    loaders.append(CourseTypeLoader(partner=partner, report=report, progress=progress))
+    return loaders
+
+
+def refresh_partner(
+    partner: Partner,
+    report: LoadReport,
+    progress: Progress,
+    client_factory: Callable[[Partner], ApiClient] = lms_client,
+) -> None:
+    """Run the partner's loaders; a loader that cannot start (no token) is reported and the next one runs."""
+    client = client_factory(partner)
+    for loader in partner_loaders(partner, client, report, progress):
+        progress.set_description(f"{partner.short_code}: {loader.name}")
+        try:
+            loader.load()
+        except FetchFailed as error:
+            report.fail("loader", f"{partner.short_code} {loader.name}", str(error))
