@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
 from catalog.query import Query, QueryError, parse_query
@@ -35,7 +36,7 @@ def parse_stored_query(query: Any) -> Query:
 def validate_query(query: Any) -> Query:
     """The parsed query, or a ValidationError on ``query`` whose message names the offending key."""
     if not isinstance(query, dict | str):
-        raise ValidationError({"query": "A query is a JSON object of field tests or a query string."})
+        raise ValidationError({"query": _("A query is a JSON object of field tests or a query string.")})
     try:
         return parse_stored_query(query)
     except QueryError as error:
@@ -49,26 +50,37 @@ class Catalog(TimeStampedModel):
     client that synced at version N knows nothing changed while the version is still N.
     """
 
-    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False, verbose_name="UUID")
-    title = models.CharField(max_length=255)
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False, verbose_name=_("UUID"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
     query = models.JSONField(
         default=dict,
         blank=True,
-        help_text='A JSON object of field tests ({"org": "edX", "level_type": "Introductory"}) or a '
-        "query string (org:edX AND level_type:Introductory).",
+        help_text=_(
+            'A JSON object of field tests ({"org": "edX", "level_type": "Introductory"}) or a '
+            "query string (org:edX AND level_type:Introductory)."
+        ),
+        verbose_name=_("query"),
     )
     include_archived = models.BooleanField(
-        default=False, help_text="List archived runs of the catalog's courses (courses and CSV endpoints)."
+        default=False,
+        help_text=_("List archived runs of the catalog's courses (courses and CSV endpoints)."),
+        verbose_name=_("include archived"),
     )
     enterprise_customer_uuid = models.UUIDField(
-        null=True, blank=True, db_index=True, help_text="The enterprise customer this catalog belongs to, if any."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The enterprise customer this catalog belongs to, if any."),
+        verbose_name=_("enterprise customer uuid"),
     )
-    content_version = models.PositiveBigIntegerField(default=1, editable=False)
+    content_version = models.PositiveBigIntegerField(default=1, editable=False, verbose_name=_("content version"))
     # Set when the query has no positive exact clause, so the index cannot narrow it down: such catalogs
     # are evaluated against every changed document.
-    query_unindexable = models.BooleanField(default=False, editable=False)
+    query_unindexable = models.BooleanField(default=False, editable=False, verbose_name=_("query unindexable"))
 
     class Meta:
+        verbose_name = _("catalog")
+        verbose_name_plural = _("catalogs")
         ordering = ["id"]
         indexes = [
             # The consumer reads the few unindexable catalogs on every change: no scan of all catalogs.
@@ -116,11 +128,18 @@ class CatalogQueryIndex(models.Model):
     Python evaluator then decides.
     """
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="index_entries", db_index=False)
-    field = models.CharField(max_length=64)
-    value = models.TextField(help_text="The normalized value, encoded by catalog.selectors.matching.encode_value.")
+    catalog = models.ForeignKey(
+        Catalog, on_delete=models.CASCADE, related_name="index_entries", db_index=False, verbose_name=_("catalog")
+    )
+    field = models.CharField(max_length=64, verbose_name=_("field"))
+    value = models.TextField(
+        help_text=_("The normalized value, encoded by catalog.selectors.matching.encode_value."),
+        verbose_name=_("value"),
+    )
 
     class Meta:
+        verbose_name = _("catalog query index")
+        verbose_name_plural = _("catalog query indexes")
         indexes = [models.Index(fields=["field", "value"], name="catalog_index_lookup")]
         constraints = [
             models.UniqueConstraint(fields=["catalog", "field", "value"], name="catalog_index_unique_entry"),

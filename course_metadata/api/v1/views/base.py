@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -152,5 +153,5 @@ class EditableMixin(_EditableBase):
         if not params.flag(self.request, "editable"):
             return False
         if not may_read_drafts(self.request.user):
-            raise PermissionDenied("editable=1 is only for Publisher users (course teams, legal reviewers, staff).")
+            raise PermissionDenied(_("editable=1 is only for Publisher users (course teams, legal reviewers, staff)."))
         return True
