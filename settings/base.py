@@ -109,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 # Languages a request may ask for (Accept-Language); catalogs live in each app's locale/ (`make messages`).
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The apps' catalogs are found in each app's locale/; this one holds the project-level strings (sign-in).
+LOCALE_PATHS = [BASE_DIR / "settings" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

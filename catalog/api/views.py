@@ -116,7 +116,7 @@ def lookup_catalog(queryset: Any, value: str) -> Catalog:
         parsed = as_uuid(value)
         catalog = queryset.filter(uuid=parsed).first() if parsed is not None else None
     if catalog is None:
-        raise Http404("No such catalog.")
+        raise Http404(gettext_lazy("No such catalog."))
     return catalog
 
 
@@ -311,7 +311,7 @@ class CatalogViewSet(
             ContentMetadata.objects.filter(content_key=key).select_related("body").order_by("content_type", "pk")
         )
         if not contents:
-            raise Http404(f"No content has the key {key!r}.")
+            raise Http404(gettext_lazy("No content has the key %(key)r.") % {"key": key})
         members = set(catalog_members(catalog).filter(content_key=key).values_list("pk", flat=True))
         query = catalog.parsed_query
         results = [

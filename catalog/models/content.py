@@ -9,10 +9,15 @@ catalog, and three times as many fit a page without it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.query import FIELDS, Kind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ContentType(models.TextChoices):
@@ -27,9 +32,9 @@ NUMBER_DECIMAL_PLACES = 10
 NUMBER_MAX_DIGITS = 30
 
 
-def _text() -> models.TextField:
+def _text(verbose_name: StrOrPromise) -> models.TextField:
     # NULL means the document lacks the field; an empty string is a value a query can test.
-    return models.TextField(null=True, blank=True)
+    return models.TextField(null=True, blank=True, verbose_name=verbose_name)
 
 
 class ContentMetadata(models.Model):
@@ -78,18 +83,18 @@ class ContentMetadata(models.Model):
     modified = models.DateTimeField(auto_now=True, verbose_name=_("modified"))
 
     # --- query columns: one per scalar field of catalog.query.FIELDS, NULL meaning "missing" ---
-    f_content_type = _text()
-    f_partner = _text()
-    f_key = _text()
-    f_aggregation_key = _text()
+    f_content_type = _text(_("f content type"))
+    f_partner = _text(_("f partner"))
+    f_key = _text(_("f key"))
+    f_aggregation_key = _text(_("f aggregation key"))
     f_uuid = models.CharField(max_length=36, null=True, blank=True, verbose_name=_("f uuid"))  # noqa: DJ001  (NULL is "missing", "" a value)
-    f_org = _text()
-    f_level_type = _text()
-    f_availability = _text()
-    f_status = _text()
-    f_pacing_type = _text()
-    f_course_type = _text()
-    f_program_type = _text()
+    f_org = _text(_("f org"))
+    f_level_type = _text(_("f level type"))
+    f_availability = _text(_("f availability"))
+    f_status = _text(_("f status"))
+    f_pacing_type = _text(_("f pacing type"))
+    f_course_type = _text(_("f course type"))
+    f_program_type = _text(_("f program type"))
     f_enterprise_subscription_inclusion = models.BooleanField(
         null=True, blank=True, verbose_name=_("f enterprise subscription inclusion")
     )
@@ -103,11 +108,11 @@ class ContentMetadata(models.Model):
     f_start = models.DateTimeField(null=True, blank=True, verbose_name=_("f start"))
     f_end = models.DateTimeField(null=True, blank=True, verbose_name=_("f end"))
     f_hidden = models.BooleanField(null=True, blank=True, verbose_name=_("f hidden"))
-    f_title = _text()
+    f_title = _text(_("f title"))
 
     class Meta:
-        verbose_name = "content metadata"
-        verbose_name_plural = "content metadata"
+        verbose_name = _("content metadata")
+        verbose_name_plural = _("content metadata")
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="content_unique_object"),
         ]

@@ -23,7 +23,7 @@ class OrganizationExtensionInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     raw_id_fields = ["group"]
-    verbose_name = "Publisher group"
+    verbose_name = _("Publisher group")
 
 
 @admin.register(Organization)

@@ -70,12 +70,16 @@ def integrity_error_answer(error: IntegrityError) -> APIException:
         }
         return Conflict({name: [message] for name in fields})
     messages = {
-        FOREIGN_KEY: "Refers to something that does not exist (it may just have been deleted); nothing was saved.",
-        NOT_NULL: "This field is required; nothing was saved.",
-        CHECK: f"Breaks the rule {violation.constraint or 'of this field'}; nothing was saved.",
+        FOREIGN_KEY: _("Refers to something that does not exist (it may just have been deleted); nothing was saved."),
+        NOT_NULL: _("This field is required; nothing was saved."),
+        CHECK: (
+            _("Breaks the rule %(constraint)s; nothing was saved.") % {"constraint": violation.constraint}
+            if violation.constraint
+            else _("Breaks a rule of this field; nothing was saved.")
+        ),
     }
-    message = messages.get(violation.kind, "The change breaks a rule of the stored data; nothing was saved.")
-    return ValidationError({name: [message] for name in fields} if fields else {"non_field_errors": [message]})
+    refusal = messages.get(violation.kind, _("The change breaks a rule of the stored data; nothing was saved."))
+    return ValidationError({name: [refusal] for name in fields} if fields else {"non_field_errors": [refusal]})
 
 
 def _shown_fields(violation: Violation) -> tuple[str, ...]:

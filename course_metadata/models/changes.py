@@ -79,7 +79,7 @@ class ChangeLogEntry(models.Model):
     class Meta:
         verbose_name = _("change log entry")
         ordering = ["txid", "id"]
-        verbose_name_plural = "change log entries"
+        verbose_name_plural = _("change log entries")
         # Readers scan this index from their position: ``(txid, id) > (%s, %s) ORDER BY txid, id``.
         indexes = [models.Index(fields=["txid", "id"], name="changelog_position")]
 

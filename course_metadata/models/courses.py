@@ -280,7 +280,7 @@ class CourseUrlSlugHistory(TimeStampedModel):
     class Meta:
         verbose_name = gettext_lazy("course url slug history")
         ordering = ["-created", "-id"]
-        verbose_name_plural = "course URL slug history"
+        verbose_name_plural = gettext_lazy("course URL slug history")
 
     def __str__(self) -> str:
         return self.url_slug

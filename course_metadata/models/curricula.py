@@ -46,7 +46,7 @@ class Curriculum(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     class Meta:
         verbose_name = _("curriculum")
         ordering = ["program_id", "-is_active", "id"]
-        verbose_name_plural = "curricula"
+        verbose_name_plural = _("curricula")
 
     def __str__(self) -> str:
         return self.name or f"Curriculum {self.uuid}"

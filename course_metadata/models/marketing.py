@@ -143,7 +143,7 @@ class AdditionalMetadata(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
 
     class Meta:
         verbose_name = _("additional metadata")
-        verbose_name_plural = "additional metadata"
+        verbose_name_plural = _("additional metadata")
 
     def __str__(self) -> str:
         return self.external_identifier or self.external_url or f"Additional metadata {self.pk}"

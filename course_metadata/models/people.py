@@ -31,7 +31,7 @@ class Person(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     class Meta:
         verbose_name = _("person")
         ordering = ["family_name", "given_name", "id"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.full_name

@@ -197,7 +197,7 @@ class Degree(Program):
 
     class Meta:
         verbose_name_plural = _("degrees")
-        verbose_name = "degree"
+        verbose_name = _("degree")
 
     def __str__(self) -> str:
         return self.title

@@ -108,7 +108,7 @@ class Source(ChangeTrackedMixin, TimeStampedModel):
     slug = models.SlugField(max_length=255, unique=True, verbose_name=_("slug"))
     description = models.CharField(max_length=255, blank=True, verbose_name=_("description"))
     ofac_restricted_program_types: models.ManyToManyField[ProgramType, Any] = models.ManyToManyField(
-        "ProgramType", blank=True
+        "ProgramType", blank=True, verbose_name=_("ofac restricted program types")
     )
 
     objects = TrackedQuerySet.as_manager()

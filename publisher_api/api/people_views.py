@@ -99,7 +99,7 @@ class CourseEditorDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         course_editor = CourseEditor.objects.select_related("course", "user").filter(pk=pk).first()
         if course_editor is None:
-            raise Http404(f"No course editor {pk}.")
+            raise Http404(_("No course editor %(pk)s.") % {"pk": pk})
         self.check_object_permissions(request, course_editor)
         run_service(course_editor_remove, user=request.user, course_editor=course_editor)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -188,7 +188,7 @@ class PublisherRoleDetailView(APIView):
     def _assignment(self, pk: int) -> PublisherRoleAssignment:
         assignment = publisher_role_assignments().filter(pk=pk).first()
         if assignment is None:
-            raise Http404(f"No role assignment {pk}.")
+            raise Http404(_("No role assignment %(pk)s.") % {"pk": pk})
         return assignment
 
     def get(self, request: Request, pk: int) -> Response:

@@ -110,7 +110,9 @@ def choice_list_parser(choices: Sequence[str]) -> Callable[[str], list[str]]:
         values = params.split_list(value)
         for item in values:
             if item not in choices:
-                raise params.BadParameter(f"'{item}' is not one of: {', '.join(choices)}.")
+                raise params.BadParameter(
+                    gettext_lazy("'%(item)s' is not one of: %(value3)s.") % {"item": item, "value3": ", ".join(choices)}
+                )
         return values
 
     return parse
