@@ -66,12 +66,10 @@ requirements: | $(UV) ## Recompile requirements/base.txt and dev.txt from the .i
 
 # --- running ----------------------------------------------------------------------------------
 
-run: venv ## Migrate the SQLite database, seed demo data and serve on HOST:PORT (default 127.0.0.1:8000)
-	$(MANAGE_LOCAL) migrate --noinput
-	$(MANAGE_LOCAL) bootstrap_demo --base-url $(BASE_URL)
-	@printf '\nLyceum is starting on %s\n  API:      %s/api/v1/\n  Admin:    %s/admin/\n  API docs: %s/api-docs/\n\n' \
-		"$(BASE_URL)" "$(BASE_URL)" "$(BASE_URL)" "$(BASE_URL)"
-	$(MANAGE_LOCAL) runserver $(HOST):$(PORT)
+# One Django process prepares and serves (manage.py serve_demo): migrations only when some are unapplied,
+# the demo seeded into an empty catalog, then runserver (whose autoreloader serves from a child process).
+run: venv ## Migrate the SQLite database if needed, seed demo data and serve on HOST:PORT (default 127.0.0.1:8000)
+	$(MANAGE_LOCAL) serve_demo $(HOST):$(PORT)
 
 # --- checks -----------------------------------------------------------------------------------
 
