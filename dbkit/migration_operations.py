@@ -2,8 +2,9 @@
 
 Django writes one ``AlterField`` per field whose label changed. None of them touches the database, but
 applying each one re-renders the model and its related models in the migration state, so marking every
-field's name for translation (hundreds of ``AlterField``) made a first ``migrate`` on SQLite about eight
-times slower. ``AlterLabels`` applies the same state changes at once and renders the models once.
+field's name for translation (about 650 ``AlterField``) took a first ``migrate`` on SQLite from about 9 s
+to over a minute. ``AlterLabels`` applies the same state changes at once and renders the models once
+(ADR 0160).
 """
 
 from __future__ import annotations

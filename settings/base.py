@@ -127,7 +127,6 @@ SOCIAL_AUTH_EDX_OAUTH2_SECRET = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_SECRET", 
 # The LMS as Lyceum reaches it (token exchange), and as browsers do (authorize page, logout), if different.
 SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT", "http://localhost:18000")
 SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT", "")
-SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_LOGOUT_URL", "")
 SOCIAL_AUTH_STRATEGY = "auth_backends.strategies.EdxDjangoStrategy"
 # The pipeline of edx-auth-backends' strategy (an LMS username finds the existing user of that name, the
 # e-mail address follows the LMS's), then the staff flags from the LMS's claims.
