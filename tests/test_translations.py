@@ -9,8 +9,12 @@ import polib
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
+
+from course_metadata.api.renderers import ORJSONRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_APPS = ("course_metadata", "publisher_api", "catalog", "search")
@@ -97,3 +101,8 @@ def test_without_a_catalog_for_the_language_errors_stay_in_english(
     headers: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     answer = client_of_staff.get("/api/v1/courses/", {"page": "tres"}, **headers)
     assert answer.json() == {"page": ["'tres' is not a page number (1, 2, ... or 'last')."]}
+
+
+def test_the_json_renderer_writes_a_lazy_string_as_text_in_the_active_language() -> None:
+    with translation.override("es"):
+        assert ORJSONRenderer().render({"detail": gettext_lazy("Not found.")}) == b'{"detail":"No encontrado."}'
