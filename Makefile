@@ -35,7 +35,7 @@ PYTEST := DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -n $(PYTEST_WORKERS
 # plugin only appends the project directory to sys.path; PYTHONPATH puts ours first.
 MYPY := PYTHONPATH=$(CURDIR) $(BIN)/mypy
 
-.PHONY: help venv requirements run test test-sqlite lint lint-ci format bench clean distclean
+.PHONY: help venv requirements run test test-sqlite lint lint-ci format bench messages gettext clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,12 +66,10 @@ requirements: | $(UV) ## Recompile requirements/base.txt and dev.txt from the .i
 
 # --- running ----------------------------------------------------------------------------------
 
-run: venv ## Migrate the SQLite database, seed demo data and serve on HOST:PORT (default 127.0.0.1:8000)
-	$(MANAGE_LOCAL) migrate --noinput
-	$(MANAGE_LOCAL) bootstrap_demo --base-url $(BASE_URL)
-	@printf '\nLyceum is starting on %s\n  API:      %s/api/v1/\n  Admin:    %s/admin/\n  API docs: %s/api-docs/\n\n' \
-		"$(BASE_URL)" "$(BASE_URL)" "$(BASE_URL)" "$(BASE_URL)"
-	$(MANAGE_LOCAL) runserver $(HOST):$(PORT)
+# One Django process prepares and serves (manage.py serve_demo): migrations only when some are unapplied,
+# the demo seeded into an empty catalog, then runserver (whose autoreloader serves from a child process).
+run: venv ## Migrate the SQLite database if needed, seed demo data and serve on HOST:PORT (default 127.0.0.1:8000)
+	$(MANAGE_LOCAL) serve_demo $(HOST):$(PORT)
 
 # --- checks -----------------------------------------------------------------------------------
 
@@ -95,6 +93,26 @@ format: venv ## Apply ruff's fixes and formatting
 
 bench: venv ## Run the benchmarks under bench/ (ARGS="name ..." to pick some)
 	$(BIN)/python bench/run.py $(ARGS)
+
+# --- translations -----------------------------------------------------------------------------
+
+# Languages with a catalog: <app>/locale/<language>/LC_MESSAGES/django.po (settings/locale for the project's
+# own strings). The compiled .mo files are committed, so running Lyceum needs no gettext tools.
+MESSAGE_LOCALES ?= es
+MAKEMESSAGES_IGNORE := $(foreach dir,.venv tests bench var docs staticfiles */migrations,--ignore '$(dir)/*')
+
+messages: venv ## Extract every marked string into the apps' locale/*/django.po and compile them (needs GNU gettext)
+	@command -v xgettext >/dev/null && command -v msgfmt >/dev/null || $(MAKE) gettext
+	$(MANAGE_LOCAL) makemessages $(addprefix --locale ,$(MESSAGE_LOCALES)) $(MAKEMESSAGES_IGNORE) \
+		--add-location file --no-obsolete
+	$(MANAGE_LOCAL) compilemessages $(addprefix --locale ,$(MESSAGE_LOCALES)) --ignore '.venv/*'
+
+gettext: ## Install GNU gettext (xgettext, msgfmt) from Debian, which `make messages` needs
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y --no-install-recommends gettext || { apt-get update && apt-get install -y --no-install-recommends gettext; }; \
+	else \
+		echo "make messages needs GNU gettext (xgettext, msgfmt): run 'sudo apt-get install gettext'" >&2; exit 1; \
+	fi
 
 # --- housekeeping -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from catalog.models import Catalog, ContentMetadata
@@ -34,15 +35,19 @@ class QueryField(forms.CharField):
             try:
                 return json.loads(text)
             except json.JSONDecodeError as error:
-                raise ValidationError(f"This looks like JSON but does not parse: {error}") from None
+                raise ValidationError(
+                    _("This looks like JSON but does not parse: %(error)s") % {"error": error}
+                ) from None
         return text
 
 
 class CatalogForm(forms.ModelForm):
     query = QueryField(
         required=False,
-        help_text='A JSON object ({"org": "edX", "level_type__not": "Advanced"}) or a query string '
-        "(org:edX AND NOT level_type:Advanced). Empty matches everything.",
+        help_text=_(
+            'A JSON object ({"org": "edX", "level_type__not": "Advanced"}) or a query string '
+            "(org:edX AND NOT level_type:Advanced). Empty matches everything."
+        ),
     )
 
     class Meta:
@@ -99,7 +104,7 @@ class CatalogAdmin(GuardedModelAdmin):
         "modified",
     ]
 
-    @admin.display(description="Membership")
+    @admin.display(description=_("Membership"))
     def membership_preview(self, catalog: Catalog) -> str:
         if catalog.pk is None:
             return "Save to see how many documents the query selects."

@@ -1,13 +1,14 @@
 """App configuration for the course metadata domain."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from dbkit.reference_data import keep_reference_data
 
 
 class CourseMetadataConfig(AppConfig):
     name = "course_metadata"
-    verbose_name = "Course metadata"
+    verbose_name = _("Course metadata")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata import signals
 from course_metadata.models import CourseRun, CourseRunStatus
@@ -77,7 +78,12 @@ def course_run_transition(*, course_run: CourseRun, to_status: str, user: Abstra
         if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
             allowed = ", ".join(sorted(ALLOWED_TRANSITIONS.get(from_status, ()))) or "none"
             raise ValidationError(
-                {"status": f"A course run cannot move from '{from_status}' to '{to_status}'. Allowed: {allowed}."},
+                {
+                    "status": _(
+                        "A course run cannot move from '%(from_status)s' to '%(to_status)s'. Allowed: %(allowed)s."
+                    )
+                    % {"from_status": from_status, "to_status": to_status, "allowed": allowed}
+                },
                 code="invalid_transition",
             )
         run.status = to_status

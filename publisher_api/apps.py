@@ -1,13 +1,14 @@
 """App configuration."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from dbkit.reference_data import keep_reference_data
 
 
 class Config(AppConfig):
     name = "publisher_api"
-    verbose_name = "Publisher API"
+    verbose_name = _("Publisher API")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

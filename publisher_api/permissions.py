@@ -25,6 +25,7 @@ import waffle
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from edx_rbac.utils import request_user_has_implicit_access_via_jwt, user_has_access_via_database
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -297,7 +298,7 @@ def can_manage_publisher_roles(user: AnyUser | None) -> bool:
 class PublisherPermission(BasePermission):
     """Reads for any authenticated user; writes for Publisher users, checked again per object."""
 
-    message = "You do not have permission to change this in Publisher."
+    message = _("You do not have permission to change this in Publisher.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not _is_active(request.user):

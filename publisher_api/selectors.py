@@ -6,6 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import Course, CourseEditor, CourseRun
 from publisher_api.models import PublisherRoleAssignment, PublisherRoleEvent
@@ -24,7 +25,7 @@ def course_for_editing(identifier: str) -> Course:
     parsed = _as_uuid(identifier)
     course = (courses.filter(uuid=parsed) if parsed else courses.filter(key=identifier)).order_by("pk").first()
     if course is None:
-        raise Http404(f"No course {identifier}.")
+        raise Http404(_("No course %(identifier)s.") % {"identifier": identifier})
     return course
 
 
@@ -33,7 +34,7 @@ def course_run_for_editing(identifier: str) -> CourseRun:
     parsed = _as_uuid(identifier)
     course_run = (runs.filter(uuid=parsed) if parsed else runs.filter(key=identifier)).order_by("pk").first()
     if course_run is None:
-        raise Http404(f"No course run {identifier}.")
+        raise Http404(_("No course run %(identifier)s.") % {"identifier": identifier})
     return course_run
 
 

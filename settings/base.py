@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sortedm2m",
     "taggit",
     "waffle",
+    "social_django",
     # Lyceum
     "course_metadata",
     "publisher_api",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The request's language (Accept-Language) for API errors and the admin, where a catalog exists.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "waffle.middleware.WaffleMiddleware",
+    # A failed LMS sign-in (state mismatch, refused token) goes back to the login page with a message.
+    "social_django.middleware.SocialAuthExceptionMiddleware",
 ]
 
 ROOT_URLCONF = "settings.urls"
@@ -75,13 +80,15 @@ WSGI_APPLICATION = "settings.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates: the admin login page's "Sign in with <LMS>" link.
+        "DIRS": [BASE_DIR / "settings" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "settings.authentication.lms.sign_in_context",
             ],
         },
     },
@@ -90,8 +97,10 @@ TEMPLATES = [
 # Database sessions, read with a compiled query (ADR 0042).
 SESSION_ENGINE = "settings.sessions"
 
-# Django's model backend with failed-login throttling (ADR 0070); every password login goes through it.
+# Sign-in through the LMS (OAuth2, ADR 0160) and Django's model backend with failed-login throttling
+# (ADR 0070): every password login goes through the latter.
 AUTHENTICATION_BACKENDS = [
+    "settings.authentication.lms.LmsOAuth2",
     "settings.authentication.backends.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -102,6 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# Languages a request may ask for (Accept-Language); catalogs live in each app's locale/ (`make messages`).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# The apps' catalogs are found in each app's locale/; this one holds the project-level strings (sign-in).
+LOCALE_PATHS = [BASE_DIR / "settings" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -109,6 +122,39 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Sign-in through the LMS (ADR 0160) ---------------------------------------------------------
+# The OAuth2 application registered in the LMS for Lyceum. Sign-in through the LMS is offered when a key
+# is set; production then requires the secret too.
+SOCIAL_AUTH_EDX_OAUTH2_KEY = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_KEY", "")
+SOCIAL_AUTH_EDX_OAUTH2_SECRET = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "")
+# The LMS as Lyceum reaches it (token exchange), and as browsers do (authorize page, logout), if different.
+SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT", "http://localhost:18000")
+SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT", "")
+SOCIAL_AUTH_STRATEGY = "auth_backends.strategies.EdxDjangoStrategy"
+# The pipeline of edx-auth-backends' strategy (an LMS username finds the existing user of that name, the
+# e-mail address follows the LMS's), then the staff flags from the LMS's claims.
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "auth_backends.pipeline.get_user_if_exists",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+    "auth_backends.pipeline.update_email",
+    "settings.authentication.lms.sync_staff_flags",
+)
+# Failures are shown on the login page (SocialAuthExceptionMiddleware) instead of a server error.
+SOCIAL_AUTH_RAISE_EXCEPTIONS = False
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/admin/"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/admin/login/"
+# The callback address given to the LMS is https:// unless this is off (a local LMS over plain HTTP).
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", default=False)
+# What the login page calls the LMS: "Sign in with <name>".
+LYCEUM_LMS_NAME = os.environ.get("LYCEUM_LMS_NAME", "the LMS")
 
 # --- REST framework -------------------------------------------------------------------------
 

@@ -48,6 +48,21 @@ if JWT_PUBLIC_SIGNING_JWK_SET:
 JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = JWT_SECRET_KEY
 JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = JWT_PUBLIC_SIGNING_JWK_SET or None
 
+# Sign-in through the LMS (ADR 0160): a configured application needs its secret; callbacks are https://.
+SOCIAL_AUTH_EDX_OAUTH2_KEY = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_KEY", "")
+SOCIAL_AUTH_EDX_OAUTH2_SECRET = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "")
+if SOCIAL_AUTH_EDX_OAUTH2_KEY and not SOCIAL_AUTH_EDX_OAUTH2_SECRET:
+    raise ImproperlyConfigured(
+        "SOCIAL_AUTH_EDX_OAUTH2_KEY is set but SOCIAL_AUTH_EDX_OAUTH2_SECRET is not: set the secret of Lyceum's "
+        "OAuth2 application in the LMS, or unset the key to sign in with local accounts only."
+    )
+if SOCIAL_AUTH_EDX_OAUTH2_KEY and not os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT"):
+    raise ImproperlyConfigured(
+        "SOCIAL_AUTH_EDX_OAUTH2_KEY is set but SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT is not: set the LMS's address "
+        "(e.g. https://lms.example.com)."
+    )
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", default=True)
+
 # HTTP Basic hashes a password per request: off unless a deployment asks for it (ADR 0070).
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = rest_authentication_classes(
     basic=env_bool("LYCEUM_BASIC_AUTH", default=False)

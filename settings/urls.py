@@ -28,6 +28,9 @@ urlpatterns = [
     path("api-docs/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api-docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
+    # Sign-in through the LMS: /login/edx-oauth2/ and the callback /complete/edx-oauth2/ (the incumbent's
+    # addresses, so the LMS's OAuth2 application keeps its redirect URI).
+    path("", include("social_django.urls", namespace="social")),
 ]
 
 

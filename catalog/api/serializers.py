@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from catalog.models import Catalog
@@ -25,10 +26,10 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
     usernames granted read access (staff read every catalog)."""
 
     query = serializers.JSONField(
-        help_text='{"org": "edX", "level_type__not": "Advanced"} or "org:edX AND NOT level_type:Advanced".'
+        help_text=_('{"org": "edX", "level_type__not": "Advanced"} or "org:edX AND NOT level_type:Advanced".')
     )
-    viewers = serializers.ListField(child=serializers.CharField(), required=False, help_text="Usernames.")
-    content_count = serializers.IntegerField(read_only=True, help_text="How many content items are members.")
+    viewers = serializers.ListField(child=serializers.CharField(), required=False, help_text=_("Usernames."))
+    content_count = serializers.IntegerField(read_only=True, help_text=_("How many content items are members."))
 
     class Meta:
         model = Catalog
@@ -50,7 +51,7 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
     def validate_query(self, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             # Most likely a field left blank: an empty string would select every content item ({} says so).
-            raise serializers.ValidationError("The query is empty: give a query string, or {} for all content.")
+            raise serializers.ValidationError(_("The query is empty: give a query string, or {} for all content."))
         try:
             validate_query(value)
         except DjangoValidationError as error:
@@ -61,7 +62,7 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
         users = list(get_user_model().objects.filter(username__in=set(names)))
         missing = sorted(set(names) - {user.get_username() for user in users})
         if missing:
-            raise serializers.ValidationError(f"Unknown usernames: {', '.join(missing)}.")
+            raise serializers.ValidationError(_("Unknown usernames: %(value1)s.") % {"value1": ", ".join(missing)})
         return users
 
     def to_representation(self, instance: Catalog) -> dict[str, Any]:
@@ -108,35 +109,37 @@ class DiffRequestSerializer(serializers.Serializer):
     content_keys = serializers.ListField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False),
         allow_empty=True,
-        help_text="Every content key the client holds for this catalog (course keys, run keys, program UUIDs).",
+        help_text=_("Every content key the client holds for this catalog (course keys, run keys, program UUIDs)."),
     )
 
 
 class DiffItemSerializer(serializers.Serializer):
     content_key = serializers.CharField()
-    date_updated = serializers.DateTimeField(required=False, help_text="When the content's data last changed.")
+    date_updated = serializers.DateTimeField(required=False, help_text=_("When the content's data last changed."))
 
 
 class DiffResponseSerializer(serializers.Serializer):
-    content_version = serializers.IntegerField(help_text="Also the ETag; send it as If-None-Match next time.")
-    items_found = DiffItemSerializer(many=True, help_text="Given and in the catalog: update if date_updated is newer.")
-    items_not_found = DiffItemSerializer(many=True, help_text="Given but not in the catalog: delete.")
-    items_not_included = DiffItemSerializer(many=True, help_text="In the catalog but not given: create.")
+    content_version = serializers.IntegerField(help_text=_("Also the ETag; send it as If-None-Match next time."))
+    items_found = DiffItemSerializer(
+        many=True, help_text=_("Given and in the catalog: update if date_updated is newer.")
+    )
+    items_not_found = DiffItemSerializer(many=True, help_text=_("Given but not in the catalog: delete."))
+    items_not_included = DiffItemSerializer(many=True, help_text=_("In the catalog but not given: create."))
 
 
 class ClauseExplanationSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text="The query key (or search option) this line is about.")
+    key = serializers.CharField(help_text=_("The query key (or search option) this line is about."))
     field = serializers.CharField()
     lookup = serializers.CharField()
     values = serializers.ListField(child=serializers.JSONField())
-    null = serializers.BooleanField(help_text="The clause also accepts (exact) or refuses (not) a missing value.")
-    content_values = serializers.ListField(child=serializers.JSONField(), help_text="What the content holds.")
+    null = serializers.BooleanField(help_text=_("The clause also accepts (exact) or refuses (not) a missing value."))
+    content_values = serializers.ListField(child=serializers.JSONField(), help_text=_("What the content holds."))
     matches = serializers.BooleanField()
 
 
 class ExplanationSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     content_key = serializers.CharField()
-    matches = serializers.BooleanField(help_text="The query accepts the content now.")
-    member = serializers.BooleanField(help_text="The content is a stored member of the catalog.")
+    matches = serializers.BooleanField(help_text=_("The query accepts the content now."))
+    member = serializers.BooleanField(help_text=_("The content is a stored member of the catalog."))
     clauses = ClauseExplanationSerializer(many=True)

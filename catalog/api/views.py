@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -114,7 +115,7 @@ def lookup_catalog(queryset: Any, value: str) -> Catalog:
         parsed = as_uuid(value)
         catalog = queryset.filter(uuid=parsed).first() if parsed is not None else None
     if catalog is None:
-        raise Http404("No such catalog.")
+        raise Http404(gettext_lazy("No such catalog."))
     return catalog
 
 
@@ -128,9 +129,11 @@ def diff_response(request: Request, catalog: Catalog) -> Response:
     body = request.data
     keys = body.get("content_keys") if isinstance(body, dict) else None
     if keys is None:
-        raise ValidationError({"content_keys": ["This field is required: the list of content keys you hold."]})
+        raise ValidationError(
+            {"content_keys": [gettext_lazy("This field is required: the list of content keys you hold.")]}
+        )
     if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
-        raise ValidationError({"content_keys": ["Give a list of content key strings."]})
+        raise ValidationError({"content_keys": [gettext_lazy("Give a list of content key strings.")]})
     version = catalog_content_version(catalog)
     if _etag_matches(request, version):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
@@ -239,7 +242,9 @@ class CatalogViewSet(
         catalog = self.get_object()
         course_ids, run_ids = comma_list(request, "course_id"), comma_list(request, "course_run_id")
         if not (course_ids or run_ids):
-            raise ValidationError({"course_id": ["Give course_id and/or course_run_id (comma-separated)."]})
+            raise ValidationError(
+                {"course_id": [gettext_lazy("Give course_id and/or course_run_id (comma-separated).")]}
+            )
         return Response(catalog_contains(catalog, course_ids=course_ids, course_run_ids=run_ids))
 
     @extend_schema(
@@ -274,7 +279,14 @@ class CatalogViewSet(
         catalog = self.get_object()
         keys = comma_list(request, "content_keys")
         if len(keys) > MAX_CONTENT_KEYS:
-            raise ValidationError({"content_keys": [f"At most {MAX_CONTENT_KEYS} keys per request; got {len(keys)}."]})
+            raise ValidationError(
+                {
+                    "content_keys": [
+                        gettext_lazy("At most %(MAX_CONTENT_KEYS)s keys per request; got %(value3)s.")
+                        % {"MAX_CONTENT_KEYS": MAX_CONTENT_KEYS, "value3": len(keys)}
+                    ]
+                }
+            )
         members = catalog_members(catalog).select_related("body").order_by("content_type", "content_key", "pk")
         if keys:
             members = members.filter(content_key__in=keys)
@@ -293,12 +305,12 @@ class CatalogViewSet(
         catalog = self.get_object()
         key = request.query_params.get("content_key", "").strip()
         if not key:
-            raise ValidationError({"content_key": ["Give the content key to explain."]})
+            raise ValidationError({"content_key": [gettext_lazy("Give the content key to explain.")]})
         contents = list(
             ContentMetadata.objects.filter(content_key=key).select_related("body").order_by("content_type", "pk")
         )
         if not contents:
-            raise Http404(f"No content has the key {key!r}.")
+            raise Http404(gettext_lazy("No content has the key %(key)r.") % {"key": key})
         members = set(catalog_members(catalog).filter(content_key=key).values_list("pk", flat=True))
         query = catalog.parsed_query
         results = [
@@ -343,13 +355,15 @@ class QueryContainsView(APIView):
     def get(self, request: Request) -> Response:
         text = request.query_params.get("query", "").strip()
         if not text:
-            raise ValidationError({"query": ["Give the query to evaluate."]})
+            raise ValidationError({"query": [gettext_lazy("Give the query to evaluate.")]})
         run_keys, course_uuids = comma_list(request, "course_run_ids"), comma_list(request, "course_uuids")
         if not (run_keys or course_uuids):
-            raise ValidationError({"course_run_ids": ["Give course_run_ids and/or course_uuids."]})
+            raise ValidationError({"course_run_ids": [gettext_lazy("Give course_run_ids and/or course_uuids.")]})
         invalid = [value for value in course_uuids if as_uuid(value) is None]
         if invalid:
-            raise ValidationError({"course_uuids": [f"Not UUIDs: {', '.join(invalid)}."]})
+            raise ValidationError(
+                {"course_uuids": [gettext_lazy("Not UUIDs: %(value1)s.") % {"value1": ", ".join(invalid)}]}
+            )
         try:
             query = parse_query(_json_or_text(text))
         except QueryError as error:
@@ -368,5 +382,5 @@ def _json_or_text(text: str) -> Any:
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
-            raise ValidationError({"query": ["The query looks like JSON but does not parse."]}) from None
+            raise ValidationError({"query": [gettext_lazy("The query looks like JSON but does not parse.")]}) from None
     return text

@@ -29,27 +29,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='catalog',
             name='enabled_course_modes',
-            field=models.JSONField(blank=True, default=list, help_text='Course modes learners may be offered (a list of mode slugs).'),
+            field=models.JSONField(blank=True, default=list, help_text='Course modes learners may be offered (a list of mode slugs).', verbose_name='enabled course modes'),
         ),
         migrations.AddField(
             model_name='catalog',
             name='enterprise_customer_name',
-            field=models.CharField(blank=True, max_length=255),
+            field=models.CharField(blank=True, max_length=255, verbose_name='enterprise customer name'),
         ),
         migrations.AddField(
             model_name='catalog',
             name='publish_audit_enrollment_urls',
-            field=models.BooleanField(default=False, help_text="Enrollment URLs of the catalog's courses and runs enroll in audit mode."),
+            field=models.BooleanField(default=False, help_text="Enrollment URLs of the catalog's courses and runs enroll in audit mode.", verbose_name='publish audit enrollment URLs'),
         ),
         migrations.AddField(
             model_name='catalog',
             name='query_hash',
-            field=models.CharField(blank=True, db_index=True, editable=False, help_text="MD5 of the query's sorted JSON.", max_length=32),
+            field=models.CharField(blank=True, db_index=True, editable=False, help_text="MD5 of the query's sorted JSON.", max_length=32, verbose_name='query hash'),
         ),
         migrations.AddField(
             model_name='catalog',
             name='query_title',
-            field=models.CharField(blank=True, max_length=255, null=True),
+            field=models.CharField(blank=True, max_length=255, null=True, verbose_name='query title'),
         ),
         migrations.RunPython(fill_query_hashes, migrations.RunPython.noop, elidable=True),
     ]

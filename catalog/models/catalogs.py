@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
 from catalog.query import Query, QueryError, parse_query
@@ -42,7 +43,7 @@ def query_hash(query: Any) -> str:
 def validate_query(query: Any) -> Query:
     """The parsed query, or a ValidationError on ``query`` whose message names the offending key."""
     if not isinstance(query, dict | str):
-        raise ValidationError({"query": "A query is a JSON object of field tests or a query string."})
+        raise ValidationError({"query": _("A query is a JSON object of field tests or a query string.")})
     try:
         return parse_stored_query(query)
     except QueryError as error:
@@ -56,42 +57,67 @@ class Catalog(TimeStampedModel):
     client that synced at version N knows nothing changed while the version is still N.
     """
 
-    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False, verbose_name="UUID")
-    title = models.CharField(max_length=255)
+    uuid = models.UUIDField(default=uuid_lib.uuid4, unique=True, editable=False, verbose_name=_("UUID"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
     query = models.JSONField(
         default=dict,
         blank=True,
-        help_text='A JSON object of field tests ({"org": "edX", "level_type": "Introductory"}) or a '
-        "query string (org:edX AND level_type:Introductory).",
+        help_text=_(
+            'A JSON object of field tests ({"org": "edX", "level_type": "Introductory"}) or a '
+            "query string (org:edX AND level_type:Introductory)."
+        ),
+        verbose_name=_("query"),
     )
     include_archived = models.BooleanField(
-        default=False, help_text="List archived runs of the catalog's courses (courses and CSV endpoints)."
+        default=False,
+        help_text=_("List archived runs of the catalog's courses (courses and CSV endpoints)."),
+        verbose_name=_("include archived"),
     )
     enterprise_customer_uuid = models.UUIDField(
-        null=True, blank=True, db_index=True, help_text="The enterprise customer this catalog belongs to, if any."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The enterprise customer this catalog belongs to, if any."),
+        verbose_name=_("enterprise customer uuid"),
     )
     # What enterprise-catalog keeps beside the query (ADR 0100): the customer's name (the enrollment URLs' UTM
     # source), the course modes and audit choice edx-enterprise sends, and the query's own identity.
-    enterprise_customer_name = models.CharField(max_length=255, blank=True)
+    enterprise_customer_name = models.CharField(
+        max_length=255, blank=True, verbose_name=_("enterprise customer name")
+    )
     enabled_course_modes = models.JSONField(
-        default=list, blank=True, help_text="Course modes learners may be offered (a list of mode slugs)."
+        default=list,
+        blank=True,
+        verbose_name=_("enabled course modes"),
+        help_text=_("Course modes learners may be offered (a list of mode slugs)."),
     )
     publish_audit_enrollment_urls = models.BooleanField(
-        default=False, help_text="Enrollment URLs of the catalog's courses and runs enroll in audit mode."
+        default=False,
+        verbose_name=_("publish audit enrollment URLs"),
+        help_text=_("Enrollment URLs of the catalog's courses and runs enroll in audit mode."),
     )
     catalog_query_uuid = models.UUIDField(
-        null=True, blank=True, verbose_name="catalog query UUID", help_text="The query's UUID in edx-enterprise."
+        null=True, blank=True, verbose_name=_("catalog query UUID"), help_text=_("The query's UUID in edx-enterprise.")
     )
-    query_title = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001  (null: no title sent)
+    query_title = models.CharField(  # noqa: DJ001  (null: no title sent)
+        max_length=255, null=True, blank=True, verbose_name=_("query title")
+    )
     query_hash = models.CharField(
-        max_length=32, blank=True, db_index=True, editable=False, help_text="MD5 of the query's sorted JSON."
+        max_length=32,
+        blank=True,
+        db_index=True,
+        editable=False,
+        verbose_name=_("query hash"),
+        help_text=_("MD5 of the query's sorted JSON."),
     )
-    content_version = models.PositiveBigIntegerField(default=1, editable=False)
+    content_version = models.PositiveBigIntegerField(default=1, editable=False, verbose_name=_("content version"))
     # Set when the query has no positive exact clause, so the index cannot narrow it down: such catalogs
     # are evaluated against every changed document.
-    query_unindexable = models.BooleanField(default=False, editable=False)
+    query_unindexable = models.BooleanField(default=False, editable=False, verbose_name=_("query unindexable"))
 
     class Meta:
+        verbose_name = _("catalog")
+        verbose_name_plural = _("catalogs")
         ordering = ["id"]
         indexes = [
             # The consumer reads the few unindexable catalogs on every change: no scan of all catalogs.
@@ -143,11 +169,18 @@ class CatalogQueryIndex(models.Model):
     Python evaluator then decides.
     """
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="index_entries", db_index=False)
-    field = models.CharField(max_length=64)
-    value = models.TextField(help_text="The normalized value, encoded by catalog.selectors.matching.encode_value.")
+    catalog = models.ForeignKey(
+        Catalog, on_delete=models.CASCADE, related_name="index_entries", db_index=False, verbose_name=_("catalog")
+    )
+    field = models.CharField(max_length=64, verbose_name=_("field"))
+    value = models.TextField(
+        help_text=_("The normalized value, encoded by catalog.selectors.matching.encode_value."),
+        verbose_name=_("value"),
+    )
 
     class Meta:
+        verbose_name = _("catalog query index")
+        verbose_name_plural = _("catalog query indexes")
         indexes = [models.Index(fields=["field", "value"], name="catalog_index_lookup")]
         constraints = [
             models.UniqueConstraint(fields=["catalog", "field", "value"], name="catalog_index_unique_entry"),

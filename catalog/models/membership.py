@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models.catalogs import Catalog
 from catalog.models.content import ContentMetadata
@@ -19,15 +20,26 @@ class CatalogMembership(models.Model):
     # foreign-key constraints (their per-row checks cost a third of a bulk insert). Deletes go through the
     # ORM, whose CASCADE removes the rows. The unique (catalog, content) index serves lookups by catalog.
     catalog = models.ForeignKey(
-        Catalog, on_delete=models.CASCADE, related_name="memberships", db_index=False, db_constraint=False
+        Catalog,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("catalog"),
     )
     content = models.ForeignKey(
-        ContentMetadata, on_delete=models.CASCADE, related_name="memberships", db_constraint=False
+        ContentMetadata,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_constraint=False,
+        verbose_name=_("content"),
     )
-    date_updated = models.DateTimeField()
-    created = models.DateTimeField()
+    date_updated = models.DateTimeField(verbose_name=_("date updated"))
+    created = models.DateTimeField(verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("catalog membership")
+        verbose_name_plural = _("catalog memberships")
         constraints = [
             models.UniqueConstraint(fields=["catalog", "content"], name="catalog_membership_unique"),
         ]

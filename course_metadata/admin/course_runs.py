@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.admin.base import DraftAdminMixin, DraftHistoryAdmin, SubscriptionInclusionAdminMixin
 from course_metadata.models import CourseRun, Seat
@@ -44,7 +45,7 @@ class CourseRunAdmin(SubscriptionInclusionAdminMixin, DraftHistoryAdmin):
     ]
     inlines = [SeatInline]
 
-    @admin.display(description="Course", ordering="course__title")
+    @admin.display(description=_("Course"), ordering="course__title")
     def course_title(self, course_run: CourseRun) -> str:
         return course_run.title
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from course_metadata.admin.base import SubscriptionInclusionAdminMixin
@@ -22,7 +23,7 @@ class OrganizationExtensionInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     raw_id_fields = ["group"]
-    verbose_name = "Publisher group"
+    verbose_name = _("Publisher group")
 
 
 @admin.register(Organization)
@@ -43,7 +44,7 @@ class OrganizationAdmin(SubscriptionInclusionAdminMixin, GuardedModelAdmin):  # 
     readonly_fields = ["uuid", "data_modified_timestamp", "created", "modified"]
     inlines = [OrganizationExtensionInline]
 
-    @admin.display(description="Publisher group", ordering="organization_extension__group__name")
+    @admin.display(description=_("Publisher group"), ordering="organization_extension__group__name")
     def publisher_group(self, organization: Organization) -> str:
         try:
             return organization.organization_extension.group.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import Person, PersonAreaOfExpertise, PersonSocialNetwork, Position
 
@@ -32,7 +33,7 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid", "created", "modified"]
     inlines = [PositionInline, PersonSocialNetworkInline, PersonAreaOfExpertiseInline]
 
-    @admin.display(description="Name", ordering="family_name")
+    @admin.display(description=_("Name"), ordering="family_name")
     def full_name(self, person: Person) -> str:
         return person.full_name
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -36,13 +37,16 @@ class CursorField(serializers.CharField):
 
 class ChangeFeedParams(serializers.Serializer):
     after = CursorField(
-        required=False, help_text="A next_cursor from an earlier response; leave out to start at the beginning."
+        required=False, help_text=_("A next_cursor from an earlier response; leave out to start at the beginning.")
     )
     limit = serializers.IntegerField(
-        required=False, default=DEFAULT_LIMIT, min_value=1, help_text=f"At most {MAX_LIMIT} (larger is capped)."
+        required=False,
+        default=DEFAULT_LIMIT,
+        min_value=1,
+        help_text=_("At most %(MAX_LIMIT)s (larger is capped).") % {"MAX_LIMIT": MAX_LIMIT},
     )
     editable = serializers.BooleanField(
-        required=False, default=False, help_text="1: include draft changes of what you may edit."
+        required=False, default=False, help_text=_("1: include draft changes of what you may edit.")
     )
 
     def validate_after(self, value: str) -> Position:
@@ -88,7 +92,9 @@ class ChangeFeedView(APIView):
         params.is_valid(raise_exception=True)
         after: Position = params.validated_data.get("after", START)
         if not position_exists(after):
-            raise ValidationError({"after": [f"Unknown cursor {str(after)!r}: it does not point at a change."]})
+            raise ValidationError(
+                {"after": [_("Unknown cursor %(value1)r: it does not point at a change.") % {"value1": str(after)}]}
+            )
         drafts = None
         if params.validated_data["editable"]:
             drafts = editable_drafts(request.user)

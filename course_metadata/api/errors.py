@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, TooMany
 from django.db import IntegrityError
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.response import Response
@@ -37,14 +38,14 @@ SCOPE_FIELDS = frozenset({"partner", "draft"})
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change conflicts with data stored meanwhile; nothing was saved."
+    default_detail = _("The change conflicts with data stored meanwhile; nothing was saved.")
     default_code = "conflict"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         _forget_body(context)
-        exc = PayloadTooLarge("The request body is larger than the API accepts.")
+        exc = PayloadTooLarge(_("The request body is larger than the API accepts."))
     elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
         _forget_body(context)
         exc = ParseError(str(exc))
@@ -63,15 +64,22 @@ def integrity_error_answer(error: IntegrityError) -> APIException:
             return Conflict()
         label = violation.model._meta.verbose_name if violation.model is not None else "object"
         together = " and ".join(_verbose(violation, name) for name in fields)
-        message = f"Another {label} already has this {together}; nothing was saved."
+        message = _("Another %(label)s already has this %(together)s; nothing was saved.") % {
+            "label": label,
+            "together": together,
+        }
         return Conflict({name: [message] for name in fields})
     messages = {
-        FOREIGN_KEY: "Refers to something that does not exist (it may just have been deleted); nothing was saved.",
-        NOT_NULL: "This field is required; nothing was saved.",
-        CHECK: f"Breaks the rule {violation.constraint or 'of this field'}; nothing was saved.",
+        FOREIGN_KEY: _("Refers to something that does not exist (it may just have been deleted); nothing was saved."),
+        NOT_NULL: _("This field is required; nothing was saved."),
+        CHECK: (
+            _("Breaks the rule %(constraint)s; nothing was saved.") % {"constraint": violation.constraint}
+            if violation.constraint
+            else _("Breaks a rule of this field; nothing was saved.")
+        ),
     }
-    message = messages.get(violation.kind, "The change breaks a rule of the stored data; nothing was saved.")
-    return ValidationError({name: [message] for name in fields} if fields else {"non_field_errors": [message]})
+    refusal = messages.get(violation.kind, _("The change breaks a rule of the stored data; nothing was saved."))
+    return ValidationError({name: [refusal] for name in fields} if fields else {"non_field_errors": [refusal]})
 
 
 def _shown_fields(violation: Violation) -> tuple[str, ...]:

@@ -9,15 +9,19 @@ echoed back unchanged, so a client may send back the object it read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-UNKNOWN = "Unknown field."
-READ_ONLY = "This field is read-only; leave it out of the body."
-CHANGED_IDENTITY = "This field identifies the object and cannot change; leave it out or send its current value."
-NUL_CHARACTER = "Null characters are not allowed."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+UNKNOWN = _("Unknown field.")
+READ_ONLY = _("This field is read-only; leave it out of the body.")
+CHANGED_IDENTITY = _("This field identifies the object and cannot change; leave it out or send its current value.")
+NUL_CHARACTER = _("Null characters are not allowed.")
 
 # Identity fields a client may send back as read, compared with the instance being updated.
 ECHOED_IDENTITY = ("id", "uuid", "key")
@@ -41,9 +45,9 @@ class StrictInputMixin:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]
 
-    def unexpected_fields(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    def unexpected_fields(self, data: Mapping[str, Any]) -> dict[str, list[StrOrPromise]]:
         fields = self.fields  # type: ignore[attr-defined]
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         for name in data:
             field = fields.get(name)
             if _holds_nul(data.getlist(name) if isinstance(data, QueryDict) else data[name]):

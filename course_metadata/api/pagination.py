@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, LimitOffsetPagination, PageNumberPagination
 from rest_framework.request import Request
@@ -28,7 +29,9 @@ def _parse_page(value: str) -> int | str:
     try:
         return params.parse_positive_int(value)
     except params.BadParameter:
-        raise params.BadParameter(f"'{value}' is not a page number (1, 2, ... or 'last').") from None
+        raise params.BadParameter(
+            _("'%(value)s' is not a page number (1, 2, ... or 'last').") % {"value": value}
+        ) from None
 
 
 PAGE_PARAMETERS: dict[str, Callable[[str], Any]] = {

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, status
 from rest_framework.exceptions import APIException, ParseError
 
@@ -22,7 +23,7 @@ MAX_JSON_DEPTH = 32
 
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "payload_too_large"
 
 
@@ -39,7 +40,10 @@ def check_depth(document: Any, limit: int = MAX_JSON_DEPTH) -> None:
         if children is None:
             continue
         if depth > limit:
-            raise ParseError(f"JSON parse error - arrays and objects may be nested at most {limit} levels deep.")
+            raise ParseError(
+                _("JSON parse error - arrays and objects may be nested at most %(limit)s levels deep.")
+                % {"limit": limit}
+            )
         pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
@@ -48,7 +52,7 @@ def load_json(raw: bytes) -> Any:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         # orjson stops at its own nesting limit (1,024) with a decode error: that is a 400 as well.
-        raise ParseError(f"JSON parse error - {error}") from None
+        raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None
     check_depth(document)
     return document
 

@@ -8,11 +8,14 @@ import uuid
 from typing import Any
 
 import orjson
+from django.utils.functional import Promise
 from django.utils.http import parse_header_parameters
 from rest_framework.renderers import BaseRenderer
 
 
 def _default(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazily translated string, before the iterable check below
+        return str(value)
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, (uuid.UUID, datetime.timedelta)):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 _CURSOR_RE = re.compile(r"^(\d{1,19})\.(\d{1,19})$")
 
 
@@ -31,8 +33,10 @@ class Position:
         match = _CURSOR_RE.match(cursor.strip())
         if match is None:
             raise InvalidCursor(
-                f"{cursor!r} is not a change-log cursor; pass a next_cursor value from an earlier response "
-                "(or leave `after` out to start from the beginning)."
+                _(
+                    "%(cursor)r is not a change-log cursor; pass a next_cursor value from an earlier response (or leave `after` out to start from the beginning)."
+                )
+                % {"cursor": cursor}
             )
         return cls(int(match.group(1)), int(match.group(2)))
 

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partner',
             name='oauth2_client_id',
-            field=models.CharField(blank=True, max_length=255),
+            field=models.CharField(blank=True, max_length=255, verbose_name='OAuth2 client id'),
         ),
         migrations.AddField(
             model_name='partner',
             name='oauth2_client_secret',
-            field=models.CharField(blank=True, max_length=255),
+            field=models.CharField(blank=True, max_length=255, verbose_name='OAuth2 client secret'),
         ),
         migrations.AddField(
             model_name='partner',
             name='uses_publisher',
-            field=models.BooleanField(default=True, help_text='Course teams write descriptions in Publisher. Off: Studio (the LMS) is the source of truth for descriptions, images, video and mobile availability, and refresh_course_metadata copies them.'),
+            field=models.BooleanField(default=True, help_text='Course teams write descriptions in Publisher. Off: Studio (the LMS) is the source of truth for descriptions, images, video and mobile availability, and refresh_course_metadata copies them.', verbose_name='uses Publisher'),
         ),
     ]

@@ -8,6 +8,7 @@ from typing import Any, Self
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
 from course_metadata.tracking import ChangeTrackedMixin, TrackedQuerySet
@@ -16,7 +17,7 @@ from course_metadata.tracking import ChangeTrackedMixin, TrackedQuerySet
 class UUIDMixin(models.Model):
     """A stable public identifier; consumers address most objects by it."""
 
-    uuid = models.UUIDField(default=uuid_lib.uuid4, editable=False, verbose_name="UUID", db_index=True)
+    uuid = models.UUIDField(default=uuid_lib.uuid4, editable=False, verbose_name=_("UUID"), db_index=True)
 
     class Meta:
         abstract = True
@@ -28,7 +29,9 @@ class DataModifiedMixin(ChangeTrackedMixin):
     Maintained by course_metadata.tracking: set it by changing data, never by hand.
     """
 
-    data_modified_timestamp = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    data_modified_timestamp = models.DateTimeField(
+        default=timezone.now, db_index=True, editable=False, verbose_name=_("data modified timestamp")
+    )
 
     class Meta:
         abstract = True
@@ -81,7 +84,7 @@ class DraftModelMixin(models.Model):
     and readers choose with ``official()``, ``drafts()`` or ``editable()``.
     """
 
-    draft = models.BooleanField(default=False, db_index=True, editable=False)
+    draft = models.BooleanField(default=False, db_index=True, editable=False, verbose_name=_("draft"))
     draft_version = models.OneToOneField(
         "self",
         null=True,
@@ -89,12 +92,13 @@ class DraftModelMixin(models.Model):
         on_delete=models.SET_NULL,
         related_name="_official_version",
         editable=False,
+        verbose_name=_("draft version"),
     )
     # Declared for the type checker: django-stubs adds the ``_id`` attribute to concrete models only.
     draft_version_id: int | None
     # On draft rows only: per-field fingerprints of the official row this draft was last based on, so a
     # publish can tell what a loader changed on the official meanwhile (see course_metadata.services.draft_merge).
-    draft_base = models.JSONField(null=True, blank=True, editable=False)
+    draft_base = models.JSONField(null=True, blank=True, editable=False, verbose_name=_("draft base"))
 
     objects = DraftQuerySet.as_manager()
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Func
+from django.utils.translation import gettext_lazy as _
 
 
 class CurrentTransactionId(Func):
     """The writing transaction's id on PostgreSQL; 0 on SQLite, where one writer at a time commits in id order."""
 
-    output_field = models.BigIntegerField()
+    output_field = models.BigIntegerField(verbose_name=_("output field"))
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra_context: Any) -> tuple[str, tuple]:
         return "0", ()
@@ -35,7 +36,7 @@ class SnapshotHorizon(Func):
     cannot be attributed counts as ours.
     """
 
-    output_field = models.BigIntegerField()
+    output_field = models.BigIntegerField(verbose_name=_("output field"))
     SQL = (
         "(SELECT COALESCE(MIN(running.xid::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
         " FROM pg_snapshot_xip(pg_current_snapshot()) AS running(xid)"
@@ -51,27 +52,34 @@ class SnapshotHorizon(Func):
 
 
 class ChangeAction(models.TextChoices):
-    UPSERT = "upsert", "Created or changed"
-    DELETE = "delete", "Deleted"
+    UPSERT = "upsert", _("Created or changed")
+    DELETE = "delete", _("Deleted")
 
 
 class ChangeLogEntry(models.Model):
     """One object changed (or was deleted) in one committed transaction."""
 
-    id = models.BigAutoField(primary_key=True)
-    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
-    object_type = models.CharField(max_length=32, help_text="course, courserun, program, organization, person")
-    object_id = models.BigIntegerField(help_text="Primary key of the row (drafts and officials are different rows).")
-    key = models.CharField(max_length=255, blank=True)
-    uuid = models.UUIDField(null=True, blank=True)
-    course_uuid = models.UUIDField(null=True, blank=True, help_text="The course a course or run belongs to.")
-    draft = models.BooleanField(default=False)
-    action = models.CharField(max_length=8, choices=ChangeAction.choices)
-    timestamp = models.DateTimeField()
+    id = models.BigAutoField(primary_key=True, verbose_name=_("id"))
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False, verbose_name=_("txid"))
+    object_type = models.CharField(
+        max_length=32, help_text=_("course, courserun, program, organization, person"), verbose_name=_("object type")
+    )
+    object_id = models.BigIntegerField(
+        help_text=_("Primary key of the row (drafts and officials are different rows)."), verbose_name=_("object id")
+    )
+    key = models.CharField(max_length=255, blank=True, verbose_name=_("key"))
+    uuid = models.UUIDField(null=True, blank=True, verbose_name=_("uuid"))
+    course_uuid = models.UUIDField(
+        null=True, blank=True, help_text=_("The course a course or run belongs to."), verbose_name=_("course uuid")
+    )
+    draft = models.BooleanField(default=False, verbose_name=_("draft"))
+    action = models.CharField(max_length=8, choices=ChangeAction.choices, verbose_name=_("action"))
+    timestamp = models.DateTimeField(verbose_name=_("timestamp"))
 
     class Meta:
+        verbose_name = _("change log entry")
         ordering = ["txid", "id"]
-        verbose_name_plural = "change log entries"
+        verbose_name_plural = _("change log entries")
         # Readers scan this index from their position: ``(txid, id) > (%s, %s) ORDER BY txid, id``.
         indexes = [models.Index(fields=["txid", "id"], name="changelog_position")]
 
@@ -88,13 +96,17 @@ class ChangeLogEntry(models.Model):
 class ConsumerCursor(models.Model):
     """How far one consumer of the change log has got: the position of the last entry it processed."""
 
-    name = models.CharField(max_length=100, unique=True)
-    txid = models.BigIntegerField(default=0)
-    entry_id = models.BigIntegerField(default=0)
-    processed = models.BigIntegerField(default=0, help_text="Entries processed since the cursor was created.")
-    updated = models.DateTimeField(auto_now=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    txid = models.BigIntegerField(default=0, verbose_name=_("txid"))
+    entry_id = models.BigIntegerField(default=0, verbose_name=_("entry id"))
+    processed = models.BigIntegerField(
+        default=0, help_text=_("Entries processed since the cursor was created."), verbose_name=_("processed")
+    )
+    updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("consumer cursor")
+        verbose_name_plural = _("consumer cursors")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
 from sortedm2m.fields import SortedManyToManyField
@@ -36,72 +37,156 @@ from course_metadata.models.types import CourseType, SeatType
 class TaggedCourse(ChangeTrackedMixin, TaggedItemBase):
     """Topic tags of a course, in their own table so tag changes are attributable to courses."""
 
-    content_object = models.ForeignKey("Course", on_delete=models.CASCADE)
+    content_object = models.ForeignKey("Course", on_delete=models.CASCADE, verbose_name=gettext_lazy("content object"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
+
+    class Meta:
+        verbose_name = gettext_lazy("tagged course")
+        verbose_name_plural = gettext_lazy("tagged courses")
 
 
 class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     """A course (``edX+CS101``): the marketed product that owns its runs."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="courses")
-    key = models.CharField(max_length=255, db_index=True, editable=False, help_text="org+number, e.g. edX+CS101")
-    number = models.CharField(max_length=50, validators=[validate_key_part], help_text="Never changes once created.")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="courses", verbose_name=gettext_lazy("partner")
+    )
+    key = models.CharField(
+        max_length=255,
+        db_index=True,
+        editable=False,
+        help_text=gettext_lazy("org+number, e.g. edX+CS101"),
+        verbose_name=gettext_lazy("key"),
+    )
+    number = models.CharField(
+        max_length=50,
+        validators=[validate_key_part],
+        help_text=gettext_lazy("Never changes once created."),
+        verbose_name=gettext_lazy("number"),
+    )
     key_for_reruns = models.CharField(
         max_length=255,
         blank=True,
-        help_text="org+number that new reruns use in their keys, to rename a course for future runs.",
+        help_text=gettext_lazy("org+number that new reruns use in their keys, to rename a course for future runs."),
+        verbose_name=gettext_lazy("key for reruns"),
     )
-    title = models.CharField(max_length=255)
-    url_slug = models.SlugField(max_length=255, blank=True)
-    short_description = models.TextField(blank=True)
-    full_description = models.TextField(blank=True)
-    extra_description = models.ForeignKey(AdditionalPromoArea, null=True, blank=True, on_delete=models.SET_NULL)
-    outcome = models.TextField(blank=True, help_text="What learners will learn.")
-    prerequisites_raw = models.TextField(blank=True)
-    syllabus_raw = models.TextField(blank=True)
-    additional_information = models.TextField(blank=True)
-    faq = models.TextField(blank=True)
-    learner_testimonials = models.TextField(blank=True)
-    level_type = models.ForeignKey(LevelType, null=True, blank=True, on_delete=models.SET_NULL)
-    image_url = models.URLField(max_length=500, blank=True)
-    card_image_url = models.URLField(max_length=500, blank=True)
-    video = models.ForeignKey(Video, null=True, blank=True, on_delete=models.SET_NULL)
-    type = models.ForeignKey(CourseType, null=True, blank=True, on_delete=models.PROTECT)
-    product_source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(max_length=255, verbose_name=gettext_lazy("title"))
+    url_slug = models.SlugField(max_length=255, blank=True, verbose_name=gettext_lazy("url slug"))
+    short_description = models.TextField(blank=True, verbose_name=gettext_lazy("short description"))
+    full_description = models.TextField(blank=True, verbose_name=gettext_lazy("full description"))
+    extra_description = models.ForeignKey(
+        AdditionalPromoArea,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=gettext_lazy("extra description"),
+    )
+    outcome = models.TextField(
+        blank=True, help_text=gettext_lazy("What learners will learn."), verbose_name=gettext_lazy("outcome")
+    )
+    prerequisites_raw = models.TextField(blank=True, verbose_name=gettext_lazy("prerequisites raw"))
+    syllabus_raw = models.TextField(blank=True, verbose_name=gettext_lazy("syllabus raw"))
+    additional_information = models.TextField(blank=True, verbose_name=gettext_lazy("additional information"))
+    faq = models.TextField(blank=True, verbose_name=gettext_lazy("faq"))
+    learner_testimonials = models.TextField(blank=True, verbose_name=gettext_lazy("learner testimonials"))
+    level_type = models.ForeignKey(
+        LevelType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=gettext_lazy("level type")
+    )
+    image_url = models.URLField(max_length=500, blank=True, verbose_name=gettext_lazy("image url"))
+    card_image_url = models.URLField(max_length=500, blank=True, verbose_name=gettext_lazy("card image url"))
+    video = models.ForeignKey(
+        Video, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=gettext_lazy("video")
+    )
+    type = models.ForeignKey(
+        CourseType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=gettext_lazy("type")
+    )
+    product_source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=gettext_lazy("product source")
+    )
     canonical_course_run = models.OneToOneField(
-        "CourseRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="canonical_for_course"
+        "CourseRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="canonical_for_course",
+        verbose_name=gettext_lazy("canonical course run"),
     )
-    authoring_organizations = SortedManyToManyField(Organization, blank=True, related_name="authored_courses")
-    sponsoring_organizations = SortedManyToManyField(Organization, blank=True, related_name="sponsored_courses")
-    collaborators = SortedManyToManyField(Collaborator, blank=True, related_name="courses")
-    subjects = SortedManyToManyField(Subject, blank=True, related_name="courses")
-    topics = TaggableManager(through=TaggedCourse, blank=True)
+    authoring_organizations = SortedManyToManyField(
+        Organization, blank=True, related_name="authored_courses", verbose_name=gettext_lazy("authoring organizations")
+    )
+    sponsoring_organizations = SortedManyToManyField(
+        Organization,
+        blank=True,
+        related_name="sponsored_courses",
+        verbose_name=gettext_lazy("sponsoring organizations"),
+    )
+    collaborators = SortedManyToManyField(
+        Collaborator, blank=True, related_name="courses", verbose_name=gettext_lazy("collaborators")
+    )
+    subjects = SortedManyToManyField(Subject, blank=True, related_name="courses", verbose_name=gettext_lazy("subjects"))
+    topics = TaggableManager(through=TaggedCourse, blank=True, verbose_name=gettext_lazy("topics"))
     additional_metadata = models.OneToOneField(
-        AdditionalMetadata, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+        AdditionalMetadata,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course",
+        verbose_name=gettext_lazy("additional metadata"),
     )
     geolocation = models.OneToOneField(
-        GeoLocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+        GeoLocation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course",
+        verbose_name=gettext_lazy("geolocation"),
     )
     location_restriction = models.OneToOneField(
-        CourseLocationRestriction, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+        CourseLocationRestriction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course",
+        verbose_name=gettext_lazy("location restriction"),
     )
     in_year_value = models.OneToOneField(
-        ProductValue, null=True, blank=True, on_delete=models.SET_NULL, related_name="course"
+        ProductValue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course",
+        verbose_name=gettext_lazy("in year value"),
     )
-    organization_logo_override_url = models.URLField(blank=True)
-    organization_short_code_override = models.CharField(max_length=255, blank=True)
-    enrollment_count = models.PositiveIntegerField(default=0)
-    recent_enrollment_count = models.PositiveIntegerField(default=0)
-    excluded_from_search = models.BooleanField(default=False)
-    excluded_from_seo = models.BooleanField(default=False)
-    watchers = models.JSONField(default=list, blank=True, help_text="Emails told about publishing events.")
+    organization_logo_override_url = models.URLField(
+        blank=True, verbose_name=gettext_lazy("organization logo override url")
+    )
+    organization_short_code_override = models.CharField(
+        max_length=255, blank=True, verbose_name=gettext_lazy("organization short code override")
+    )
+    enrollment_count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("enrollment count"))
+    recent_enrollment_count = models.PositiveIntegerField(
+        default=0, verbose_name=gettext_lazy("recent enrollment count")
+    )
+    excluded_from_search = models.BooleanField(default=False, verbose_name=gettext_lazy("excluded from search"))
+    excluded_from_seo = models.BooleanField(default=False, verbose_name=gettext_lazy("excluded from seo"))
+    watchers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Emails told about publishing events."),
+        verbose_name=gettext_lazy("watchers"),
+    )
     enterprise_subscription_opt_in = models.BooleanField(
-        default=True, help_text="The course team's own flag; the organization must opt in as well."
+        default=True,
+        help_text=gettext_lazy("The course team's own flag; the organization must opt in as well."),
+        verbose_name=gettext_lazy("enterprise subscription opt in"),
     )
     enterprise_subscription_inclusion = models.BooleanField(
-        default=False, editable=False, help_text="Computed: this flag and every authoring organization's flag."
+        default=False,
+        editable=False,
+        help_text=gettext_lazy("Computed: this flag and every authoring organization's flag."),
+        verbose_name=gettext_lazy("enterprise subscription inclusion"),
     )
 
     # Written only by course_metadata.services.subscription_inclusion.
@@ -111,6 +196,8 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
     history = HistoricalRecords(excluded_fields=["data_modified_timestamp"])
 
     class Meta:
+        verbose_name = gettext_lazy("course")
+        verbose_name_plural = gettext_lazy("courses")
         ordering = ["key", "draft"]
         constraints = [
             models.UniqueConstraint(fields=["partner", "key", "draft"], name="course_unique_key_per_state"),
@@ -128,7 +215,7 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
     def clean(self) -> None:
         super().clean()
         if self.pk and self.tracker.has_changed("number"):
-            raise ValidationError({"number": "A course's number cannot change after it is created."})
+            raise ValidationError({"number": gettext_lazy("A course's number cannot change after it is created.")})
         self.validate_key_for_reruns()
 
     def validate_key_for_reruns(self) -> None:
@@ -140,8 +227,10 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
             raise ValidationError(
                 {
                     "key_for_reruns": (
-                        f"'{self.key_for_reruns}' is not a course key. Use the form org+number (e.g. edX+CS101x); "
-                        "org and number may only contain letters, digits, '-', '_', '~', '.' and ':'."
+                        gettext_lazy(
+                            "'%(key_for_reruns)s' is not a course key. Use the form org+number (e.g. edX+CS101x); org and number may only contain letters, digits, '-', '_', '~', '.' and ':'."
+                        )
+                        % {"key_for_reruns": self.key_for_reruns}
                     )
                 },
                 code="invalid_key_for_reruns",
@@ -152,7 +241,7 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
         # The derived subscription flag is not computed here: the services that change its inputs call
         # course_metadata.services.subscription_inclusion (docs/decisions/0022-visible-write-path.rst).
         if self.pk and self.tracker.has_changed("number"):
-            raise ValidationError({"number": "A course's number cannot change after it is created."})
+            raise ValidationError({"number": gettext_lazy("A course's number cannot change after it is created.")})
         self.validate_key_for_reruns()
         if not self.url_slug:
             from course_metadata.rules.url_slugs import free_course_url_slug
@@ -183,12 +272,15 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
 class CourseUrlSlugHistory(TimeStampedModel):
     """Slugs a course used before; old marketing URLs redirect from these."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="url_slug_history")
-    url_slug = models.SlugField(max_length=255)
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="url_slug_history", verbose_name=gettext_lazy("course")
+    )
+    url_slug = models.SlugField(max_length=255, verbose_name=gettext_lazy("url slug"))
 
     class Meta:
+        verbose_name = gettext_lazy("course url slug history")
         ordering = ["-created", "-id"]
-        verbose_name_plural = "course URL slug history"
+        verbose_name_plural = gettext_lazy("course URL slug history")
 
     def __str__(self) -> str:
         return self.url_slug
@@ -197,17 +289,21 @@ class CourseUrlSlugHistory(TimeStampedModel):
 class CourseEntitlement(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
     """A course-level product: pay once, enroll in any run."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="entitlements")
-    mode = models.ForeignKey(SeatType, on_delete=models.PROTECT)
-    price = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    currency = models.CharField(max_length=3, default="USD")
-    sku = models.CharField(max_length=128, blank=True)
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="entitlements", verbose_name=gettext_lazy("course")
+    )
+    mode = models.ForeignKey(SeatType, on_delete=models.PROTECT, verbose_name=gettext_lazy("mode"))
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=0, verbose_name=gettext_lazy("price"))
+    currency = models.CharField(max_length=3, default="USD", verbose_name=gettext_lazy("currency"))
+    sku = models.CharField(max_length=128, blank=True, verbose_name=gettext_lazy("sku"))
 
     tracker = FieldTracker()
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("course entitlement")
+        verbose_name_plural = gettext_lazy("course entitlements")
         ordering = ["course_id", "mode__name"]
         constraints = [
             models.UniqueConstraint(fields=["course", "mode", "draft"], name="entitlement_unique_mode_per_course"),
@@ -220,10 +316,19 @@ class CourseEntitlement(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
 class CourseEditor(TimeStampedModel):
     """A user who may edit a course in Publisher (moved to the draft row when one is made; look up by course uuid)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editable_courses")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="editors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="editable_courses",
+        verbose_name=gettext_lazy("user"),
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="editors", verbose_name=gettext_lazy("course")
+    )
 
     class Meta:
+        verbose_name = gettext_lazy("course editor")
+        verbose_name_plural = gettext_lazy("course editors")
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="course_editor_unique")]
 
     def __str__(self) -> str:

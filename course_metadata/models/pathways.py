@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from sortedm2m.fields import SortedManyToManyField
 
 from course_metadata.models.base import TimeStampedModel, UUIDMixin
@@ -15,25 +16,31 @@ class Pathway(TimeStampedModel, UUIDMixin):
     """A route from programs to credit at an institution or to an industry credential."""
 
     class PathwayType(models.TextChoices):
-        CREDIT = "credit", "Credit"
-        INDUSTRY = "industry", "Industry"
+        CREDIT = "credit", _("Credit")
+        INDUSTRY = "industry", _("Industry")
 
     class Status(models.TextChoices):
-        UNPUBLISHED = "unpublished", "Unpublished"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="pathways")
-    name = models.CharField(max_length=255)
-    org_name = models.CharField(max_length=255, blank=True, verbose_name="Organization name")
-    email = models.EmailField(blank=True)
-    programs = SortedManyToManyField(Program, related_name="pathways")
-    description = models.TextField(blank=True)
-    destination_url = models.URLField(blank=True)
-    pathway_type = models.CharField(max_length=32, choices=PathwayType.choices, default=PathwayType.CREDIT)
-    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="pathways", verbose_name=_("partner"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    org_name = models.CharField(max_length=255, blank=True, verbose_name=_("Organization name"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    programs = SortedManyToManyField(Program, related_name="pathways", verbose_name=_("programs"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    destination_url = models.URLField(blank=True, verbose_name=_("destination url"))
+    pathway_type = models.CharField(
+        max_length=32, choices=PathwayType.choices, default=PathwayType.CREDIT, verbose_name=_("pathway type")
+    )
+    status = models.CharField(
+        max_length=32, choices=Status.choices, default=Status.PUBLISHED, db_index=True, verbose_name=_("status")
+    )
 
     class Meta:
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -42,18 +49,24 @@ class Pathway(TimeStampedModel, UUIDMixin):
 
 class LearnerPathway(TimeStampedModel, UUIDMixin):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        INACTIVE = "inactive", "Inactive"
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="learner_pathways", null=True)
-    title = models.CharField(max_length=255)
-    status = models.CharField(max_length=32, choices=Status.choices, default=Status.INACTIVE, db_index=True)
-    overview = models.TextField(blank=True)
-    banner_image_url = models.URLField(blank=True)
-    card_image_url = models.URLField(blank=True)
-    visible_via_association = models.BooleanField(default=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="learner_pathways", null=True, verbose_name=_("partner")
+    )
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    status = models.CharField(
+        max_length=32, choices=Status.choices, default=Status.INACTIVE, db_index=True, verbose_name=_("status")
+    )
+    overview = models.TextField(blank=True, verbose_name=_("overview"))
+    banner_image_url = models.URLField(blank=True, verbose_name=_("banner image url"))
+    card_image_url = models.URLField(blank=True, verbose_name=_("card image url"))
+    visible_via_association = models.BooleanField(default=True, verbose_name=_("visible via association"))
 
     class Meta:
+        verbose_name = _("learner pathway")
+        verbose_name_plural = _("learner pathways")
         ordering = ["title", "id"]
 
     def __str__(self) -> str:
@@ -66,13 +79,19 @@ class LearnerPathway(TimeStampedModel, UUIDMixin):
 
 
 class LearnerPathwayStep(TimeStampedModel, UUIDMixin):
-    pathway = models.ForeignKey(LearnerPathway, on_delete=models.CASCADE, related_name="steps")
-    min_requirement = models.PositiveSmallIntegerField(
-        default=1, help_text="How many of this step's nodes a learner must complete."
+    pathway = models.ForeignKey(
+        LearnerPathway, on_delete=models.CASCADE, related_name="steps", verbose_name=_("pathway")
     )
-    sort_order = models.PositiveSmallIntegerField(default=0, db_index=True)
+    min_requirement = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=_("How many of this step's nodes a learner must complete."),
+        verbose_name=_("min requirement"),
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0, db_index=True, verbose_name=_("sort order"))
 
     class Meta:
+        verbose_name = _("learner pathway step")
+        verbose_name_plural = _("learner pathway steps")
         ordering = ["pathway_id", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -93,7 +112,7 @@ class LearnerPathwayStep(TimeStampedModel, UUIDMixin):
 class LearnerPathwayNode(TimeStampedModel, UUIDMixin):
     """Something a step asks the learner to complete; subclasses say what and how long it takes."""
 
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     class Meta:
         abstract = True
@@ -115,10 +134,16 @@ def _course_hours(course: Course) -> float:
 
 
 class LearnerPathwayCourse(LearnerPathwayNode):
-    step = models.ForeignKey(LearnerPathwayStep, on_delete=models.CASCADE, related_name="courses")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="learner_pathway_nodes")
+    step = models.ForeignKey(
+        LearnerPathwayStep, on_delete=models.CASCADE, related_name="courses", verbose_name=_("step")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="learner_pathway_nodes", verbose_name=_("course")
+    )
 
     class Meta(LearnerPathwayNode.Meta):
+        verbose_name = _("learner pathway course")
+        verbose_name_plural = _("learner pathway courses")
         abstract = False
 
     def __str__(self) -> str:
@@ -129,10 +154,16 @@ class LearnerPathwayCourse(LearnerPathwayNode):
 
 
 class LearnerPathwayProgram(LearnerPathwayNode):
-    step = models.ForeignKey(LearnerPathwayStep, on_delete=models.CASCADE, related_name="programs")
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="learner_pathway_nodes")
+    step = models.ForeignKey(
+        LearnerPathwayStep, on_delete=models.CASCADE, related_name="programs", verbose_name=_("step")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="learner_pathway_nodes", verbose_name=_("program")
+    )
 
     class Meta(LearnerPathwayNode.Meta):
+        verbose_name = _("learner pathway program")
+        verbose_name_plural = _("learner pathway programs")
         abstract = False
 
     def __str__(self) -> str:
@@ -145,12 +176,20 @@ class LearnerPathwayProgram(LearnerPathwayNode):
 
 
 class LearnerPathwayBlock(LearnerPathwayNode):
-    step = models.ForeignKey(LearnerPathwayStep, on_delete=models.CASCADE, related_name="blocks")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="learner_pathway_blocks")
-    block_id = models.CharField(max_length=255, help_text="Usage key of the block inside the course.")
-    estimated_hours = models.FloatField(default=0)
+    step = models.ForeignKey(
+        LearnerPathwayStep, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("step")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="learner_pathway_blocks", verbose_name=_("course")
+    )
+    block_id = models.CharField(
+        max_length=255, help_text=_("Usage key of the block inside the course."), verbose_name=_("block id")
+    )
+    estimated_hours = models.FloatField(default=0, verbose_name=_("estimated hours"))
 
     class Meta(LearnerPathwayNode.Meta):
+        verbose_name = _("learner pathway block")
+        verbose_name_plural = _("learner pathway blocks")
         abstract = False
 
     def __str__(self) -> str:

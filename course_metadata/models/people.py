@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
 from course_metadata.models.base import ChangeTrackedMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
@@ -11,23 +12,26 @@ from course_metadata.models.partners import Organization, Partner
 
 
 class Person(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="people", null=True)
-    salutation = models.CharField(max_length=10, blank=True)
-    given_name = models.CharField(max_length=255)
-    family_name = models.CharField(max_length=255, blank=True)
-    slug = models.SlugField(max_length=255, unique=True, blank=True)
-    email = models.EmailField(blank=True)
-    bio = models.TextField(blank=True)
-    major_works = models.TextField(blank=True)
-    profile_image_url = models.URLField(blank=True)
-    published = models.BooleanField(default=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="people", null=True, verbose_name=_("partner")
+    )
+    salutation = models.CharField(max_length=10, blank=True, verbose_name=_("salutation"))
+    given_name = models.CharField(max_length=255, verbose_name=_("given name"))
+    family_name = models.CharField(max_length=255, blank=True, verbose_name=_("family name"))
+    slug = models.SlugField(max_length=255, unique=True, blank=True, verbose_name=_("slug"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    bio = models.TextField(blank=True, verbose_name=_("bio"))
+    major_works = models.TextField(blank=True, verbose_name=_("major works"))
+    profile_image_url = models.URLField(blank=True, verbose_name=_("profile image url"))
+    published = models.BooleanField(default=True, verbose_name=_("published"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["family_name", "given_name", "id"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.full_name
@@ -45,13 +49,19 @@ class Person(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
 class Position(ChangeTrackedMixin, TimeStampedModel):
     """A person's current title and where they hold it."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="position")
-    title = models.CharField(max_length=255)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
-    organization_override = models.CharField(max_length=255, blank=True)
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="position", verbose_name=_("person"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("organization")
+    )
+    organization_override = models.CharField(max_length=255, blank=True, verbose_name=_("organization override"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
 
     def __str__(self) -> str:
         return f"{self.title} at {self.organization_name}"
@@ -65,17 +75,21 @@ class Position(ChangeTrackedMixin, TimeStampedModel):
 
 class PersonSocialNetwork(ChangeTrackedMixin, TimeStampedModel):
     FACEBOOK, TWITTER, BLOG, OTHERS = "facebook", "twitter", "blog", "others"
-    TYPES = [(FACEBOOK, "Facebook"), (TWITTER, "Twitter"), (BLOG, "Blog"), (OTHERS, "Others")]
+    TYPES = [(FACEBOOK, _("Facebook")), (TWITTER, _("Twitter")), (BLOG, _("Blog")), (OTHERS, _("Others"))]
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_networks")
-    type = models.CharField(max_length=15, choices=TYPES, default=OTHERS)
-    title = models.CharField(max_length=255, blank=True)
-    url = models.URLField(max_length=500)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="person_networks", verbose_name=_("person")
+    )
+    type = models.CharField(max_length=15, choices=TYPES, default=OTHERS, verbose_name=_("type"))
+    title = models.CharField(max_length=255, blank=True, verbose_name=_("title"))
+    url = models.URLField(max_length=500, verbose_name=_("url"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("person social network")
+        verbose_name_plural = _("person social networks")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -83,13 +97,17 @@ class PersonSocialNetwork(ChangeTrackedMixin, TimeStampedModel):
 
 
 class PersonAreaOfExpertise(ChangeTrackedMixin, TimeStampedModel):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="areas_of_expertise")
-    value = models.CharField(max_length=255)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="areas_of_expertise", verbose_name=_("person")
+    )
+    value = models.CharField(max_length=255, verbose_name=_("value"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("person area of expertise")
+        verbose_name_plural = _("person areas of expertise")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
 from course_metadata.models.base import ChangeTrackedMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
@@ -16,18 +17,20 @@ if TYPE_CHECKING:
 
 
 class Subject(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="subjects")
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, blank=True)
-    subtitle = models.CharField(max_length=255, blank=True)
-    description = models.TextField(blank=True)
-    banner_image_url = models.URLField(blank=True)
-    card_image_url = models.URLField(blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("partner"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    slug = models.SlugField(max_length=255, blank=True, verbose_name=_("slug"))
+    subtitle = models.CharField(max_length=255, blank=True, verbose_name=_("subtitle"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    banner_image_url = models.URLField(blank=True, verbose_name=_("banner image url"))
+    card_image_url = models.URLField(blank=True, verbose_name=_("card image url"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["partner", "slug"], name="subject_unique_slug_per_partner")]
 
@@ -43,15 +46,17 @@ class Subject(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
 class Topic(TimeStampedModel, UUIDMixin):
     """A curated topic page; courses carry free-form topic tags as well (Course.topics)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="topics")
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, blank=True)
-    subtitle = models.CharField(max_length=255, blank=True)
-    description = models.TextField(blank=True)
-    long_description = models.TextField(blank=True)
-    banner_image_url = models.URLField(blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="topics", verbose_name=_("partner"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    slug = models.SlugField(max_length=255, blank=True, verbose_name=_("slug"))
+    subtitle = models.CharField(max_length=255, blank=True, verbose_name=_("subtitle"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    long_description = models.TextField(blank=True, verbose_name=_("long description"))
+    banner_image_url = models.URLField(blank=True, verbose_name=_("banner image url"))
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["partner", "slug"], name="topic_unique_slug_per_partner")]
 
@@ -65,13 +70,15 @@ class Topic(TimeStampedModel, UUIDMixin):
 
 
 class LevelType(ChangeTrackedMixin, TimeStampedModel):
-    name = models.CharField(max_length=255, unique=True)
-    sort_value = models.PositiveSmallIntegerField(default=0, db_index=True)
+    name = models.CharField(max_length=255, unique=True, verbose_name=_("name"))
+    sort_value = models.PositiveSmallIntegerField(default=0, db_index=True, verbose_name=_("sort value"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("level type")
+        verbose_name_plural = _("level types")
         ordering = ["sort_value", "name"]
 
     def __str__(self) -> str:
@@ -79,13 +86,15 @@ class LevelType(ChangeTrackedMixin, TimeStampedModel):
 
 
 class Collaborator(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
-    name = models.CharField(max_length=255)
-    image_url = models.URLField(blank=True)
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    image_url = models.URLField(blank=True, verbose_name=_("image url"))
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("collaborator")
+        verbose_name_plural = _("collaborators")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -95,17 +104,19 @@ class Collaborator(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
 class Source(ChangeTrackedMixin, TimeStampedModel):
     """Where a product comes from (the platform itself, an external executive-education provider, ...)."""
 
-    name = models.CharField(max_length=255, unique=True)
-    slug = models.SlugField(max_length=255, unique=True)
-    description = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=255, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=255, unique=True, verbose_name=_("slug"))
+    description = models.CharField(max_length=255, blank=True, verbose_name=_("description"))
     ofac_restricted_program_types: models.ManyToManyField[ProgramType, Any] = models.ManyToManyField(
-        "ProgramType", blank=True
+        "ProgramType", blank=True, verbose_name=_("ofac restricted program types")
     )
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
 
     def __str__(self) -> str:

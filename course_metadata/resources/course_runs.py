@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
@@ -110,7 +111,7 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "image",
-        lambda: ImageSerializer(allow_null=True, help_text="The course's image."),
+        lambda: ImageSerializer(allow_null=True, help_text=_("The course's image.")),
         lambda run, ctx, course: image(course["image_url"]),
     ),
     PublicField(
@@ -121,7 +122,7 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "marketing_url",
-        lambda: S.URLField(allow_null=True, help_text="With utm_source unless exclude_utm=1."),
+        lambda: S.URLField(allow_null=True, help_text=_("With utm_source unless exclude_utm=1.")),
         lambda run, ctx, course: ctx.marketing_url(course["partner_root"], f"course/{run['slug']}"),
     ),
     PublicField(
@@ -142,12 +143,12 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "type",
-        lambda: S.CharField(allow_null=True, help_text="Legacy type: the most valuable seat type offered."),
+        lambda: S.CharField(allow_null=True, help_text=_("Legacy type: the most valuable seat type offered.")),
         lambda run, ctx, course: rules.legacy_type(run),
     ),
     PublicField(
         "run_type",
-        lambda: S.UUIDField(allow_null=True, help_text="UUID of the course run type."),
+        lambda: S.UUIDField(allow_null=True, help_text=_("UUID of the course run type.")),
         lambda run, ctx, course: uuid_string(run["type_uuid"]),
         columns={"type_uuid": "type__uuid"},
         write=Write.OWN,
@@ -165,13 +166,13 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "is_enrollable",
-        lambda: S.BooleanField(help_text="Enrollment is open now."),
+        lambda: S.BooleanField(help_text=_("Enrollment is open now.")),
         lambda run, ctx, course: rules.is_enrollable(run, ctx.now),
     ),
     PublicField(
         "is_marketable",
         lambda: S.BooleanField(
-            help_text="Published, with a marketing slug, a marketable run type and at least one seat."
+            help_text=_("Published, with a marketing slug, a marketable run type and at least one seat.")
         ),
         lambda run, ctx, course: rules.is_marketable(run),
         columns={"type_is_marketable": "type__is_marketable"},
@@ -180,8 +181,9 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         "availability",
         lambda: S.ChoiceField(
             choices=["Current", "Starting Soon", "Upcoming", "Archived"],
-            help_text="Archived once ended; Current once started; Starting Soon when it starts within 60 days; "
-            "else Upcoming.",
+            help_text=_(
+                "Archived once ended; Current once started; Starting Soon when it starts within 60 days; else Upcoming."
+            ),
         ),
         lambda run, ctx, course: rules.availability(run, ctx.now),
     ),
@@ -194,7 +196,7 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
 )
 
 RUN_NESTED: tuple[PublicField, ...] = (
-    PublicField("course", lambda: S.CharField(help_text="Course key."), lambda run, ctx, course: course["key"]),
+    PublicField("course", lambda: S.CharField(help_text=_("Course key.")), lambda run, ctx, course: course["key"]),
     PublicField("course_uuid", S.UUIDField, lambda run, ctx, course: str(course["uuid"])),
     PublicField(
         "full_description",
@@ -251,7 +253,7 @@ RUN_NESTED: tuple[PublicField, ...] = (
     ),
     PublicField(
         "instructors",
-        lambda: S.ListField(child=S.JSONField(), help_text="Deprecated; always empty."),
+        lambda: S.ListField(child=S.JSONField(), help_text=_("Deprecated; always empty.")),
         lambda run, ctx, course: [],
     ),
     PublicField(
@@ -266,7 +268,7 @@ RUN_NESTED: tuple[PublicField, ...] = (
     _count("weeks_to_complete"),
     PublicField(
         "estimated_hours",
-        lambda: S.FloatField(help_text="weeks_to_complete times the mean of min and max effort; 0 if unknown."),
+        lambda: S.FloatField(help_text=_("weeks_to_complete times the mean of min and max effort; 0 if unknown.")),
         lambda run, ctx, course: rules.estimated_hours(run),
     ),
     PublicField("level_type", lambda: S.CharField(allow_null=True), lambda run, ctx, course: course["level_type_name"]),
@@ -307,7 +309,7 @@ RUN_NESTED: tuple[PublicField, ...] = (
     ),
     PublicField(
         "expected_program_type",
-        lambda: S.CharField(allow_null=True, help_text="Program type slug."),
+        lambda: S.CharField(allow_null=True, help_text=_("Program type slug.")),
         lambda run, ctx, course: run["expected_program_type_slug"],
         columns={"expected_program_type_slug": "expected_program_type__slug"},
         write=Write.OWN,
@@ -324,7 +326,7 @@ RUN_NESTED: tuple[PublicField, ...] = (
     PublicField("is_marketable_external", S.BooleanField, _is_marketable_external),
     PublicField(
         "restriction_type",
-        lambda: S.CharField(allow_null=True, help_text="Not modelled in Lyceum; always null."),
+        lambda: S.CharField(allow_null=True, help_text=_("Not modelled in Lyceum; always null.")),
         lambda run, ctx, course: None,
     ),
     column("enterprise_subscription_inclusion", S.BooleanField),
@@ -365,7 +367,7 @@ RUN_INPUT_ONLY: tuple[PublicField, ...] = (
         "draft",
         None,
         write=Write.NESTED,
-        input=lambda: S.BooleanField(required=False, help_text="false submits the run for review."),
+        input=lambda: S.BooleanField(required=False, help_text=_("false submits the run for review.")),
     ),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
@@ -131,7 +132,7 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
     _text_column("short_description"),
     PublicField(
         "type",
-        lambda: S.UUIDField(allow_null=True, help_text="UUID of the course type."),
+        lambda: S.UUIDField(allow_null=True, help_text=_("UUID of the course type.")),
         lambda course, ctx, runs: uuid_string(course["type_uuid"]),
         columns={"type_uuid": "type__uuid"},
         write=Write.OWN,
@@ -139,13 +140,13 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
     ),
     PublicField(
         "course_type",
-        lambda: S.SlugField(allow_null=True, help_text="Slug of the course type."),
+        lambda: S.SlugField(allow_null=True, help_text=_("Slug of the course type.")),
         lambda course, ctx, runs: course["type_slug"],
         columns={"type_slug": "type__slug"},
     ),
     PublicField(
         "owners",
-        lambda: OrganizationSerializer(many=True, help_text="Authoring organizations, in order."),
+        lambda: OrganizationSerializer(many=True, help_text=_("Authoring organizations, in order.")),
         lambda course, ctx, runs: [organization_data(row, ctx) for row in course["owner_rows"]],
     ),
     # Publisher parses entitlements with its own serializer (a seat type by slug and a price).
@@ -164,8 +165,10 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
         "course_run_statuses",
         lambda: S.ListField(
             child=S.CharField(),
-            help_text="Distinct statuses of the listed runs that are not hidden; an unpublished run that is over "
-            "counts as 'archived'.",
+            help_text=_(
+                "Distinct statuses of the listed runs that are not hidden; an unpublished run that is over "
+                "counts as 'archived'."
+            ),
         ),
         lambda course, ctx, runs: rules.course_run_statuses(runs, ctx.now),
     ),
@@ -256,7 +259,7 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "programs",
-        lambda: ProgramSummarySerializer(many=True, help_text="Programs (not deleted) that include the course."),
+        lambda: ProgramSummarySerializer(many=True, help_text=_("Programs (not deleted) that include the course.")),
         lambda course, ctx, runs: [program_summary_data(row, ctx) for row in course["program_rows"]],
     ),
     PublicField(
@@ -278,14 +281,16 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
         "advertised_course_run_uuid",
         lambda: S.UUIDField(
             allow_null=True,
-            help_text="Among the marketable runs listed: the enrollable run that started last; else the enrollable "
-            "run starting soonest; else the run that starts last.",
+            help_text=_(
+                "Among the marketable runs listed: the enrollable run that started last; else the enrollable "
+                "run starting soonest; else the run that starts last."
+            ),
         ),
         _advertised_uuid,
     ),
     PublicField(
         "marketing_url",
-        lambda: S.URLField(allow_null=True, help_text="With utm_source unless exclude_utm=1."),
+        lambda: S.URLField(allow_null=True, help_text=_("With utm_source unless exclude_utm=1.")),
         _marketing_url,
         columns={
             # A subquery rather than a join, so that counting a page's rows needs no join at all.
@@ -297,12 +302,12 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "url_slug_history",
-        lambda: S.ListField(child=S.CharField(), help_text="Earlier slugs, newest first."),
+        lambda: S.ListField(child=S.CharField(), help_text=_("Earlier slugs, newest first.")),
         lambda course, ctx, runs: _slugs(course),
     ),
     PublicField(
         "url_redirects",
-        lambda: S.ListField(child=S.CharField(), help_text="Paths that redirect here."),
+        lambda: S.ListField(child=S.CharField(), help_text=_("Paths that redirect here.")),
         lambda course, ctx, runs: [f"/course/{slug}" for slug in _slugs(course)],
     ),
     PublicField(
@@ -342,18 +347,18 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     column("recent_enrollment_count", S.IntegerField),
     PublicField(
         "editable",
-        lambda: S.BooleanField(help_text="The caller may edit this course in Publisher."),
+        lambda: S.BooleanField(help_text=_("The caller may edit this course in Publisher.")),
         lambda course, ctx, runs: course["uuid"] in ctx.editable_uuids,
         columns={"uuid": "uuid"},
     ),
     PublicField(
         "editors",
-        lambda: EditorSerializer(many=True, help_text="Listed with editable=1 only; otherwise empty."),
+        lambda: EditorSerializer(many=True, help_text=_("Listed with editable=1 only; otherwise empty.")),
         lambda course, ctx, runs: course.get("editor_rows", []) if ctx.editable_mode else [],
     ),
     PublicField(
         "watchers",
-        lambda: S.ListField(child=S.EmailField(), help_text="Listed with editable=1 only; otherwise empty."),
+        lambda: S.ListField(child=S.EmailField(), help_text=_("Listed with editable=1 only; otherwise empty.")),
         lambda course, ctx, runs: course["watchers"] if ctx.editable_mode else [],
         columns={"watchers": "watchers"},
         write=Write.OWN,
@@ -361,7 +366,7 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     _empty_list("skills", S.JSONField, "Needs a skills taxonomy integration Lyceum does not have; empty."),
     _empty_list("skill_names", S.CharField, "Needs a skills taxonomy integration Lyceum does not have; empty."),
-    column("draft", lambda: S.BooleanField(help_text="This is a draft row (only ever with editable=1).")),
+    column("draft", lambda: S.BooleanField(help_text=_("This is a draft row (only ever with editable=1)."))),
     PublicField(
         "modified",
         S.DateTimeField,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
@@ -117,7 +118,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     column("marketing_hook", S.CharField),
     PublicField(
         "type",
-        lambda: S.CharField(allow_null=True, help_text="Program type name."),
+        lambda: S.CharField(allow_null=True, help_text=_("Program type name.")),
         lambda program, ctx, given: program["type_name"],
         columns={"type_name": "type__name"},
     ),
@@ -137,7 +138,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     column("marketing_slug", S.CharField),
     PublicField(
         "marketing_url",
-        lambda: S.URLField(allow_null=True, help_text="With utm_source unless exclude_utm=1."),
+        lambda: S.URLField(allow_null=True, help_text=_("With utm_source unless exclude_utm=1.")),
         _marketing_url,
         columns={
             "partner_root": Subquery(
@@ -181,7 +182,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "degree",
-        lambda: DegreeSerializer(allow_null=True, help_text="Admissions data when the program is a degree."),
+        lambda: DegreeSerializer(allow_null=True, help_text=_("Admissions data when the program is a degree.")),
         _degree_data,
     ),
     PublicField(
@@ -217,7 +218,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     PublicField(
         "subscription_prices",
         lambda: S.ListField(
-            child=S.JSONField(), help_text="Needs a subscriptions integration Lyceum does not have; empty."
+            child=S.JSONField(), help_text=_("Needs a subscriptions integration Lyceum does not have; empty.")
         ),
         lambda program, ctx, given: [],
     ),

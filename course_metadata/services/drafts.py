@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import Course, CourseRun
 from course_metadata.services.draft_cloning import clone_course_world, complete_world, move_editors
@@ -128,13 +129,16 @@ def course_run_draft_update(
 def draft_conflict_resolve(*, course: Course, conflict_id: str, keep: Literal["draft", "official"]) -> Course:
     """Settle one conflict from ``draft_conflicts(course)`` by keeping the draft's or the official's version."""
     if keep not in ("draft", "official"):
-        raise ValidationError({"keep": "Choose 'draft' or 'official'."})
+        raise ValidationError({"keep": _("Choose 'draft' or 'official'.")})
     with transaction.atomic():
         conflicts = {conflict.id: conflict for conflict in draft_conflicts(course)}
         conflict = conflicts.get(conflict_id)
         if conflict is None:
             raise ValidationError(
-                {"conflict_id": f"No current conflict {conflict_id!r}; current: {', '.join(conflicts) or 'none'}."}
+                {
+                    "conflict_id": _("No current conflict %(conflict_id)r; current: %(value3)s.")
+                    % {"conflict_id": conflict_id, "value3": ", ".join(conflicts) or "none"}
+                }
             )
         draft, official = conflict.draft_row, conflict.official_row
         if conflict.kind == CHANGED_IN_BOTH:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -65,10 +66,10 @@ class CourseEditorListView(APIView):
     def get(self, request: Request) -> Response:
         identifier = request.query_params.get("course")
         if not identifier:
-            raise ValidationError({"course": ["Give the course: ?course=<uuid or key>."]})
+            raise ValidationError({"course": [_("Give the course: ?course=<uuid or key>.")]})
         course = course_for_editing(identifier)
         if not permissions.editable_courses(request.user).filter(pk=course.pk).exists():
-            raise PermissionDenied("You may not see the editors of this course.")
+            raise PermissionDenied(_("You may not see the editors of this course."))
         editors = course_editors_of(course)
         return Response(CourseEditorSerializer(editors, many=True).data)
 
@@ -81,7 +82,9 @@ class CourseEditorListView(APIView):
             raise ValidationError({"course": [str(error)]}) from error
         editor = get_user_model().objects.filter(pk=serializer.validated_data["user_id"]).first()
         if editor is None:
-            raise ValidationError({"user_id": [f"No user {serializer.validated_data['user_id']}."]})
+            raise ValidationError(
+                {"user_id": [_("No user %(value1)s.") % {"value1": serializer.validated_data["user_id"]}]}
+            )
         self.check_object_permissions(request, course)
         course_editor = run_service(course_editor_add, user=request.user, course=course, editor=editor)
         return Response(CourseEditorSerializer(course_editor).data, status=status.HTTP_201_CREATED)
@@ -96,7 +99,7 @@ class CourseEditorDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         course_editor = CourseEditor.objects.select_related("course", "user").filter(pk=pk).first()
         if course_editor is None:
-            raise Http404(f"No course editor {pk}.")
+            raise Http404(_("No course editor %(pk)s.") % {"pk": pk})
         self.check_object_permissions(request, course_editor)
         run_service(course_editor_remove, user=request.user, course_editor=course_editor)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -118,9 +121,9 @@ def user_filter(request: Request) -> Q:
     if user_id is not None:
         return Q(user_id=user_id)
     if user.isascii() and user.isdigit():
-        raise ValidationError({"user": [f"'{user}' is too large to be a user id."]})
+        raise ValidationError({"user": [_("'%(user)s' is too large to be a user id.") % {"user": user}]})
     if "\x00" in user:  # the database refuses NUL characters, and no username holds one
-        raise ValidationError({"user": ["Null characters are not allowed."]})
+        raise ValidationError({"user": [_("Null characters are not allowed.")]})
     return Q(user__username=user)
 
 
@@ -185,7 +188,7 @@ class PublisherRoleDetailView(APIView):
     def _assignment(self, pk: int) -> PublisherRoleAssignment:
         assignment = publisher_role_assignments().filter(pk=pk).first()
         if assignment is None:
-            raise Http404(f"No role assignment {pk}.")
+            raise Http404(_("No role assignment %(pk)s.") % {"pk": pk})
         return assignment
 
     def get(self, request: Request, pk: int) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -58,9 +59,11 @@ class OrganizationKeyField(serializers.Field):
             organizations = organizations.filter(partner=partner)
         found = list(organizations[:2])
         if not found:
-            raise serializers.ValidationError(f"No organization with key {data!r}.")
+            raise serializers.ValidationError(_("No organization with key %(data)r.") % {"data": data})
         if len(found) > 1:
-            raise serializers.ValidationError(f"Several partners have an organization {data!r}; pass ?partner=.")
+            raise serializers.ValidationError(
+                _("Several partners have an organization %(data)r; pass ?partner=.") % {"data": data}
+            )
         return found[0]
 
     def to_representation(self, value: Organization) -> str:
@@ -80,17 +83,17 @@ class CourseRunInputSerializer(StrictSerializer):
     pacing_type = serializers.ChoiceField(choices=CourseRunPacing.choices, default=CourseRunPacing.INSTRUCTOR)
     external_key = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=225)
     key = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    rerun = serializers.CharField(required=False, allow_blank=True, help_text="Key of the run to copy.")
+    rerun = serializers.CharField(required=False, allow_blank=True, help_text=_("Key of the run to copy."))
     prices = _prices()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("end") and attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": "The end must be after the start."})
+            raise serializers.ValidationError({"end": _("The end must be after the start.")})
         return attrs
 
 
 class CourseRunCreateSerializer(CourseRunInputSerializer):
-    course = serializers.CharField(help_text="Key or UUID of the course.")
+    course = serializers.CharField(help_text=_("Key or UUID of the course."))
 
 
 class CourseCreateSerializer(StrictSerializer):
@@ -138,7 +141,7 @@ class ImageField(serializers.Field):
         if src in (None, ""):
             return ""
         if isinstance(src, str) and src.startswith("data:"):
-            raise serializers.ValidationError("Image uploads are not accepted; give the image's URL.")
+            raise serializers.ValidationError(_("Image uploads are not accepted; give the image's URL."))
         return serializers.URLField(max_length=500).run_validation(src)
 
 
@@ -177,7 +180,7 @@ class CourseRunUpdateSerializer(StrictSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("start"), attrs.get("end")
         if start and end and end <= start:
-            raise serializers.ValidationError({"end": "The end must be after the start."})
+            raise serializers.ValidationError({"end": _("The end must be after the start.")})
         return attrs
 
 
@@ -205,11 +208,11 @@ class UserRefField(serializers.Field):
     def to_internal_value(self, data: Any) -> Any:
         users = get_user_model().objects
         if isinstance(data, bool) or not isinstance(data, int | str) or "\x00" in str(data):
-            raise serializers.ValidationError("Give a user id or a username.")
+            raise serializers.ValidationError(_("Give a user id or a username."))
         user_id = as_id(str(data))
         user = users.filter(pk=user_id).first() if user_id is not None else users.filter(username=data).first()
         if user is None:
-            raise serializers.ValidationError(f"No user {data!r}.")
+            raise serializers.ValidationError(_("No user %(data)r.") % {"data": data})
         return user
 
     def to_representation(self, value: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -40,7 +41,9 @@ Result = TypeVar("Result")
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again."
+    default_detail = gettext_lazy(
+        "This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again."
+    )
     default_code = "precondition_failed"
 
 

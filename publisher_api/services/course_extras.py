@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import (
     AdditionalMetadata,
@@ -96,7 +97,10 @@ def set_entitlement_prices(*, course: Course, prices: Mapping[str, Decimal], cre
     if unknown:
         sold = ", ".join(sorted(allowed)) or "none"
         raise ValidationError(
-            {"prices": f"The course type does not sell {', '.join(unknown)} entitlements (it sells: {sold})."}
+            {
+                "prices": _("The course type does not sell %(value1)s entitlements (it sells: %(sold)s).")
+                % {"value1": ", ".join(unknown), "sold": sold}
+            }
         )
     existing = {entitlement.mode.slug: entitlement for entitlement in course.entitlements.select_related("mode")}
     changed = False
@@ -104,7 +108,7 @@ def set_entitlement_prices(*, course: Course, prices: Mapping[str, Decimal], cre
     for slug, seat_type in wanted.items():
         price = Decimal(str(prices.get(slug, existing[slug].price if slug in existing else "0.00")))
         if price < 0:
-            raise ValidationError({"prices": f"The {slug} price cannot be negative."})
+            raise ValidationError({"prices": _("The %(slug)s price cannot be negative.") % {"slug": slug}})
         entitlement = existing.get(slug)
         if entitlement is None:
             entitlement = CourseEntitlement(course=course, mode=seat_type, price=price, draft=course.draft)
@@ -128,7 +132,9 @@ def _set_ordered(course: Course, name: str, targets: Sequence[Subject | Collabor
 def _clean_values(model: type[models.Model], values: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     unknown = sorted(set(values) - set(allowed))
     if unknown:
-        raise ValidationError({model._meta.model_name or "": f"Unknown fields: {', '.join(unknown)}."})
+        raise ValidationError(
+            {model._meta.model_name or "": _("Unknown fields: %(value1)s.") % {"value1": ", ".join(unknown)}}
+        )
     return dict(values)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
 from course_metadata.resources import own_attrs
@@ -51,7 +52,12 @@ def _check_run_type(course: Course, run_type: CourseRunType | None) -> None:
     if run_type is None or course.type is None:
         return
     if not course.type.course_run_types.filter(pk=run_type.pk).exists():
-        raise ValidationError({"run_type": f"A {course.type.name} course cannot have runs of type {run_type.name}."})
+        raise ValidationError(
+            {
+                "run_type": _("A %(name)s course cannot have runs of type %(name2)s.")
+                % {"name": course.type.name, "name2": run_type.name}
+            }
+        )
 
 
 def _rerun_source(course: Course, rerun: str | None) -> CourseRun | None:
@@ -59,7 +65,9 @@ def _rerun_source(course: Course, rerun: str | None) -> CourseRun | None:
     if rerun:
         source = runs.filter(key=rerun).first()
         if source is None:
-            raise ValidationError({"rerun": f"{rerun} is not a run of {course.key}."})
+            raise ValidationError(
+                {"rerun": _("%(rerun)s is not a run of %(key)s.") % {"rerun": rerun, "key": course.key}}
+            )
         return source
     return runs.exclude(start__isnull=True).order_by("-start", "-pk").first()
 
@@ -68,7 +76,7 @@ def _run_key(course: Course, start: dt.datetime, key: str | None) -> str:
     organization = course.authoring_organizations.first()
     if organization is None or organization.auto_generate_course_run_keys:
         if key:
-            raise ValidationError({"key": "This organization derives run keys from the start date; omit the key."})
+            raise ValidationError({"key": _("This organization derives run keys from the start date; omit the key.")})
         return derive_course_run_key(course=course, start=start)
     return validate_supplied_key(key=key)
 
@@ -88,9 +96,9 @@ def course_run_create(
 ) -> CourseRun:
     """A new (draft) run of ``course``; when the course already has runs it copies ``rerun`` or the latest one."""
     if not permissions.can_create_course_run(user, course):
-        raise PermissionDenied("You may not add runs to this course.")
+        raise PermissionDenied(_("You may not add runs to this course."))
     if start is None:
-        raise ValidationError({"start": "A run needs a start date."})
+        raise ValidationError({"start": _("A run needs a start date.")})
     with transaction.atomic():
         # Under the course's lock like every other edit of it (see course_metadata.services.edit_locks).
         draft_course = course_ensure_draft(course=course_lock_for_edit(course=course))
@@ -150,10 +158,15 @@ def _refuse_unknown_prices(seat_types: Mapping[str, Any], prices: Mapping[str, D
     unknown = sorted(set(prices) - set(seat_types))
     if unknown:
         sold = ", ".join(sorted(seat_types)) or "none"
-        raise ValidationError({"prices": f"This run type does not sell {', '.join(unknown)} seats (it sells: {sold})."})
+        raise ValidationError(
+            {
+                "prices": _("This run type does not sell %(value1)s seats (it sells: %(sold)s).")
+                % {"value1": ", ".join(unknown), "sold": sold}
+            }
+        )
     negative = sorted(slug for slug, price in prices.items() if Decimal(str(price)) < 0)
     if negative:
-        raise ValidationError({"prices": f"Prices cannot be negative: {', '.join(negative)}."})
+        raise ValidationError({"prices": _("Prices cannot be negative: %(value1)s.") % {"value1": ", ".join(negative)}})
 
 
 def _set_seat_prices(course_run: CourseRun, prices: Mapping[str, Decimal]) -> bool:
@@ -208,7 +221,7 @@ def _check_update_allowed(
     submit: bool,
 ) -> None:
     if "key" in fields and fields["key"] != course_run.key:
-        raise ValidationError({"key": "A course run's key never changes once created."})
+        raise ValidationError({"key": _("A course run's key never changes once created.")})
     unknown = set(fields) - RUN_FIELDS - {"key"}
     if unknown:
         raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
@@ -216,14 +229,14 @@ def _check_update_allowed(
     touched |= ({"staff"} if staff is not None else set()) | ({"seats"} if prices is not None else set())
     course = course_run.course
     if touched and not permissions.can_edit_fields(user, course, touched, model="course_run"):
-        raise PermissionDenied("You may not change these fields of this run.")
+        raise PermissionDenied(_("You may not change these fields of this run."))
     if not touched and status is None and not permissions.can_edit_fields(user, course, (), model="course_run"):
-        raise PermissionDenied("You may not edit this run.")
+        raise PermissionDenied(_("You may not edit this run."))
     moving = status is not None and status != course_run.status
     if moving and not permissions.can_change_run_status(user, course_run, status):  # type: ignore[arg-type]
-        raise PermissionDenied(f"You may not move this run to {status}.")
+        raise PermissionDenied(_("You may not move this run to %(status)s.") % {"status": status})
     if submit and not permissions.can_change_run_status(user, course_run, CourseRunStatus.LEGAL_REVIEW):
-        raise PermissionDenied("You may not submit this run for review.")
+        raise PermissionDenied(_("You may not submit this run for review."))
 
 
 def _apply_update(
@@ -266,11 +279,16 @@ def course_run_delete(*, user: AbstractBaseUser, course_run: CourseRun, if_match
     with transaction.atomic():
         course_run = course_run_lock_for_edit(course_run=course_run)
         if not permissions.can_edit_course_run(user, course_run):
-            raise PermissionDenied("You may not delete this run.")
+            raise PermissionDenied(_("You may not delete this run."))
         has_official = not course_run.draft or CourseRun.objects.filter(draft=False, draft_version=course_run).exists()
         if has_official:
-            raise ValidationError({"detail": "This run has been published; it cannot be deleted. Hide it instead."})
+            raise ValidationError({"detail": _("This run has been published; it cannot be deleted. Hide it instead.")})
         if course_run.status != CourseRunStatus.UNPUBLISHED:
-            raise ValidationError({"detail": f"Only unpublished runs can be deleted; this one is {course_run.status}."})
+            raise ValidationError(
+                {
+                    "detail": _("Only unpublished runs can be deleted; this one is %(status)s.")
+                    % {"status": course_run.status}
+                }
+            )
         require_if_match(if_match, course_run)
         CourseRun.objects.filter(pk=course_run.pk).delete()

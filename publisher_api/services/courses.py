@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
 from course_metadata.resources import own_attrs
@@ -54,10 +55,10 @@ def course_create(
 ) -> Course:
     """A new course, as a draft only (the official row appears at its first review), with its creator as editor."""
     if not permissions.can_create_course_in(user, organization):
-        raise PermissionDenied(f"You may not create courses for {organization.key}.")
+        raise PermissionDenied(_("You may not create courses for %(key)s.") % {"key": organization.key})
     key = Course.make_key(organization.key, number)
     if Course.objects.filter(partner=organization.partner, key=key).exists():
-        raise ValidationError({"number": f"A course with key {key} already exists."})
+        raise ValidationError({"number": _("A course with key %(key)s already exists.") % {"key": key}})
     with transaction.atomic():
         course = Course(partner=organization.partner, key=key, number=number, title=title, type=course_type, draft=True)
         # A second course with the same title gets the next free slug (title-2, ...), as in the incumbent.
@@ -99,7 +100,7 @@ def course_update(
         course = course_lock_for_edit(course=course)
         # Courses have no legal-only fields: any change needs the editor's right.
         if not permissions.can_edit_course(user, course):
-            raise PermissionDenied("You may not edit this course.")
+            raise PermissionDenied(_("You may not edit this course."))
         _refuse_immutable(course, fields)
         fields = {name: value for name, value in fields.items() if name not in {"uuid", "number", "key"}}
         unknown = set(fields) - COURSE_FIELDS - set(_nested_names())
@@ -139,7 +140,9 @@ def _check_unique_slug(course: Course) -> None:
         .exists()
     )
     if course.url_slug and clash:
-        raise ValidationError({"url_slug": f"Another course already uses the URL slug {course.url_slug!r}."})
+        raise ValidationError(
+            {"url_slug": _("Another course already uses the URL slug %(url_slug)r.") % {"url_slug": course.url_slug}}
+        )
 
 
 def _runs_back_to_unpublished(course: Course, changed: list[str], user: AbstractBaseUser) -> None:
@@ -154,11 +157,15 @@ def course_delete(*, user: AbstractBaseUser, course: Course, if_match: str | Non
     with transaction.atomic():
         course = course_lock_for_edit(course=course)
         if not permissions.can_delete_course(user, course):
-            raise PermissionDenied("You may not delete this course.")
+            raise PermissionDenied(_("You may not delete this course."))
         rows = Course.objects.filter(partner_id=course.partner_id, uuid=course.uuid)
         if rows.filter(draft=False).exists() or CourseRun.objects.filter(course__in=rows, draft=False).exists():
             raise ValidationError(
-                {"detail": "This course has been published; it cannot be deleted. Retire it (hide its runs) instead."}
+                {
+                    "detail": _(
+                        "This course has been published; it cannot be deleted. Retire it (hide its runs) instead."
+                    )
+                }
             )
         require_if_match(if_match, course)
         for draft in rows:

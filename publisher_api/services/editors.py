@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from course_metadata.models import Course, CourseEditor
@@ -22,10 +23,13 @@ def _course_rows(course: Course) -> list[Course]:
 def course_editor_add(*, user: AbstractBaseUser, course: Course, editor: User) -> CourseEditor:
     """Make ``editor`` (a member of one of the course's authoring organizations) an editor of ``course``."""
     if not permissions.can_manage_course_editors(user, course):
-        raise PermissionDenied("You may not manage the editors of this course.")
+        raise PermissionDenied(_("You may not manage the editors of this course."))
     if not permissions.can_be_course_editor(editor, course):
         raise ValidationError(
-            {"user_id": f"{editor.get_username()} is not a member of this course's organizations and cannot edit it."}
+            {
+                "user_id": _("%(value0)s is not a member of this course's organizations and cannot edit it.")
+                % {"value0": editor.get_username()}
+            }
         )
     rows = _course_rows(course)
     existing = CourseEditor.objects.filter(user=editor, course__in=rows).first()
@@ -43,7 +47,7 @@ def course_editor_add(*, user: AbstractBaseUser, course: Course, editor: User) -
 
 def course_editor_remove(*, user: AbstractBaseUser, course_editor: CourseEditor) -> None:
     if not permissions.can_manage_course_editors(user, course_editor.course):
-        raise PermissionDenied("You may not manage the editors of this course.")
+        raise PermissionDenied(_("You may not manage the editors of this course."))
     with transaction.atomic():
         course = course_editor.course
         course_editor.delete()

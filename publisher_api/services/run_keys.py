@@ -13,6 +13,7 @@ import string
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -53,12 +54,12 @@ def validate_supplied_key(*, key: str | None) -> str:
     """A key the course team typed in (organizations that do not auto-generate keys)."""
     if not key:
         raise ValidationError(
-            {"key": "This organization does not generate run keys; supply the key (course-v1:ORG+NUMBER+RUN)."}
+            {"key": _("This organization does not generate run keys; supply the key (course-v1:ORG+NUMBER+RUN).")}
         )
     try:
         CourseKey.from_string(key)
     except InvalidKeyError as error:
-        raise ValidationError({"key": f"{key!r} is not a valid course run key."}) from error
+        raise ValidationError({"key": _("%(key)r is not a valid course run key.") % {"key": key}}) from error
     if key_is_taken(key):
-        raise ValidationError({"key": f"A course run with key {key} already exists."})
+        raise ValidationError({"key": _("A course run with key %(key)s already exists.") % {"key": key}})
     return key

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from settings.authentication import throttle
 
@@ -26,7 +27,7 @@ class ThrottledModelBackend(ModelBackend):
         if username is None or password is None or request is None:
             return super().authenticate(request, username=username, password=password, **kwargs)
         if throttle.retry_after(request, username) is not None:
-            raise PermissionDenied("Too many failed sign-in attempts.")
+            raise PermissionDenied(_("Too many failed sign-in attempts."))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             throttle.record_failure(request, username)

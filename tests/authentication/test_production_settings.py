@@ -80,6 +80,15 @@ def test_basic_auth_only_when_asked_for() -> None:
     assert "settings.authentication.basic.ThrottledBasicAuthentication" not in loaded(LYCEUM_BASIC_AUTH="0")["auth"]
 
 
+def test_lms_sign_in_with_key_secret_and_address_starts() -> None:
+    result = start(
+        SOCIAL_AUTH_EDX_OAUTH2_KEY="lyceum-sso",
+        SOCIAL_AUTH_EDX_OAUTH2_SECRET="s3cret",
+        SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT="https://lms.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_jwk_set_alone_is_a_verification_key() -> None:
     started = loaded(JWT_SECRET_KEY=None, JWT_PUBLIC_SIGNING_JWK_SET=JWK_SET)
     assert started["jwt"] == "" and started["jwks"] == JWK_SET
@@ -96,6 +105,14 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS must be set"),
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        (
+            {"SOCIAL_AUTH_EDX_OAUTH2_KEY": "lyceum-sso", "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT": "https://lms.example.com"},
+            "SOCIAL_AUTH_EDX_OAUTH2_SECRET is not",
+        ),
+        (
+            {"SOCIAL_AUTH_EDX_OAUTH2_KEY": "lyceum-sso", "SOCIAL_AUTH_EDX_OAUTH2_SECRET": "s3cret"},
+            "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT is not",
+        ),
     ],
     ids=[
         "dev-jwt-secret",
@@ -106,6 +123,8 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
         "no-hosts",
         "blank-hosts",
         "no-secret-key",
+        "lms-key-without-secret",
+        "lms-key-without-address",
     ],
 )
 def test_unsafe_environments_are_refused(environment: dict[str, str | None], message: str) -> None:

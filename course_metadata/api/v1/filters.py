@@ -10,6 +10,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
@@ -29,7 +30,7 @@ def _parsed_field(parse: Callable[[str], Any]) -> type[forms.Field]:
             if not text:
                 return None
             if "\x00" in text:  # checked here: the CharField's own check only sees the parsed value
-                raise forms.ValidationError("Null characters are not allowed.")
+                raise forms.ValidationError(gettext_lazy("Null characters are not allowed."))
             try:
                 return parse(text)
             except params.BadParameter as error:
@@ -109,7 +110,9 @@ def choice_list_parser(choices: Sequence[str]) -> Callable[[str], list[str]]:
         values = params.split_list(value)
         for item in values:
             if item not in choices:
-                raise params.BadParameter(f"'{item}' is not one of: {', '.join(choices)}.")
+                raise params.BadParameter(
+                    gettext_lazy("'%(item)s' is not one of: %(value3)s.") % {"item": item, "value3": ", ".join(choices)}
+                )
         return values
 
     return parse
@@ -128,17 +131,18 @@ COURSE_RUN_STATUS_VALUES = (*CourseRunStatus.values, "in_review", "unsubmitted",
 
 
 class CourseFilter(django_filters.FilterSet):
-    keys = CourseKeyListFilter(field_name="key", help_text="Comma-separated course keys (edX+CS101).")
+    keys = CourseKeyListFilter(field_name="key", help_text=gettext_lazy("Comma-separated course keys (edX+CS101)."))
     uuids = UUIDListFilter()
     timestamp = TimestampFilter()
     course_run_statuses = ChoiceListFilter(
         choices=COURSE_RUN_STATUS_VALUES,
         method="filter_course_run_statuses",
-        help_text="Courses with a visible run in any of these statuses (comma-separated): "
-        f"{', '.join(COURSE_RUN_STATUS_VALUES)}. in_review = legal or internal review; unsubmitted = "
-        "unpublished and not over; archived = unpublished and over.",
+        help_text=gettext_lazy(
+            "Courses with a visible run in any of these statuses (comma-separated): %(value1)s. in_review = legal or internal review; unsubmitted = unpublished and not over; archived = unpublished and over."
+        )
+        % {"value1": ", ".join(COURSE_RUN_STATUS_VALUES)},
     )
-    course_type = ListFilter(field_name="type__slug", help_text="Comma-separated course type slugs.")
+    course_type = ListFilter(field_name="type__slug", help_text=gettext_lazy("Comma-separated course type slugs."))
 
     def filter_course_run_statuses(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         runs = course_runs().filter(course=OuterRef("pk")).with_statuses(value)
@@ -146,15 +150,21 @@ class CourseFilter(django_filters.FilterSet):
 
 
 class CourseRunFilter(django_filters.FilterSet):
-    keys = CourseRunKeyListFilter(field_name="key", help_text="Comma-separated course run keys.")
+    keys = CourseRunKeyListFilter(field_name="key", help_text=gettext_lazy("Comma-separated course run keys."))
     uuids = UUIDListFilter()
-    hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden runs; 0: only visible ones.")
-    active = StrictBooleanFilter(method="filter_active", help_text="1: only runs that are not over; 0: the others.")
+    hidden = StrictBooleanFilter(
+        field_name="hidden", help_text=gettext_lazy("1: only hidden runs; 0: only visible ones.")
+    )
+    active = StrictBooleanFilter(
+        method="filter_active", help_text=gettext_lazy("1: only runs that are not over; 0: the others.")
+    )
     marketable = StrictBooleanFilter(
         method="filter_marketable",
-        help_text="1: only marketable runs (published, with a marketing slug, a marketable run type and a seat).",
+        help_text=gettext_lazy(
+            "1: only marketable runs (published, with a marketing slug, a marketable run type and a seat)."
+        ),
     )
-    license = django_filters.CharFilter(field_name="license", help_text="Exact license, e.g. cc-by-sa.")
+    license = django_filters.CharFilter(field_name="license", help_text=gettext_lazy("Exact license, e.g. cc-by-sa."))
     timestamp = TimestampFilter()
 
     def filter_active(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
@@ -172,13 +182,20 @@ class CourseRunFilter(django_filters.FilterSet):
 
 class ProgramFilter(django_filters.FilterSet):
     uuids = UUIDListFilter()
-    types = ListFilter(field_name="type__slug", help_text="Comma-separated program type slugs (micromasters, ...).")
+    types = ListFilter(
+        field_name="type__slug", help_text=gettext_lazy("Comma-separated program type slugs (micromasters, ...).")
+    )
     status = ChoiceListFilter(field_name="status", choices=ProgramStatus.values)
     marketable = StrictBooleanFilter(
-        method="filter_marketable", help_text="1: only active programs with a marketing slug; 0: the others."
+        method="filter_marketable",
+        help_text=gettext_lazy("1: only active programs with a marketing slug; 0: the others."),
     )
-    hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden programs; 0: only visible ones.")
-    marketing_slug = django_filters.CharFilter(field_name="marketing_slug", help_text="Exact marketing slug.")
+    hidden = StrictBooleanFilter(
+        field_name="hidden", help_text=gettext_lazy("1: only hidden programs; 0: only visible ones.")
+    )
+    marketing_slug = django_filters.CharFilter(
+        field_name="marketing_slug", help_text=gettext_lazy("Exact marketing slug.")
+    )
     timestamp = TimestampFilter()
 
     class Meta:
@@ -199,10 +216,12 @@ class OrganizationFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     uuids = UUIDListFilter()
-    slug = django_filters.CharFilter(field_name="slug", help_text="Exact slug.")
+    slug = django_filters.CharFilter(field_name="slug", help_text=gettext_lazy("Exact slug."))
     org = django_filters.CharFilter(
         method="filter_org",
-        help_text="Organization key: people holding a position there or staffing a run of a course it authors.",
+        help_text=gettext_lazy(
+            "Organization key: people holding a position there or staffing a run of a course it authors."
+        ),
     )
 
     class Meta:
@@ -217,7 +236,7 @@ class SlugFilter(django_filters.FilterSet):
     """Subjects and topics."""
 
     uuids = UUIDListFilter()
-    slug = django_filters.CharFilter(field_name="slug", help_text="Exact slug.")
+    slug = django_filters.CharFilter(field_name="slug", help_text=gettext_lazy("Exact slug."))
 
 
 class UUIDFilter(django_filters.FilterSet):
@@ -232,7 +251,7 @@ class PathwayFilter(django_filters.FilterSet):
 
 
 class LearnerPathwayFilter(django_filters.FilterSet):
-    uuid = UUIDListFilter(help_text="Comma-separated learner pathway UUIDs.")
+    uuid = UUIDListFilter(help_text=gettext_lazy("Comma-separated learner pathway UUIDs."))
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -251,7 +270,12 @@ class StableOrderingFilter(OrderingFilter):
         if unknown:
             choices = ", ".join(valid) if valid else "none"
             raise ValidationError(
-                {self.ordering_param: [f"Cannot order by {', '.join(map(repr, unknown))}; fields: {choices}."]}
+                {
+                    self.ordering_param: [
+                        gettext_lazy("Cannot order by %(value1)s; fields: %(choices)s.")
+                        % {"value1": ", ".join(map(repr, unknown)), "choices": choices}
+                    ]
+                }
             )
         return terms
 

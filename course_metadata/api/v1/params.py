@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from opaque_keys import InvalidKeyError
@@ -60,7 +61,10 @@ def as_id(value: str) -> int | None:
 def _whole_number(value: str, *, minimum: int) -> int:
     number = as_id(value.strip())
     if number is None or number < minimum:
-        raise BadParameter(f"'{value}' is not a whole number from {minimum} to {BIGINT_MAX} (digits only).")
+        raise BadParameter(
+            _("'%(value)s' is not a whole number from %(minimum)s to %(BIGINT_MAX)s (digits only).")
+            % {"value": value, "minimum": minimum, "BIGINT_MAX": BIGINT_MAX}
+        )
     return number
 
 
@@ -83,7 +87,7 @@ def parse_bool(value: str) -> bool | None:
         return True
     if text in FALSE_VALUES:
         return False
-    raise BadParameter(f"'{value}' is not a boolean; use 1 or 0 (true/false also work).")
+    raise BadParameter(_("'%(value)s' is not a boolean; use 1 or 0 (true/false also work).") % {"value": value})
 
 
 def parse_timestamp(value: str) -> dt.datetime | None:
@@ -99,7 +103,10 @@ def parse_timestamp(value: str) -> dt.datetime | None:
         except (ValueError, OverflowError):
             parsed = None
     if parsed is None:
-        raise BadParameter(f"'{value}' is not a date or datetime; use {TIMESTAMP_FORMATS}.")
+        raise BadParameter(
+            _("'%(value)s' is not a date or datetime; use %(TIMESTAMP_FORMATS)s.")
+            % {"value": value, "TIMESTAMP_FORMATS": TIMESTAMP_FORMATS}
+        )
     return parsed
 
 
@@ -116,7 +123,7 @@ def parse_uuid_list(values: str | Iterable[str]) -> list[uuid.UUID]:
         try:
             parsed.append(uuid.UUID(item))
         except ValueError:
-            raise BadParameter(f"'{item}' is not a UUID.") from None
+            raise BadParameter(_("'%(item)s' is not a UUID.") % {"item": item}) from None
     return parsed
 
 
@@ -135,7 +142,7 @@ def parse_course_key_list(values: str | Iterable[str]) -> list[str]:
     keys = _keys(values)
     for key in keys:
         if not is_course_key(key):
-            raise BadParameter(f"'{key}' is not a course key; expected ORG+NUMBER, e.g. edX+CS101.")
+            raise BadParameter(_("'%(key)s' is not a course key; expected ORG+NUMBER, e.g. edX+CS101.") % {"key": key})
     return keys
 
 
@@ -151,7 +158,9 @@ def parse_course_run_key_list(values: str | Iterable[str]) -> list[str]:
     keys = _keys(values)
     for key in keys:
         if not is_course_run_key(key):
-            raise BadParameter(f"'{key}' is not a course run key; expected course-v1:ORG+NUMBER+RUN.")
+            raise BadParameter(
+                _("'%(key)s' is not a course run key; expected course-v1:ORG+NUMBER+RUN.") % {"key": key}
+            )
     return keys
 
 

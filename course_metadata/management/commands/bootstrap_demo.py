@@ -91,7 +91,9 @@ class Command(BaseCommand):
             admin = user_model.objects.select_for_update().filter(username=DEMO_USERNAME).first()
             if admin is None:
                 if env_password:
-                    password, source = env_password, f"from ${PASSWORD_ENV_VAR}"
+                    # Kept like a generated one, so a later run without the variable still shows it.
+                    store_password(stored_path, env_password)
+                    password, source = env_password, f"from ${PASSWORD_ENV_VAR}, kept in {stored_path}"
                 else:
                     # Reuse a password generated earlier (say, before the database was reset).
                     password = read_stored_password(stored_path) or secrets.token_urlsafe(12)
@@ -104,14 +106,15 @@ class Command(BaseCommand):
                 admin.set_password(env_password)
                 admin.is_active = admin.is_staff = admin.is_superuser = True
                 admin.save()
-                return env_password, f"from ${PASSWORD_ENV_VAR}"
+                store_password(stored_path, env_password)
+                return env_password, f"from ${PASSWORD_ENV_VAR}, kept in {stored_path}"
         stored = read_stored_password(stored_path)
         if stored is not None and admin.check_password(stored):
-            return stored, f"generated, kept in {stored_path}"
-        return None, f"changed since it was generated; set ${PASSWORD_ENV_VAR} to choose a new one"
+            return stored, f"kept in {stored_path}"
+        return None, f"changed outside make run; set one with: {PASSWORD_ENV_VAR}=<new password> make run"
 
     def print_login(self, *, password: str | None, source: str, base_url: str) -> None:
-        shown_password = password if password is not None else "(unknown)"
+        shown_password = password if password is not None else "(not known to Lyceum)"
         lines = [
             "",
             self.style.MIGRATE_HEADING("Demo admin login"),

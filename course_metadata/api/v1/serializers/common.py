@@ -18,6 +18,7 @@ from uuid import UUID
 
 from django.conf.locale import LANG_INFO
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -251,7 +252,7 @@ class SubjectSerializer(serializers.Serializer):
 class ProgramSummarySerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     title = serializers.CharField()
-    type = serializers.CharField(allow_null=True, help_text="Program type name.")
+    type = serializers.CharField(allow_null=True, help_text=_("Program type name."))
     type_attrs = TypeAttrsSerializer(allow_null=True)
     marketing_slug = serializers.CharField()
     marketing_url = serializers.URLField(allow_null=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import ImageSerializer
@@ -66,7 +67,7 @@ def taxi_form_data(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 class EntitlementSerializer(serializers.Serializer):
-    mode = serializers.SlugField(help_text="Seat type slug.")
+    mode = serializers.SlugField(help_text=_("Seat type slug."))
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
     sku = serializers.CharField(allow_null=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
@@ -166,8 +167,8 @@ def learner_pathway_snapshot(pathway: LearnerPathway) -> dict[str, Any]:
 
 
 class TimeOfCompletionSerializer(serializers.Serializer):
-    min = serializers.FloatField(help_text="Hours, taking the quickest nodes that satisfy each step.")
-    max = serializers.FloatField(help_text="Hours, taking the slowest nodes that satisfy each step.")
+    min = serializers.FloatField(help_text=_("Hours, taking the quickest nodes that satisfy each step."))
+    max = serializers.FloatField(help_text=_("Hours, taking the slowest nodes that satisfy each step."))
 
 
 class RunKeySerializer(serializers.Serializer):
@@ -175,14 +176,14 @@ class RunKeySerializer(serializers.Serializer):
 
 
 class CourseNodeSerializer(serializers.Serializer):
-    content_type = serializers.CharField(help_text='"course"')
+    content_type = serializers.CharField(help_text=_('"course"'))
     key = serializers.CharField()
     uuid = serializers.UUIDField()
     title = serializers.CharField()
     short_description = serializers.CharField()
     card_image_url = serializers.URLField(allow_null=True)
     course_runs = RunKeySerializer(many=True)
-    estimated_completion_time = serializers.FloatField(help_text="Hours.")
+    estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
 
 
 class ProgramNodeCourseSerializer(serializers.Serializer):
@@ -192,21 +193,21 @@ class ProgramNodeCourseSerializer(serializers.Serializer):
 
 
 class ProgramNodeSerializer(serializers.Serializer):
-    content_type = serializers.CharField(help_text='"program"')
+    content_type = serializers.CharField(help_text=_('"program"'))
     uuid = serializers.UUIDField()
     title = serializers.CharField()
     short_description = serializers.CharField()
     card_image_url = serializers.URLField(allow_null=True)
     type = serializers.CharField(allow_null=True)
     courses = ProgramNodeCourseSerializer(many=True)
-    estimated_completion_time = serializers.FloatField(help_text="Hours.")
+    estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
 
 
 class BlockNodeSerializer(serializers.Serializer):
-    content_type = serializers.CharField(help_text='"block"')
+    content_type = serializers.CharField(help_text=_('"block"'))
     block_id = serializers.CharField()
     course_key = serializers.CharField()
-    estimated_completion_time = serializers.FloatField(help_text="Hours.")
+    estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
 
 
 class LearnerPathwayStepSerializer(serializers.Serializer):
@@ -238,7 +239,7 @@ class SnapshotStepSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     min_requirement = serializers.IntegerField()
     nodes = serializers.ListField(
-        child=serializers.DictField(), help_text="Course, program and block nodes (see content_type), in order."
+        child=serializers.DictField(), help_text=_("Course, program and block nodes (see content_type), in order.")
     )
     time_of_completion = TimeOfCompletionSerializer()
 

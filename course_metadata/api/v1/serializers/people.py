@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import ReadContext, read_context, uuid_string
@@ -73,7 +74,7 @@ def person_data(row: Mapping[str, Any], context: ReadContext) -> dict[str, Any]:
 
 class PositionSerializer(serializers.Serializer):
     title = serializers.CharField()
-    organization_name = serializers.CharField(help_text="The override when set, else the organization's name.")
+    organization_name = serializers.CharField(help_text=_("The override when set, else the organization's name."))
     organization_override = serializers.CharField()
     organization_id = serializers.IntegerField(allow_null=True)
     organization_uuid = serializers.UUIDField(allow_null=True)
@@ -102,16 +103,18 @@ class PersonSerializer(serializers.Serializer):
     given_name = serializers.CharField()
     family_name = serializers.CharField()
     slug = serializers.SlugField()
-    email = serializers.EmailField(allow_null=True, help_text="Always null: email addresses are never published.")
+    email = serializers.EmailField(allow_null=True, help_text=_("Always null: email addresses are never published."))
     bio = serializers.CharField()
     position = PositionSerializer(allow_null=True)
     areas_of_expertise = AreaOfExpertiseSerializer(many=True)
     profile_image_url = serializers.URLField(allow_null=True)
-    profile_image = serializers.DictField(help_text='{"medium": {"url", "width", "height"}}; empty without an image.')
+    profile_image = serializers.DictField(
+        help_text=_('{"medium": {"url", "width", "height"}}; empty without an image.')
+    )
     major_works = serializers.CharField()
-    works = serializers.ListField(child=serializers.CharField(), help_text="major_works, one line each.")
+    works = serializers.ListField(child=serializers.CharField(), help_text=_("major_works, one line each."))
     urls = serializers.DictField(
-        child=serializers.URLField(allow_null=True), help_text="facebook, twitter and blog links (null when absent)."
+        child=serializers.URLField(allow_null=True), help_text=_("facebook, twitter and blog links (null when absent).")
     )
     urls_detailed = SocialNetworkSerializer(many=True)
     published = serializers.BooleanField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import decimal_string, dt_string, video
@@ -32,7 +33,7 @@ def run_video(course_run: Row, course: Row) -> dict[str, Any] | None:
 
 
 class SeatSerializer(serializers.Serializer):
-    type = serializers.SlugField(help_text="Seat type slug: audit, verified, professional, credit, ...")
+    type = serializers.SlugField(help_text=_("Seat type slug: audit, verified, professional, credit, ..."))
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
     upgrade_deadline = serializers.DateTimeField(allow_null=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import uuid_string
@@ -52,9 +53,9 @@ class ProgramTypeSerializer(serializers.Serializer):
 
 
 class TrackSerializer(serializers.Serializer):
-    mode = serializers.SlugField(help_text="LMS enrollment mode slug.")
+    mode = serializers.SlugField(help_text=_("LMS enrollment mode slug."))
     mode_name = serializers.CharField()
-    seat_type = serializers.SlugField(allow_null=True, help_text="Seat type sold for the mode; null if none.")
+    seat_type = serializers.SlugField(allow_null=True, help_text=_("Seat type sold for the mode; null if none."))
 
 
 class CourseRunTypeSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -101,14 +102,14 @@ class ReadViewSet(viewsets.GenericViewSet):
         """The one row the lookup names (the queryset's first by primary key), or 404."""
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if "\x00" in value:  # the database refuses NUL characters; nothing can match one
-            raise Http404("Not found.")
+            raise Http404(_("Not found."))
         found = self.lookup_rows(value)
         if found is None:
             instance = self.filter_lookup(self.get_queryset(), value).order_by("pk").first()
         else:
             instance = found[0] if found else None
         if instance is None:
-            raise Http404("Not found.")
+            raise Http404(_("Not found."))
         self.check_object_permissions(self.request, instance)
         return instance
 
@@ -133,7 +134,7 @@ def as_uuid(value: str) -> uuid.UUID | None:
 def uuid_or_404(value: str) -> uuid.UUID:
     parsed = as_uuid(value)
     if parsed is None:
-        raise Http404(f"'{value}' is not a UUID.")
+        raise Http404(_("'%(value)s' is not a UUID.") % {"value": value})
     return parsed
 
 
@@ -152,5 +153,5 @@ class EditableMixin(_EditableBase):
         if not params.flag(self.request, "editable"):
             return False
         if not may_read_drafts(self.request.user):
-            raise PermissionDenied("editable=1 is only for Publisher users (course teams, legal reviewers, staff).")
+            raise PermissionDenied(_("editable=1 is only for Publisher users (course teams, legal reviewers, staff)."))
         return True

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
@@ -104,6 +105,6 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
     def contains(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keys = params.query_param(request, "course_run_ids", params.parse_course_run_key_list)
         if not keys:
-            raise ValidationError({"course_run_ids": ["Give one or more comma-separated course run keys."]})
+            raise ValidationError({"course_run_ids": [_("Give one or more comma-separated course run keys.")]})
         found = set(run_rules.course_runs().official().filter(key__in=keys).values_list("key", flat=True))
         return Response({"course_runs": {key: key in found for key in keys}})
