@@ -82,9 +82,7 @@ class Catalog(TimeStampedModel):
     )
     # What enterprise-catalog keeps beside the query (ADR 0100): the customer's name (the enrollment URLs' UTM
     # source), the course modes and audit choice edx-enterprise sends, and the query's own identity.
-    enterprise_customer_name = models.CharField(
-        max_length=255, blank=True, verbose_name=_("enterprise customer name")
-    )
+    enterprise_customer_name = models.CharField(max_length=255, blank=True, verbose_name=_("enterprise customer name"))
     enabled_course_modes = models.JSONField(
         default=list,
         blank=True,
