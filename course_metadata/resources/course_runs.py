@@ -89,8 +89,7 @@ def _staff(run: Any, ctx: Any, course: Any) -> list[dict[str, Any]]:
 
 
 def _is_marketable_external(run: Any, ctx: Any, course: Any) -> bool:
-    metadata = course["additional_metadata_row"]
-    return rules.is_marketable_external(run, metadata["external_url"] if metadata else None, ctx.now)
+    return rules.is_marketable_external(run, course["additional_metadata_external_url"], ctx.now)
 
 
 # Columns the run rules read besides the fields' own (``selectors.course_runs``), and the keys.
@@ -191,6 +190,19 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         lambda run, ctx, course: uuid_string(run["variant_id"]),
         columns={"variant_id": "variant_id"},
     ),
+    _count("weeks_to_complete"),
+    PublicField(
+        "fixed_price_usd",
+        lambda: S.DecimalField(max_digits=10, decimal_places=2, allow_null=True),
+        lambda run, ctx, course: decimal_string(run["fixed_price_usd"]),
+        columns={"fixed_price_usd": "fixed_price_usd"},
+    ),
+    PublicField("is_marketable_external", S.BooleanField, _is_marketable_external),
+    PublicField(
+        "restriction_type",
+        lambda: S.CharField(allow_null=True, help_text="Not modelled in Lyceum; always null."),
+        lambda run, ctx, course: None,
+    ),
 )
 
 RUN_NESTED: tuple[PublicField, ...] = (
@@ -263,7 +275,6 @@ RUN_NESTED: tuple[PublicField, ...] = (
     ),
     _count("min_effort"),
     _count("max_effort"),
-    _count("weeks_to_complete"),
     PublicField(
         "estimated_hours",
         lambda: S.FloatField(help_text="weeks_to_complete times the mean of min and max effort; 0 if unknown."),
@@ -314,18 +325,6 @@ RUN_NESTED: tuple[PublicField, ...] = (
         input=lambda: S.SlugRelatedField(
             slug_field="slug", queryset=ProgramType.objects.all(), required=False, allow_null=True
         ),
-    ),
-    PublicField(
-        "fixed_price_usd",
-        lambda: S.DecimalField(max_digits=10, decimal_places=2, allow_null=True),
-        lambda run, ctx, course: decimal_string(run["fixed_price_usd"]),
-        columns={"fixed_price_usd": "fixed_price_usd"},
-    ),
-    PublicField("is_marketable_external", S.BooleanField, _is_marketable_external),
-    PublicField(
-        "restriction_type",
-        lambda: S.CharField(allow_null=True, help_text="Not modelled in Lyceum; always null."),
-        lambda run, ctx, course: None,
     ),
     column("enterprise_subscription_inclusion", S.BooleanField),
     PublicField(

@@ -159,6 +159,8 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
         "course_runs",
         lambda: MinimalCourseRunSerializer(many=True),
         lambda course, ctx, runs: [minimal_course_run_data(run, course, ctx) for run in runs],
+        # The runs' ``is_marketable_external`` reads the course's external page (a join, no query).
+        columns={"additional_metadata_external_url": "additional_metadata__external_url"},
     ),
     PublicField(
         "course_run_statuses",

@@ -82,4 +82,11 @@ def complete_programs(
     return courses
 
 
-__all__ = ["PROGRAMS_BY_UUID", "PROGRAM_FIELDS", "ProgramQuerySet", "complete_programs", "program_list", "programs"]
+__all__ = [
+    "PROGRAMS_BY_UUID",
+    "PROGRAM_FIELDS",
+    "ProgramQuerySet",
+    "complete_programs",
+    "program_list",
+    "programs",
+]

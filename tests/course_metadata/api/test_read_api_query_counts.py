@@ -27,6 +27,7 @@ LIST_ENDPOINTS = {
     "/api/v1/course_runs/": 5,
     "/api/v1/programs/": 7,
     "/api/v1/programs/?use_full_course_serializer=1": 8,
+    "/api/v1/programs/?extended=1": 7,
     "/api/v1/organizations/": 2,
     "/api/v1/people/": 2,
     "/api/v1/subjects/": 2,

@@ -39,6 +39,9 @@ class ReadContext:
     editable_mode: bool = False
     # Programs: serialize their courses with the full course serializer.
     full_courses: bool = False
+    # Programs: the detail's fields (``programs/{uuid}/``), or the list's with ``extended=1``.
+    program_detail: bool = False
+    program_extended: bool = False
     # Representations shared by many objects of one response (a course's staff teach each of its runs),
     # built once per response by ``shared``. The dicts are shared, so nothing may change them afterwards.
     _shared: dict[tuple[str, Any], Any] = field(default_factory=dict)
