@@ -22,7 +22,6 @@ from course_metadata.api.v1.serializers.common import (
     image,
     language_name,
     language_names,
-    program_summary_data,
     uuid_string,
 )
 from course_metadata.api.v1.serializers.people import PersonSerializer, person_data
@@ -345,7 +344,7 @@ RUN_WITH_PROGRAMS: tuple[PublicField, ...] = (
     PublicField(
         "programs",
         lambda: ProgramSummarySerializer(many=True),
-        lambda run, ctx, course: [program_summary_data(row, ctx) for row in run["program_rows"]],
+        lambda run, ctx, course: ctx.listed_programs(run["program_rows"]),
     ),
 )
 

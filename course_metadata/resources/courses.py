@@ -22,7 +22,6 @@ from course_metadata.api.v1.serializers.common import (
     dt_string,
     image,
     organization_data,
-    program_summary_data,
     subject_data,
     uuid_string,
     video,
@@ -259,7 +258,7 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     PublicField(
         "programs",
         lambda: ProgramSummarySerializer(many=True, help_text="Programs (not deleted) that include the course."),
-        lambda course, ctx, runs: [program_summary_data(row, ctx) for row in course["program_rows"]],
+        lambda course, ctx, runs: ctx.listed_programs(course["program_rows"]),
     ),
     PublicField(
         "canonical_course_run_key",

@@ -20,6 +20,7 @@ from course_metadata.api.v1.serializers.common import (
     VideoSerializer,
     dt_string,
     organization_data,
+    program_marketing_path,
     sized_image,
     subject_data,
     type_attrs,
@@ -60,12 +61,9 @@ def _or_none(name: str, schema: Any) -> PublicField:
 
 
 def _marketing_url(program: Any, ctx: Any, given: Any) -> str | None:
-    """The program's page: a marketing slug holding a ``/`` is the whole path, else ``<type slug>/<slug>``.
-    Unlike course and run links it carries no ``utm_`` parameters, as the incumbent's does not."""
-    slug, type_slug = program["marketing_slug"], program["type_slug"]
-    if not slug or ("/" not in slug and not type_slug):
-        return None
-    return ctx.marketing_url(program["partner_root"], slug if "/" in slug else f"{type_slug.lower()}/{slug}", utm=False)
+    # Unlike course and run links it carries no ``utm_`` parameters, as the incumbent's does not.
+    path = program_marketing_path(program["marketing_slug"], program["type_slug"])
+    return ctx.marketing_url(program["partner_root"], path, utm=False)
 
 
 def _video(program: Any, ctx: Any, given: Any) -> dict[str, Any] | None:

@@ -22,7 +22,15 @@ from course_metadata.selectors.editing import editable_course_uuids
 from course_metadata.selectors.programs import PROGRAMS_BY_UUID, complete_programs, program_list, programs
 from dbkit.rows import Row, as_rows
 
-PROGRAM_FLAGS = [params.USE_FULL_COURSE_SERIALIZER, params.PUBLISHED_COURSE_RUNS_ONLY, params.EXCLUDE_UTM]
+PROGRAM_FLAGS = [
+    params.USE_FULL_COURSE_SERIALIZER,
+    params.PUBLISHED_COURSE_RUNS_ONLY,
+    params.MARKETABLE_ENROLLABLE_COURSE_RUNS_WITH_ARCHIVED,
+    params.EXCLUDE_UTM,
+    params.INCLUDE_RESTRICTED,
+    params.FIELDS,
+    params.OMIT,
+]
 EXTENDED = params._flag("extended", "1: also `expected_learning_items` and `price_ranges` on each program.")
 
 
@@ -76,6 +84,7 @@ class ProgramViewSet(ReadViewSet):
     ordering_fields = ("title", "created", "modified", "data_modified_timestamp", "marketing_slug")
     ordering = ("title",)
     lookup_field = "uuid"
+    accepted = (params.INCLUDE_RESTRICTED,)
 
     def get_queryset(self) -> QuerySet:
         return program_list()
@@ -93,6 +102,7 @@ class ProgramViewSet(ReadViewSet):
             # The detail's staff, subjects and topics read the courses' full nested data.
             full_courses=self.action == "retrieve" or params.flag(self.request, "use_full_course_serializer"),
             published_course_runs_only=params.flag(self.request, "published_course_runs_only"),
+            marketable_enrollable=params.flag(self.request, "marketable_enrollable_course_runs_with_archived"),
         )
         return programs
 
