@@ -10,6 +10,8 @@ router.register("catalogs", CatalogViewSet, basename="catalog")
 
 urlpatterns = [
     path("catalog/query_contains/", QueryContainsView.as_view(), name="catalog-query-contains"),
+    # The incumbent's clients call it without the trailing slash too.
+    path("catalog/query_contains", QueryContainsView.as_view(), name="catalog-query-contains-no-slash"),
     path(
         "enterprise-catalogs/<uuid:uuid>/generate_diff/",
         EnterpriseCatalogDiffView.as_view(),

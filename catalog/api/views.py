@@ -230,8 +230,9 @@ class CatalogViewSet(
         responses=inline_serializer(
             "CatalogContains",
             {
-                "courses": serializers.DictField(child=serializers.BooleanField()),
-                "course_runs": serializers.DictField(child=serializers.BooleanField()),
+                "courses": serializers.DictField(
+                    child=serializers.BooleanField(), help_text="Every course id and run key given, as the incumbent."
+                )
             },
         ),
     )
