@@ -3,15 +3,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from catalog.api.views import CatalogViewSet, EnterpriseCatalogDiffView, QueryContainsView
+from catalog.api.views import CatalogViewSet, EnterpriseCatalogDiffView, QueryContainsNoSlashView, QueryContainsView
 
 router = SimpleRouter()
 router.register("catalogs", CatalogViewSet, basename="catalog")
 
 urlpatterns = [
     path("catalog/query_contains/", QueryContainsView.as_view(), name="catalog-query-contains"),
-    # The incumbent's clients call it without the trailing slash too.
-    path("catalog/query_contains", QueryContainsView.as_view(), name="catalog-query-contains-no-slash"),
+    # The incumbent's clients call it without the trailing slash too (answered directly, not redirected).
+    path("catalog/query_contains", QueryContainsNoSlashView.as_view(), name="catalog-query-contains-no-slash"),
     path(
         "enterprise-catalogs/<uuid:uuid>/generate_diff/",
         EnterpriseCatalogDiffView.as_view(),

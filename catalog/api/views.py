@@ -377,6 +377,11 @@ class QueryContainsView(APIView):
         return Response(answer)
 
 
+@extend_schema(exclude=True)
+class QueryContainsNoSlashView(QueryContainsView):
+    """``catalog/query_contains`` without the trailing slash: the same view, documented once (with the slash)."""
+
+
 def _json_or_text(text: str) -> Any:
     if text.startswith("{"):
         try:

@@ -94,6 +94,12 @@ def _marketing_url(course: Any, ctx: Any, runs: Any) -> str | None:
     return ctx.marketing_url(course["partner_root"], f"course/{course['url_slug']}" if course["url_slug"] else None)
 
 
+def _slug_history(course: Any) -> list[str]:
+    """Every slug the course has had, the current one included (the incumbent lists them all)."""
+    current = [course["url_slug"]] if course["url_slug"] else []
+    return [*current, *(slug for slug in _slugs(course) if slug not in current)]
+
+
 def _slugs(course: Any) -> list[str]:
     return [row["url_slug"] for row in course["slug_rows"]]
 
@@ -298,8 +304,8 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "url_slug_history",
-        lambda: S.ListField(child=S.CharField(), help_text="Earlier slugs, newest first."),
-        lambda course, ctx, runs: _slugs(course),
+        lambda: S.ListField(child=S.CharField(), help_text="The current slug, then earlier ones, newest first."),
+        lambda course, ctx, runs: _slug_history(course),
     ),
     PublicField(
         "url_redirects",
