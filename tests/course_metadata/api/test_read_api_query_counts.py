@@ -32,7 +32,7 @@ LIST_ENDPOINTS = {
     "/api/v1/people/": 2,
     "/api/v1/subjects/": 2,
     "/api/v1/topics/": 2,
-    "/api/v1/pathways/": 2,
+    "/api/v1/pathways/": 8,
     "/api/v1/learner-pathway/": 9,
     "/api/v1/program_types/": 2,
     "/api/v1/course_types/": 2,

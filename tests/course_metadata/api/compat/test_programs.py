@@ -108,3 +108,17 @@ def test_detail_takes_as_many_queries_whatever_the_number_of_courses(catalog: An
 
     assert catalog.program.courses.count() != catalog.degree.courses.count()
     assert len(counts) == 1 and counts.pop() <= 9
+
+
+def test_pathways_nest_programs_as_the_programs_list_and_their_run_statuses(catalog: Any, api: APIClient) -> None:
+    body = api.get(f"/api/v1/pathways/{catalog.pathway.pk}/").json()
+    listed = {row["uuid"]: row for row in api.get(URL).json()["results"]}
+
+    assert [program["uuid"] for program in body["programs"]] == [
+        str(program.uuid) for program in catalog.pathway.programs.all()
+    ]
+    assert all(program == listed[program["uuid"]] for program in body["programs"])
+    assert body["course_run_statuses"] == sorted(
+        {status for program in body["programs"] for status in program["course_run_statuses"]}
+    )
+    assert check(body["programs"], [PROGRAM_LIST]) == []
