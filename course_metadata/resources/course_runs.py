@@ -188,6 +188,9 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         lambda: S.UUIDField(allow_null=True),
         lambda run, ctx, course: uuid_string(run["variant_id"]),
         columns={"variant_id": "variant_id"},
+        # The front end sends it back; not changed on update, as in the incumbent.
+        write=Write.IGNORED,
+        input=lambda: S.UUIDField(required=False, allow_null=True),
     ),
     _count("weeks_to_complete"),
     PublicField(
@@ -201,6 +204,11 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         "restriction_type",
         lambda: S.CharField(allow_null=True, help_text="Not modelled in Lyceum; always null."),
         lambda run, ctx, course: None,
+        # Accepted as null only: Lyceum models no restricted runs.
+        write=Write.IGNORED,
+        input=lambda: S.ChoiceField(
+            choices=[], required=False, allow_null=True, help_text="Only null: Lyceum models no restricted runs."
+        ),
     ),
 )
 
@@ -358,6 +366,18 @@ RUN_INPUT_ONLY: tuple[PublicField, ...] = (
         None,
         write=Write.NESTED,
         input=lambda: S.DictField(child=S.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False),
+    ),
+    PublicField(
+        "upgrade_deadline_override",
+        None,
+        write=Write.NESTED,
+        input=lambda: S.DateTimeField(required=False, allow_null=True, help_text="Set on the verified seat."),
+    ),
+    PublicField(
+        "rerun",
+        None,
+        write=Write.IGNORED,
+        input=lambda: S.CharField(required=False, allow_null=True, allow_blank=True, help_text="Create only."),
     ),
     PublicField(
         "draft",

@@ -176,7 +176,13 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
         ),
         lambda course, ctx, runs: rules.course_run_statuses(runs, ctx.now),
     ),
-    column("enterprise_subscription_inclusion", S.BooleanField),
+    # Derived from the organizations and type; the Publisher front end sends it back (ADR 0041).
+    column(
+        "enterprise_subscription_inclusion",
+        S.BooleanField,
+        write=Write.IGNORED,
+        input=lambda: S.BooleanField(required=False, help_text="Accepted and not stored: derived."),
+    ),
     _flag_column("excluded_from_search"),
     _flag_column("excluded_from_seo"),
 )
@@ -385,6 +391,15 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
 
 COURSE_INPUT_ONLY: tuple[PublicField, ...] = (
     PublicField("number", None, write=Write.IMMUTABLE, input=lambda: S.CharField(required=False)),
+    # The Publisher front end's name for organization_logo_override_url; parsed by Publisher's ImageField.
+    PublicField("organization_logo_override", None, write=Write.OWN, attr="organization_logo_override_url"),
+    # Sent with every save (false once a run is published); edits always land on the draft (ADR 0041).
+    PublicField(
+        "draft",
+        None,
+        write=Write.IGNORED,
+        input=lambda: S.BooleanField(required=False, help_text="Accepted; edits always land on the draft."),
+    ),
     PublicField("enterprise_subscription_opt_in", None, write=Write.OWN, input=lambda: S.BooleanField(required=False)),
     PublicField(
         "prices",

@@ -24,7 +24,7 @@ from course_metadata.models import (
     Subject,
 )
 from course_metadata.models.partners import validate_key_part
-from course_metadata.resources import input_fields
+from course_metadata.resources import ignored_names, input_fields
 from course_metadata.resources.course_runs import RUN_DECLARATION
 from course_metadata.resources.courses import COURSE_DECLARATION
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment, PublisherRoleEvent
@@ -150,17 +150,6 @@ class CourseUpdateSerializer(StrictSerializer):
     ``number`` may be sent back as read; the service refuses a different value.
     """
 
-    # Sent by the Publisher front end with every save, accepted and not stored (ADR 0041): ``draft`` (false once
-    # a run is published; Lyceum's edits always land on the draft and go live through a run's review) and
-    # ``enterprise_subscription_inclusion`` (derived from the organizations and type, in the incumbent too).
-    ACCEPTED_NOT_STORED = ("draft", "enterprise_subscription_inclusion")
-    draft = serializers.BooleanField(
-        required=False, help_text="Accepted as the Publisher front end sends it; edits always land on the draft."
-    )
-    enterprise_subscription_inclusion = serializers.BooleanField(
-        required=False, help_text="Accepted and not stored: derived from the organizations and course type."
-    )
-
     image = ImageField(required=False, source="image_url")
     # The front end's name for organization_logo_override_url (a URL; uploads are not accepted).
     organization_logo_override = ImageField(required=False, allow_null=True, source="organization_logo_override_url")
@@ -170,12 +159,10 @@ class CourseUpdateSerializer(StrictSerializer):
     extra_description = PromoAreaSerializer(required=False, allow_null=True)
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        declared = super().get_fields()
-        aliases = {name: declared[name] for name in ("organization_logo_override", *self.ACCEPTED_NOT_STORED)}
-        return {**input_fields(COURSE_DECLARATION, declared), **aliases}
+        return input_fields(COURSE_DECLARATION, super().get_fields())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        for name in self.ACCEPTED_NOT_STORED:
+        for name in ignored_names(COURSE_DECLARATION):
             attrs.pop(name, None)
         if "organization_logo_override_url" in attrs and attrs["organization_logo_override_url"] is None:
             attrs["organization_logo_override_url"] = ""
@@ -188,26 +175,11 @@ class CourseRunUpdateSerializer(StrictSerializer):
     The fields are the run declaration's writable ones (course_metadata.resources.course_runs), in its order.
     """
 
-    # Sent by the Publisher front end with every run it saves (ADR 0041): ``variant_id`` and ``rerun`` are
-    # accepted and not stored on an update, as the incumbent does; ``restriction_type`` must be null
-    # (Lyceum models no restricted runs).
-    ACCEPTED_NOT_STORED = ("variant_id", "rerun")
-    variant_id = serializers.UUIDField(required=False, allow_null=True, help_text="Accepted; not changed on update.")
-    rerun = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="Used on create only.")
-    restriction_type = serializers.ChoiceField(
-        choices=[], required=False, allow_null=True, help_text="Only null: Lyceum models no restricted runs."
-    )
-    upgrade_deadline_override = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Set on the run's verified seat."
-    )
-
     def get_fields(self) -> dict[str, serializers.Field]:
-        declared = super().get_fields()
-        extra = ("upgrade_deadline_override", "restriction_type", *self.ACCEPTED_NOT_STORED)
-        return {**input_fields(RUN_DECLARATION, declared), **{name: declared[name] for name in extra}}
+        return input_fields(RUN_DECLARATION, super().get_fields())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        for name in (*self.ACCEPTED_NOT_STORED, "restriction_type"):
+        for name in ignored_names(RUN_DECLARATION):
             attrs.pop(name, None)
         start, end = attrs.get("start"), attrs.get("end")
         if start and end and end <= start:
