@@ -87,6 +87,10 @@ def _staff(run: Any, ctx: Any, course: Any) -> list[dict[str, Any]]:
     return [ctx.shared("person", row["uuid"], functools.partial(person_data, row, ctx)) for row in run["staff_rows"]]
 
 
+def _no_restriction(value: Any) -> None:
+    raise S.ValidationError("Lyceum models no restricted runs; send null.")
+
+
 def _is_marketable_external(run: Any, ctx: Any, course: Any) -> bool:
     return rules.is_marketable_external(run, course["additional_metadata_external_url"], ctx.now)
 
@@ -206,8 +210,11 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         lambda run, ctx, course: None,
         # Accepted as null only: Lyceum models no restricted runs.
         write=Write.IGNORED,
-        input=lambda: S.ChoiceField(
-            choices=[], required=False, allow_null=True, help_text="Only null: Lyceum models no restricted runs."
+        input=lambda: S.CharField(
+            required=False,
+            allow_null=True,
+            validators=[_no_restriction],
+            help_text="Only null: Lyceum models no restricted runs.",
         ),
     ),
 )
