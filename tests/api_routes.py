@@ -69,7 +69,8 @@ def api_routes() -> list[Route]:
     """The routes under /api/v1/, each once (``courses/`` is routed by Publisher's dispatcher and the read API)."""
     regexes = _templates(get_resolver().url_patterns, "")
     unique = dict.fromkeys(_as_template(regex) for regex in regexes if regex.startswith(API_PREFIX.lstrip("/")))
-    return [Route(template) for template in unique]
+    # A route served without its trailing slash too (for clients that omit it) is the same endpoint.
+    return [Route(template) for template in unique if f"{template}/" not in unique]
 
 
 def is_page(response: Any) -> bool:

@@ -48,9 +48,13 @@ def _api_patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str
 def served_operations() -> set[tuple[str, str]]:
     """(path template, method) for every operation the URLconf serves under /api/v1/ and /api/v2/."""
     served: set[tuple[str, str]] = set()
-    for path, callback in _api_patterns(get_resolver()):
+    patterns = list(_api_patterns(get_resolver()))
+    paths = {path for path, _ in patterns}
+    for path, callback in patterns:
         if not path.startswith(API_PREFIXES) or "format" in path:
             continue
+        if f"{path}/" in paths:
+            continue  # the same endpoint, also served without its trailing slash for clients that omit it
         if callback.__name__.endswith("_read_write"):
             kind = "detail" if path.endswith("{}/") else "collection"
             served |= {(path, method) for method in DISPATCHER_WRITES[kind]}

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from catalog.models import Catalog
 from catalog.models.catalogs import validate_query
-from catalog.services.catalogs import catalog_create, catalog_update
+from catalog.query.lucene import to_lucene
+from catalog.query.parse import parse_query
+from catalog.selectors.catalogs import catalog_courses_count
+from catalog.services.catalogs import catalog_create, catalog_update, viewer_users
 from course_metadata.api.inputs import StrictInputMixin
 from dbkit.json_values import format_datetime
 
@@ -21,15 +25,38 @@ def _query_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(messages)
 
 
+def query_string(query: Any) -> str:
+    """A stored query as the incumbent's clients read it: a query string (a JSON query rendered in that
+    syntax; search options, which it cannot spell, left out)."""
+    if isinstance(query, str):
+        return query
+    return to_lucene(parse_query(query))
+
+
 class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A catalog. ``query`` is a JSON object of field tests or a Lucene query string; ``viewers`` are
     usernames granted read access (staff read every catalog)."""
 
     query = serializers.JSONField(
-        help_text=_('{"org": "edX", "level_type__not": "Advanced"} or "org:edX AND NOT level_type:Advanced".')
+        help_text=_(
+            '{"org": "edX", "level_type__not": "Advanced"} or "org:edX AND NOT level_type:Advanced". Read '
+            "back as a query string, as the incumbent's clients expect (a JSON query rendered in that syntax; its "
+            "search options, which the syntax cannot spell, are kept by the catalog but not shown)."
+        )
     )
-    viewers = serializers.ListField(child=serializers.CharField(), required=False, help_text=_("Usernames."))
+    viewers = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "Usernames (a list, or one comma-separated string); users not known yet are created, as the incumbent does."
+        ),
+    )
     content_count = serializers.IntegerField(read_only=True, help_text=_("How many content items are members."))
+    name = serializers.CharField(read_only=True, help_text=_("The title (the incumbent's name for it)."))
+    courses_count = serializers.IntegerField(
+        read_only=True,
+        help_text=_("How many courses are in the catalog (the course or one of its runs is a member)."),
+    )
 
     class Meta:
         model = Catalog
@@ -45,8 +72,19 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             "content_count",
             "created",
             "modified",
+            "name",
+            "courses_count",
         ]
-        read_only_fields = ["id", "uuid", "content_version", "content_count", "created", "modified"]
+        read_only_fields = [
+            "id",
+            "uuid",
+            "content_version",
+            "content_count",
+            "created",
+            "modified",
+            "name",
+            "courses_count",
+        ]
 
     def validate_query(self, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -58,12 +96,28 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             raise _query_error(error) from None
         return value
 
-    def validate_viewers(self, names: list[str]) -> list[Any]:
-        users = list(get_user_model().objects.filter(username__in=set(names)))
-        missing = sorted(set(names) - {user.get_username() for user in users})
-        if missing:
-            raise serializers.ValidationError(_("Unknown usernames: %(value1)s.") % {"value1": ", ".join(missing)})
-        return users
+    def to_internal_value(self, data: Any) -> Any:
+        viewers = data.get("viewers") if hasattr(data, "get") else None
+        if isinstance(viewers, str) and (not hasattr(data, "getlist") or len(data.getlist("viewers")) == 1):
+            # The incumbent takes one comma-separated string too (its browsable form sends that).
+            names = [name.strip() for name in viewers.split(",") if name.strip()]
+            if hasattr(data, "setlist"):
+                data = data.copy()
+                data.setlist("viewers", names)
+            else:
+                data = {**data, "viewers": names}
+        return super().to_internal_value(data)
+
+    def validate_viewers(self, names: list[str]) -> list[str]:
+        user_model = get_user_model()
+        field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+        assert isinstance(field, models.Field)
+        for name in names:
+            try:
+                field.run_validators(name)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(f"{name!r} is not a username: {' '.join(error.messages)}") from None
+        return names
 
     def to_representation(self, instance: Catalog) -> dict[str, Any]:
         viewer_names = self.context.get("viewer_names")
@@ -75,11 +129,14 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
         content_count = getattr(instance, "content_count", None)
         if content_count is None:
             content_count = instance.memberships.count()
+        courses_count = getattr(instance, "courses_count", None)
+        if courses_count is None:
+            courses_count = catalog_courses_count(instance)
         return {
             "id": instance.pk,
             "uuid": str(instance.uuid),
             "title": instance.title,
-            "query": instance.query,
+            "query": query_string(instance.query),
             "include_archived": instance.include_archived,
             "enterprise_customer_uuid": str(instance.enterprise_customer_uuid)
             if instance.enterprise_customer_uuid
@@ -89,9 +146,13 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             "content_count": content_count,
             "created": format_datetime(instance.created),
             "modified": format_datetime(instance.modified),
+            "name": instance.title,
+            "courses_count": courses_count,
         }
 
     def create(self, validated_data: dict[str, Any]) -> Catalog:
+        if "viewers" in validated_data:
+            validated_data["viewers"] = viewer_users(validated_data["viewers"])
         try:
             return catalog_create(**validated_data)
         except DjangoValidationError as error:
@@ -99,6 +160,8 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     def update(self, instance: Catalog, validated_data: dict[str, Any]) -> Catalog:
         viewers = validated_data.pop("viewers", None)
+        if viewers is not None:
+            viewers = viewer_users(viewers)
         try:
             return catalog_update(catalog=instance, viewers=viewers, **validated_data)
         except DjangoValidationError as error:

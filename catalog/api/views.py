@@ -232,8 +232,9 @@ class CatalogViewSet(
         responses=inline_serializer(
             "CatalogContains",
             {
-                "courses": serializers.DictField(child=serializers.BooleanField()),
-                "course_runs": serializers.DictField(child=serializers.BooleanField()),
+                "courses": serializers.DictField(
+                    child=serializers.BooleanField(), help_text="Every course id and run key given, as the incumbent."
+                )
             },
         ),
     )
@@ -375,6 +376,11 @@ class QueryContainsView(APIView):
         answer = {key: key in matched_runs for key in run_keys}
         answer.update({value: str(as_uuid(value)) in matched_courses for value in course_uuids})
         return Response(answer)
+
+
+@extend_schema(exclude=True)
+class QueryContainsNoSlashView(QueryContainsView):
+    """``catalog/query_contains`` without the trailing slash: the same view, documented once (with the slash)."""
 
 
 def _json_or_text(text: str) -> Any:

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType as DjangoContentType
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
@@ -34,7 +35,25 @@ def catalogs_visible_to(user: Any) -> QuerySet[Catalog]:
         catalogs = Catalog.objects.none()
     else:
         catalogs = get_objects_for_user(user, VIEW_PERMISSION, klass=Catalog, accept_global_perms=True)
-    return catalogs.annotate(content_count=SubqueryCount(CatalogMembership.objects.filter(catalog_id=OuterRef("pk"))))
+    return catalogs.annotate(
+        content_count=SubqueryCount(CatalogMembership.objects.filter(catalog_id=OuterRef("pk"))),
+        courses_count=Coalesce(
+            Subquery(
+                CatalogMembership.objects.filter(catalog_id=OuterRef("pk"), content__content_type__in=COURSE_TYPES)
+                .order_by()
+                .values("catalog_id")
+                .annotate(courses=Count("content__course_id", distinct=True))
+                .values("courses"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    )
+
+
+def catalog_courses_count(catalog: Catalog) -> int:
+    """How many courses are in the catalog (the course or one of its runs is a member)."""
+    return _catalog_course_ids(catalog).distinct().count()
 
 
 def catalog_viewer_names(catalog_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -98,6 +117,15 @@ def _as_uuid(value: str) -> uuid.UUID | None:
 
 
 def catalog_contains(
+    catalog: Catalog, *, course_ids: Sequence[str], course_run_ids: Sequence[str]
+) -> dict[str, dict[str, bool]]:
+    """``{"courses": {id: bool}}`` for every course id and run key given, as the incumbent answers (runs are
+    listed under ``courses`` too)."""
+    found = catalog_contents(catalog, course_ids=course_ids, course_run_ids=course_run_ids)
+    return {"courses": {**found["courses"], **found["course_runs"]}}
+
+
+def catalog_contents(
     catalog: Catalog, *, course_ids: Sequence[str], course_run_ids: Sequence[str]
 ) -> dict[str, dict[str, bool]]:
     """Which courses (by key or UUID) and runs (by key) are in the catalog.

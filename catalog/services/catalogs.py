@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID, uuid4
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -185,6 +186,22 @@ def catalog_refresh(*, catalog: Catalog) -> str:
     current); returns an identifier of the request for the caller's log."""
     _schedule_membership_refresh(catalog.pk)
     return str(uuid4())
+
+
+def viewer_users(usernames: Iterable[str]) -> list[AbstractBaseUser]:
+    """The users named, creating those that do not exist yet (with no usable password), as the incumbent's
+    catalog API does: a catalog may name its viewers before they first sign in."""
+    user_model = get_user_model()
+    names = sorted(set(usernames))
+    users = {user.get_username(): user for user in user_model.objects.filter(username__in=names)}
+    for name in names:
+        if name not in users:
+            user = user_model(username=name)
+            user.set_unusable_password()
+            user.full_clean(exclude=["password"])
+            user.save()
+            users[name] = user
+    return [users[name] for name in names]
 
 
 def catalog_viewers_set(*, catalog: Catalog, viewers: Iterable[AbstractBaseUser]) -> None:

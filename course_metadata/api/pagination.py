@@ -79,7 +79,8 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
 
 class PageOrLimitPagination(BasePagination):
-    """Picks limit/offset when the request names either, page numbers otherwise.
+    """Picks page numbers when the request names a ``page``, else limit/offset when it names either, else page
+    numbers: ``page`` wins over ``limit`` as in the incumbent (its proxied pagination tries page first).
 
     Both answer with ``count``, ``next``, ``previous`` and ``results``; a larger page than the
     maximum is capped rather than refused.
@@ -92,7 +93,8 @@ class PageOrLimitPagination(BasePagination):
         self, queryset: QuerySet[Any, Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
         check_page_parameters(request)
-        if "limit" in request.query_params or "offset" in request.query_params:
+        named = request.query_params
+        if not named.get("page", "").strip() and ("limit" in named or "offset" in named):
             self._delegate = CappedLimitOffsetPagination()
         return self._delegate.paginate_queryset(queryset, request, view)
 

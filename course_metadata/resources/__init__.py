@@ -29,6 +29,9 @@ class Write(enum.Enum):
     OWN = "own"  # set on the draft row's own attribute (``attr``), validated with full_clean()
     NESTED = "nested"  # a related row or list, applied by the Publisher service's nested writers
     IMMUTABLE = "immutable"  # accepted so that an unchanged value passes; a change is refused
+    # Accepted because the Publisher front end sends it, and not stored (the incumbent ignores it too, or
+    # Lyceum derives it); the input serializer drops it after validating it.
+    IGNORED = "ignored"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,11 @@ def writable(fields: Sequence[PublicField], kind: Write | None = None) -> tuple[
     return tuple(public for public in fields if public.write is not None and (kind is None or public.write is kind))
 
 
+def ignored_names(fields: Sequence[PublicField]) -> tuple[str, ...]:
+    """The fields Publisher accepts and drops (``Write.IGNORED``)."""
+    return tuple(public.name for public in writable(fields, Write.IGNORED))
+
+
 def own_attrs(fields: Sequence[PublicField]) -> frozenset[str]:
     """The model attributes Publisher sets directly."""
     return frozenset(public.attr or public.name for public in writable(fields, Write.OWN))
@@ -136,6 +144,7 @@ __all__ = [
     "Value",
     "Write",
     "column",
+    "ignored_names",
     "input_fields",
     "own_attrs",
     "representation",

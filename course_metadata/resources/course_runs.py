@@ -23,7 +23,6 @@ from course_metadata.api.v1.serializers.common import (
     image,
     language_name,
     language_names,
-    program_summary_data,
     uuid_string,
 )
 from course_metadata.api.v1.serializers.people import PersonSerializer, person_data
@@ -89,9 +88,12 @@ def _staff(run: Any, ctx: Any, course: Any) -> list[dict[str, Any]]:
     return [ctx.shared("person", row["uuid"], functools.partial(person_data, row, ctx)) for row in run["staff_rows"]]
 
 
+def _no_restriction(value: Any) -> None:
+    raise S.ValidationError("Lyceum models no restricted runs; send null.")
+
+
 def _is_marketable_external(run: Any, ctx: Any, course: Any) -> bool:
-    metadata = course["additional_metadata_row"]
-    return rules.is_marketable_external(run, metadata["external_url"] if metadata else None, ctx.now)
+    return rules.is_marketable_external(run, course["additional_metadata_external_url"], ctx.now)
 
 
 # Columns the run rules read besides the fields' own (``selectors.course_runs``), and the keys.
@@ -192,6 +194,30 @@ RUN_MINIMAL: tuple[PublicField, ...] = (
         lambda: S.UUIDField(allow_null=True),
         lambda run, ctx, course: uuid_string(run["variant_id"]),
         columns={"variant_id": "variant_id"},
+        # The front end sends it back; not changed on update, as in the incumbent.
+        write=Write.IGNORED,
+        input=lambda: S.UUIDField(required=False, allow_null=True),
+    ),
+    _count("weeks_to_complete"),
+    PublicField(
+        "fixed_price_usd",
+        lambda: S.DecimalField(max_digits=10, decimal_places=2, allow_null=True),
+        lambda run, ctx, course: decimal_string(run["fixed_price_usd"]),
+        columns={"fixed_price_usd": "fixed_price_usd"},
+    ),
+    PublicField("is_marketable_external", S.BooleanField, _is_marketable_external),
+    PublicField(
+        "restriction_type",
+        lambda: S.CharField(allow_null=True, help_text="Not modelled in Lyceum; always null."),
+        lambda run, ctx, course: None,
+        # Accepted as null only: Lyceum models no restricted runs.
+        write=Write.IGNORED,
+        input=lambda: S.CharField(
+            required=False,
+            allow_null=True,
+            validators=[_no_restriction],
+            help_text="Only null: Lyceum models no restricted runs.",
+        ),
     ),
 )
 
@@ -265,7 +291,6 @@ RUN_NESTED: tuple[PublicField, ...] = (
     ),
     _count("min_effort"),
     _count("max_effort"),
-    _count("weeks_to_complete"),
     PublicField(
         "estimated_hours",
         lambda: S.FloatField(help_text=_("weeks_to_complete times the mean of min and max effort; 0 if unknown.")),
@@ -317,18 +342,6 @@ RUN_NESTED: tuple[PublicField, ...] = (
             slug_field="slug", queryset=ProgramType.objects.all(), required=False, allow_null=True
         ),
     ),
-    PublicField(
-        "fixed_price_usd",
-        lambda: S.DecimalField(max_digits=10, decimal_places=2, allow_null=True),
-        lambda run, ctx, course: decimal_string(run["fixed_price_usd"]),
-        columns={"fixed_price_usd": "fixed_price_usd"},
-    ),
-    PublicField("is_marketable_external", S.BooleanField, _is_marketable_external),
-    PublicField(
-        "restriction_type",
-        lambda: S.CharField(allow_null=True, help_text=_("Not modelled in Lyceum; always null.")),
-        lambda run, ctx, course: None,
-    ),
     column("enterprise_subscription_inclusion", S.BooleanField),
     PublicField(
         "modified",
@@ -348,7 +361,7 @@ RUN_WITH_PROGRAMS: tuple[PublicField, ...] = (
     PublicField(
         "programs",
         lambda: ProgramSummarySerializer(many=True),
-        lambda run, ctx, course: [program_summary_data(row, ctx) for row in run["program_rows"]],
+        lambda run, ctx, course: ctx.listed_programs(run["program_rows"]),
     ),
 )
 
@@ -362,6 +375,18 @@ RUN_INPUT_ONLY: tuple[PublicField, ...] = (
         None,
         write=Write.NESTED,
         input=lambda: S.DictField(child=S.DecimalField(max_digits=10, decimal_places=2, min_value=0), required=False),
+    ),
+    PublicField(
+        "upgrade_deadline_override",
+        None,
+        write=Write.NESTED,
+        input=lambda: S.DateTimeField(required=False, allow_null=True, help_text="Set on the verified seat."),
+    ),
+    PublicField(
+        "rerun",
+        None,
+        write=Write.IGNORED,
+        input=lambda: S.CharField(required=False, allow_null=True, allow_blank=True, help_text="Create only."),
     ),
     PublicField(
         "draft",

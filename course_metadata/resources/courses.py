@@ -23,7 +23,6 @@ from course_metadata.api.v1.serializers.common import (
     dt_string,
     image,
     organization_data,
-    program_summary_data,
     subject_data,
     uuid_string,
     video,
@@ -96,6 +95,12 @@ def _marketing_url(course: Any, ctx: Any, runs: Any) -> str | None:
     return ctx.marketing_url(course["partner_root"], f"course/{course['url_slug']}" if course["url_slug"] else None)
 
 
+def _slug_history(course: Any) -> list[str]:
+    """Every slug the course has had, the current one included (the incumbent lists them all)."""
+    current = [course["url_slug"]] if course["url_slug"] else []
+    return [*current, *(slug for slug in _slugs(course) if slug not in current)]
+
+
 def _slugs(course: Any) -> list[str]:
     return [row["url_slug"] for row in course["slug_rows"]]
 
@@ -160,6 +165,8 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
         "course_runs",
         lambda: MinimalCourseRunSerializer(many=True),
         lambda course, ctx, runs: [minimal_course_run_data(run, course, ctx) for run in runs],
+        # The runs' ``is_marketable_external`` reads the course's external page (a join, no query).
+        columns={"additional_metadata_external_url": "additional_metadata__external_url"},
     ),
     PublicField(
         "course_run_statuses",
@@ -172,7 +179,13 @@ COURSE_SUMMARY: tuple[PublicField, ...] = (
         ),
         lambda course, ctx, runs: rules.course_run_statuses(runs, ctx.now),
     ),
-    column("enterprise_subscription_inclusion", S.BooleanField),
+    # Derived from the organizations and type; the Publisher front end sends it back (ADR 0041).
+    column(
+        "enterprise_subscription_inclusion",
+        S.BooleanField,
+        write=Write.IGNORED,
+        input=lambda: S.BooleanField(required=False, help_text="Accepted and not stored: derived."),
+    ),
     _flag_column("excluded_from_search"),
     _flag_column("excluded_from_seo"),
 )
@@ -259,8 +272,8 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "programs",
-        lambda: ProgramSummarySerializer(many=True, help_text=_("Programs (not deleted) that include the course.")),
-        lambda course, ctx, runs: [program_summary_data(row, ctx) for row in course["program_rows"]],
+        lambda: ProgramSummarySerializer(many=True, help_text="Programs (not deleted) that include the course."),
+        lambda course, ctx, runs: ctx.listed_programs(course["program_rows"]),
     ),
     PublicField(
         "canonical_course_run_key",
@@ -302,8 +315,8 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     ),
     PublicField(
         "url_slug_history",
-        lambda: S.ListField(child=S.CharField(), help_text=_("Earlier slugs, newest first.")),
-        lambda course, ctx, runs: _slugs(course),
+        lambda: S.ListField(child=S.CharField(), help_text="The current slug, then earlier ones, newest first."),
+        lambda course, ctx, runs: _slug_history(course),
     ),
     PublicField(
         "url_redirects",
@@ -383,6 +396,15 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
 
 COURSE_INPUT_ONLY: tuple[PublicField, ...] = (
     PublicField("number", None, write=Write.IMMUTABLE, input=lambda: S.CharField(required=False)),
+    # The Publisher front end's name for organization_logo_override_url; parsed by Publisher's ImageField.
+    PublicField("organization_logo_override", None, write=Write.OWN, attr="organization_logo_override_url"),
+    # Sent with every save (false once a run is published); edits always land on the draft (ADR 0041).
+    PublicField(
+        "draft",
+        None,
+        write=Write.IGNORED,
+        input=lambda: S.BooleanField(required=False, help_text="Accepted; edits always land on the draft."),
+    ),
     PublicField("enterprise_subscription_opt_in", None, write=Write.OWN, input=lambda: S.BooleanField(required=False)),
     PublicField(
         "prices",

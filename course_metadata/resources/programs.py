@@ -21,12 +21,14 @@ from course_metadata.api.v1.serializers.common import (
     VideoSerializer,
     dt_string,
     organization_data,
+    program_marketing_path,
     sized_image,
     subject_data,
     type_attrs,
     video,
 )
 from course_metadata.api.v1.serializers.course_parts import TaxiFormSerializer, taxi_form_data
+from course_metadata.api.v1.serializers.people import PersonSerializer, person_data
 from course_metadata.api.v1.serializers.program_courses import ProgramCoursesField
 from course_metadata.api.v1.serializers.program_parts import (
     CurriculumSerializer,
@@ -35,17 +37,23 @@ from course_metadata.api.v1.serializers.program_parts import (
     RankingSerializer,
 )
 from course_metadata.api.v1.serializers.taxonomy import LevelTypeSerializer
-from course_metadata.models import Partner, ProgramStatus
+from course_metadata.models import Partner, ProgramStatus, ProgramType
 from course_metadata.resources import PublicField, column, representation, selector_spec, shape
 from course_metadata.selectors import course_runs as rules
+from course_metadata.selectors import program_rules
+from dbkit.nested import Nested
 from dbkit.rows import Row
 
 S = serializers
 
 
 class ProgramCourses(NamedTuple):
+    """What a program's fields read besides its row: its courses as represented, the runs it lists, and
+    each course row with the runs the program lists of it."""
+
     courses: list[dict[str, Any]]
     runs: list[Row]
+    course_rows: list[tuple[Row, list[Row]]]
 
 
 def _or_none(name: str, schema: Any) -> PublicField:
@@ -54,8 +62,9 @@ def _or_none(name: str, schema: Any) -> PublicField:
 
 
 def _marketing_url(program: Any, ctx: Any, given: Any) -> str | None:
-    type_slug, slug = program["type_slug"], program["marketing_slug"]
-    return ctx.marketing_url(program["partner_root"], f"{type_slug}/{slug}" if type_slug and slug else None)
+    # Unlike course and run links it carries no ``utm_`` parameters, as the incumbent's does not.
+    path = program_marketing_path(program["marketing_slug"], program["type_slug"])
+    return ctx.marketing_url(program["partner_root"], path, utm=False)
 
 
 def _video(program: Any, ctx: Any, given: Any) -> dict[str, Any] | None:
@@ -235,14 +244,141 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     ),
 )
 
+
+def _empty(name: str, child: Any, help_text: str) -> PublicField:
+    return PublicField(name, lambda: S.ListField(child=child(), help_text=help_text), lambda program, ctx, given: [])
+
+
+def _null(name: str, schema: Any, help_text: str) -> PublicField:
+    return PublicField(name, lambda: schema(allow_null=True, help_text=help_text), lambda program, ctx, given: None)
+
+
+def _person(row: Row, ctx: Any) -> dict[str, Any]:
+    return ctx.shared("person", row["uuid"], lambda: person_data(row, ctx))
+
+
+_NOT_MODELLED = "Not modelled in Lyceum: always empty."
+
+# The seat types that count towards the program (its type's), read with the program row.
+_APPLICABLE_SEAT_TYPES = Nested(
+    "applicable_seat_types",
+    ProgramType.applicable_seat_types.through.objects.all(),
+    "programtype_id",
+    flat="seattype__slug",
+    ordering=("seattype__name",),
+)
+
+PRICE_RANGES = PublicField(
+    "price_ranges",
+    lambda: S.ListField(
+        child=S.DictField(),
+        help_text="Per currency: min and max price of the counted seats (canonical runs) and entitlements, and "
+        "the total of taking each course once (numbers).",
+    ),
+    lambda program, ctx, given: program_rules.price_ranges(
+        given.course_rows, program["applicable_seat_types"], ctx.now
+    ),
+    columns={"applicable_seat_types": _APPLICABLE_SEAT_TYPES.column("type_id")},
+)
+EXPECTED_LEARNING_ITEMS = _empty("expected_learning_items", S.CharField, _NOT_MODELLED)
+
+# ``extended=1`` on the list: the incumbent's extended list adds these two.
+PROGRAM_EXTENDED: tuple[PublicField, ...] = (EXPECTED_LEARNING_ITEMS, PRICE_RANGES)
+
+
+def _weeks(index: int) -> Any:
+    return lambda program, ctx, given: program_rules.weeks_to_complete_range(given.runs)[index]
+
+
+# What the detail (programs/{uuid}/) adds to the list's fields. Fields computed from the courses read their
+# full nested data (subjects, topics, run staff), which the detail loads.
+PROGRAM_DETAIL_EXTRA: tuple[PublicField, ...] = (
+    PublicField(
+        "weeks_to_complete_min",
+        lambda: S.IntegerField(allow_null=True, help_text="Least weeks_to_complete of the program's runs."),
+        _weeks(0),
+    ),
+    PublicField(
+        "weeks_to_complete_max",
+        lambda: S.IntegerField(allow_null=True, help_text="Greatest weeks_to_complete of the program's runs."),
+        _weeks(1),
+    ),
+    EXPECTED_LEARNING_ITEMS,
+    _empty("faq", S.DictField, _NOT_MODELLED),
+    _empty("corporate_endorsements", S.DictField, _NOT_MODELLED),
+    _empty("job_outlook_items", S.CharField, _NOT_MODELLED),
+    _empty("individual_endorsements", S.DictField, _NOT_MODELLED),
+    PublicField(
+        "languages",
+        lambda: S.ListField(child=S.CharField(), help_text="Content language codes of the program's runs, sorted."),
+        lambda program, ctx, given: program_rules.languages(given.runs),
+    ),
+    PublicField(
+        "transcript_languages",
+        lambda: S.ListField(child=S.CharField(), help_text="Transcript language codes of the program's runs."),
+        lambda program, ctx, given: program_rules.transcript_languages(given.runs),
+    ),
+    PublicField(
+        "subjects",
+        lambda: SubjectSerializer(many=True, help_text="The courses' subjects, most common first subject first."),
+        lambda program, ctx, given: [
+            subject_data(row) for row in program_rules.ranked_subjects(row for row, _ in given.course_rows)
+        ],
+    ),
+    PRICE_RANGES,
+    PublicField(
+        "staff",
+        lambda: PersonSerializer(many=True, help_text="Staff of each course's advertised run, each person once."),
+        lambda program, ctx, given: [
+            _person(row, ctx) for row in program_rules.program_staff(given.course_rows, ctx.now)
+        ],
+    ),
+    _null("credit_redemption_overview", S.CharField, _NOT_MODELLED + " (null)"),
+    PublicField(
+        "applicable_seat_types",
+        lambda: S.ListField(child=S.CharField(), help_text="Slugs of the seat types that count towards the program."),
+        lambda program, ctx, given: list(program["applicable_seat_types"]),
+    ),
+    _empty("instructor_ordering", S.DictField, _NOT_MODELLED),
+    PublicField(
+        "topics",
+        lambda: S.ListField(child=S.CharField(), help_text="Topic tags of the program's courses, sorted."),
+        lambda program, ctx, given: program_rules.topics(row for row, _ in given.course_rows),
+    ),
+    PublicField(
+        "credit_value", lambda: S.IntegerField(help_text=_NOT_MODELLED + " (0)"), lambda program, ctx, given: 0
+    ),
+    _null("geolocation", S.DictField, _NOT_MODELLED + " (null)"),
+    _null("location_restriction", S.DictField, _NOT_MODELLED + " (null)"),
+    PublicField(
+        "is_2u_degree_program",
+        lambda: S.BooleanField(help_text="Always false: Lyceum has no degree additional metadata."),
+        lambda program, ctx, given: False,
+    ),
+    _null("in_year_value", S.DictField, _NOT_MODELLED + " (null)"),
+    PublicField(
+        "skill_names",
+        lambda: S.ListField(child=S.CharField(), help_text="Needs a skills taxonomy Lyceum does not have; empty."),
+        lambda program, ctx, given: [],
+    ),
+    PublicField(
+        "skills",
+        lambda: S.ListField(child=S.DictField(), help_text="Needs a skills taxonomy Lyceum does not have; empty."),
+        lambda program, ctx, given: [],
+    ),
+    _null("product_source", S.DictField, _NOT_MODELLED + " (null)"),
+)
+
 # The program row the selectors read (``selectors.programs``).
-PROGRAM_COLUMNS = selector_spec(PROGRAM_INTERNAL_COLUMNS, PROGRAM_DETAIL)
+PROGRAM_COLUMNS = selector_spec(PROGRAM_INTERNAL_COLUMNS, PROGRAM_DETAIL, PROGRAM_DETAIL_EXTRA)
 
 __all__ = [
     "DEGREE_COLUMNS",
     "DEGREE_DETAIL",
     "PROGRAM_COLUMNS",
     "PROGRAM_DETAIL",
+    "PROGRAM_DETAIL_EXTRA",
+    "PROGRAM_EXTENDED",
     "DegreeSerializer",
     "ProgramCourses",
 ]

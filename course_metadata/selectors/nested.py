@@ -26,7 +26,6 @@ from course_metadata.models import (
     PersonAreaOfExpertise,
     PersonSocialNetwork,
     Program,
-    ProgramStatus,
     Ranking,
     TaggedCourse,
     TaggedOrganization,
@@ -256,9 +255,10 @@ COURSE_NESTED = (
     ),
     Nested("topic_rows", TaggedCourse.objects.all(), "content_object_id", {"name": "tag__name"}, ("tag__name",)),
     Nested("slug_rows", CourseUrlSlugHistory.objects.all(), "course_id", {"url_slug": "url_slug"}, ("-created", "-pk")),
+    # Every status: the request chooses which the course lists (``include_deleted_programs``).
     Nested(
         "program_rows",
-        Program.courses.through.objects.exclude(program__status=ProgramStatus.DELETED),
+        Program.courses.through.objects.all(),
         "course_id",
         program_summary_fields("program__", "program_id"),
         ordering=("program__title", "program_id"),
@@ -296,15 +296,12 @@ RUN_STAFF = Nested(
 
 
 def _programs_of_runs() -> QuerySet:
-    """Program memberships of each run's course (``run_id``), unless the program is deleted or excludes the run."""
+    """Program memberships of each run's course (``run_id``), unless the program excludes the run; of every status
+    (the request chooses which the run lists: ``include_deleted_programs`` and the like)."""
     excluded = Program.excluded_course_runs.through.objects.filter(
         program_id=OuterRef("program_id"), courserun_id=OuterRef("run_id")
     )
-    return (
-        Program.courses.through.objects.exclude(program__status=ProgramStatus.DELETED)
-        .annotate(run_id=F("course__course_runs__id"))
-        .filter(~Exists(excluded))
-    )
+    return Program.courses.through.objects.annotate(run_id=F("course__course_runs__id")).filter(~Exists(excluded))
 
 
 RUN_PROGRAMS = Nested(

@@ -14,11 +14,12 @@ def person_list() -> QuerySet[Person]:
     return values_of(Person.objects.all(), {"pk": "pk", **person_fields()})
 
 
-def people_of_organization(people: QuerySet[Person], organization_key: str) -> QuerySet[Person]:
-    """People who hold a position at the organization or staff an official run of a course it authors."""
+def people_of_organization(people: QuerySet[Person], organization_keys: list[str]) -> QuerySet[Person]:
+    """People who hold a position at one of the organizations or staff an official run of a course one of them
+    authors."""
     staffs = CourseRun.staff.through.objects.filter(
         person_id=OuterRef("pk"),
         courserun__draft=False,
-        courserun__course__authoring_organizations__key=organization_key,
+        courserun__course__authoring_organizations__key__in=organization_keys,
     )
-    return people.filter(Q(position__organization__key=organization_key) | Exists(staffs))
+    return people.filter(Q(position__organization__key__in=organization_keys) | Exists(staffs))

@@ -65,7 +65,11 @@ PROGRAMS_BY_UUID = KeyedRows(lambda uuids: values_of(programs().filter(AnyOf("uu
 
 
 def complete_programs(
-    program_rows: Sequence[Row], *, full_courses: bool = False, published_course_runs_only: bool = False
+    program_rows: Sequence[Row],
+    *,
+    full_courses: bool = False,
+    published_course_runs_only: bool = False,
+    marketable_enrollable: bool = False,
 ) -> list[Row]:
     """Load what a page of programs shows: nested lists, then their courses (official rows, with runs
     that are not hidden, seats and the courses' own nested data). Sets ``program["courses"]`` (rows shared
@@ -73,7 +77,8 @@ def complete_programs(
     attach_nested([(program_rows, (*nested.PROGRAM_NESTED, PROGRAM_EXTRAS))])
     course_ids = {row["course_id"] for program in program_rows for row in program["course_membership_rows"]}
     courses = OFFICIAL_COURSES_BY_PK.fetch(course_ids)
-    complete_courses(courses, selection=RunSelection(published_only=published_course_runs_only), full=full_courses)
+    selection = RunSelection(published_only=published_course_runs_only, marketable_enrollable=marketable_enrollable)
+    complete_courses(courses, selection=selection, full=full_courses)
     by_pk = {course["pk"]: course for course in courses}
     for program in program_rows:
         program["courses"] = [
@@ -82,4 +87,11 @@ def complete_programs(
     return courses
 
 
-__all__ = ["PROGRAMS_BY_UUID", "PROGRAM_FIELDS", "ProgramQuerySet", "complete_programs", "program_list", "programs"]
+__all__ = [
+    "PROGRAMS_BY_UUID",
+    "PROGRAM_FIELDS",
+    "ProgramQuerySet",
+    "complete_programs",
+    "program_list",
+    "programs",
+]

@@ -90,11 +90,23 @@ class CourseEditorListView(APIView):
         return Response(CourseEditorSerializer(course_editor).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(delete=extend_schema(summary="Remove a course editor", responses={204: DELETED}))
+@extend_schema_view(
+    get=extend_schema(summary="One course editor", responses={200: CourseEditorSerializer}),
+    delete=extend_schema(summary="Remove a course editor", responses={204: DELETED}),
+)
 class CourseEditorDetailView(APIView):
-    """DELETE course_editors/{id}/."""
+    """GET and DELETE course_editors/{id}/."""
 
     permission_classes = [permissions.PublisherPermission]
+
+    def get(self, request: Request, pk: int) -> Response:
+        course_editor = CourseEditor.objects.select_related("course", "user").filter(pk=pk).first()
+        # Only editors of courses the caller may edit are shown (as the list, and the incumbent's detail).
+        if course_editor is None or not (
+            permissions.editable_courses(request.user).filter(uuid=course_editor.course.uuid).exists()
+        ):
+            raise Http404(f"No course editor {pk}.")
+        return Response(CourseEditorSerializer(course_editor).data)
 
     def delete(self, request: Request, pk: int) -> Response:
         course_editor = CourseEditor.objects.select_related("course", "user").filter(pk=pk).first()

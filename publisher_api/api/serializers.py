@@ -25,7 +25,7 @@ from course_metadata.models import (
     Subject,
 )
 from course_metadata.models.partners import validate_key_part
-from course_metadata.resources import input_fields
+from course_metadata.resources import ignored_names, input_fields
 from course_metadata.resources.course_runs import RUN_DECLARATION
 from course_metadata.resources.courses import COURSE_DECLARATION
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRoleAssignment, PublisherRoleEvent
@@ -153,12 +153,9 @@ class CourseUpdateSerializer(StrictSerializer):
     ``number`` may be sent back as read; the service refuses a different value.
     """
 
-    refused_fields = {
-        "draft": "Course edits always land on the course's draft; to publish, submit a run for review "
-        "(PATCH course_runs/{key}/ with draft=false)."
-    }
-
     image = ImageField(required=False, source="image_url")
+    # The front end's name for organization_logo_override_url (a URL; uploads are not accepted).
+    organization_logo_override = ImageField(required=False, allow_null=True, source="organization_logo_override_url")
     entitlements = EntitlementSerializer(many=True, required=False)
     subjects = PartnerScopedSlugField(slug_field="slug", queryset=Subject.objects.all(), many=True, required=False)
     video = VideoSerializer(required=False, allow_null=True)
@@ -166,6 +163,13 @@ class CourseUpdateSerializer(StrictSerializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return input_fields(COURSE_DECLARATION, super().get_fields())
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ignored_names(COURSE_DECLARATION):
+            attrs.pop(name, None)
+        if "organization_logo_override_url" in attrs and attrs["organization_logo_override_url"] is None:
+            attrs["organization_logo_override_url"] = ""
+        return attrs
 
 
 class CourseRunUpdateSerializer(StrictSerializer):
@@ -178,6 +182,8 @@ class CourseRunUpdateSerializer(StrictSerializer):
         return input_fields(RUN_DECLARATION, super().get_fields())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ignored_names(RUN_DECLARATION):
+            attrs.pop(name, None)
         start, end = attrs.get("start"), attrs.get("end")
         if start and end and end <= start:
             raise serializers.ValidationError({"end": _("The end must be after the start.")})

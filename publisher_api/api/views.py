@@ -218,8 +218,10 @@ class CourseRunWriteView(APIView):
         prices = fields.pop("prices", None)
         to_status = fields.pop("status", None)
         submit = fields.pop("draft", True) is False
+        deadline = (fields.pop("upgrade_deadline_override"),) if "upgrade_deadline_override" in fields else ()
         draft = run_service(
             course_run_update,
+            upgrade_deadline_override=deadline,
             user=request.user,
             course_run=course_run,
             fields=fields,

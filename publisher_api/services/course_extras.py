@@ -179,7 +179,12 @@ def _set_owned(
     values: Mapping[str, Any] | None,
     allowed: Sequence[str],
 ) -> bool:
-    """Create, update or drop the row ``owner.<name>`` (a course's or its additional metadata's own extra)."""
+    """Create, update or drop the row ``owner.<name>`` (a course's or its additional metadata's own extra).
+
+    An object whose every value is null means none: the Publisher front end sends
+    ``{"location_name": null, "lat": null, "lng": null}`` for a course without a geolocation."""
+    if values is not None and all(value is None for value in values.values()):
+        values = None
     current = getattr(owner, name)
     if values is None:
         if current is None:

@@ -187,6 +187,16 @@ def _set_seat_prices(course_run: CourseRun, prices: Mapping[str, Decimal]) -> bo
     return changed
 
 
+def _set_upgrade_deadline_override(course_run: CourseRun, deadline: dt.datetime | None) -> bool:
+    """The verified seat's ``upgrade_deadline_override``; a run without a verified seat has nothing to set."""
+    seat = course_run.seats.filter(type__slug="verified").first()
+    if seat is None or seat.upgrade_deadline_override == deadline:
+        return False
+    seat.upgrade_deadline_override = deadline
+    seat.save()
+    return True
+
+
 def course_run_update(
     *,
     user: AbstractBaseUser,
@@ -197,17 +207,31 @@ def course_run_update(
     status: str | None = None,
     submit: bool = False,
     if_match: str | None = None,
+    upgrade_deadline_override: Sequence[dt.datetime | None] = (),
 ) -> CourseRun:
     """Edit the run's draft; ``submit`` (``draft=false``) sends it for review, ``status`` moves it in the workflow.
+
+    ``upgrade_deadline_override`` (one value, or none to leave it) is set on the run's verified seat, as the
+    incumbent's Publisher does.
 
     ``if_match`` is checked under the course's lock against the row this edit changes (see course_update).
     """
     with transaction.atomic():
         course_run = course_run_lock_for_edit(course_run=course_run)
-        _check_update_allowed(user, course_run, fields, staff=staff, prices=prices, status=status, submit=submit)
+        seats_touched = prices if prices is not None or not upgrade_deadline_override else {}
+        _check_update_allowed(user, course_run, fields, staff=staff, prices=seats_touched, status=status, submit=submit)
         fields = {name: value for name, value in fields.items() if name != "key"}
         require_if_match(if_match, course_run)
-        return _apply_update(user, course_run, fields, staff=staff, prices=prices, status=status, submit=submit)
+        return _apply_update(
+            user,
+            course_run,
+            fields,
+            staff=staff,
+            prices=prices,
+            status=status,
+            submit=submit,
+            upgrade_deadline_override=upgrade_deadline_override,
+        )
 
 
 def _check_update_allowed(
@@ -248,6 +272,7 @@ def _apply_update(
     prices: Mapping[str, Decimal] | None,
     status: str | None,
     submit: bool,
+    upgrade_deadline_override: Sequence[dt.datetime | None] = (),
 ) -> CourseRun:
     draft = course_run_ensure_draft(course_run=course_run)
     draft = CourseRun.objects.select_for_update().get(pk=draft.pk)
@@ -264,6 +289,8 @@ def _apply_update(
         draft.staff.set(list(staff))
         changed.append("staff")
     if prices is not None and _set_seat_prices(draft, prices):
+        changed.append("seats")
+    if upgrade_deadline_override and _set_upgrade_deadline_override(draft, upgrade_deadline_override[0]):
         changed.append("seats")
     if changed:
         draft = course_run_note_edit(course_run=draft, changed_fields=changed, user=user)

@@ -29,7 +29,9 @@ def test_staff_create_a_catalog_and_its_membership_follows(api_client, staff_use
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["viewers"] == ["integration"]
-    assert body["query"] == {"org": "edX", "content_type": "course"}
+    # Read back as a query string, as the incumbent's clients expect.
+    assert body["query"] == 'content_type:"course" AND org:"edX"'
+    assert body["name"] == "edX courses" and isinstance(body["courses_count"], int)
     commit()  # the membership task runs once the request's transaction commits
     detail = api_client.get(f"{URL}{body['id']}/").json()
     assert detail["content_count"] == 1

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -77,13 +78,19 @@ def test_contains(api_client, staff_user, world):
         url(world["edx"], "contains"),
         {"course_id": f"edX+A1,MITx+M1,{world['b2'].uuid},unknown", "course_run_id": f"{a1_runs[0]},{m1_runs[0]}"},
     )
+    # Runs are answered under "courses" too, as the incumbent does; a catalog holding a course holds its runs.
     assert response.json() == {
-        "courses": {"edX+A1": True, "MITx+M1": False, str(world["b2"].uuid): True, "unknown": False},
-        # A catalog holding a course holds its runs.
-        "course_runs": {a1_runs[0]: True, m1_runs[0]: False},
+        "courses": {
+            "edX+A1": True,
+            "MITx+M1": False,
+            str(world["b2"].uuid): True,
+            "unknown": False,
+            a1_runs[0]: True,
+            m1_runs[0]: False,
+        },
     }
     runs = api_client.get(url(world["mitx_runs"], "contains"), {"course_id": "MITx+M1", "course_run_id": m1_runs[0]})
-    assert runs.json() == {"courses": {"MITx+M1": True}, "course_runs": {m1_runs[0]: True}}
+    assert runs.json() == {"courses": {"MITx+M1": True, m1_runs[0]: True}}
     assert api_client.get(url(world["edx"], "contains")).status_code == 400
 
 
@@ -177,3 +184,43 @@ def test_query_contains(api_client, user, world):
     bad = api_client.get("/api/v1/catalog/query_contains/", {"query": "org__x:1", "course_run_ids": "a"})
     assert bad.status_code == 400
     assert api_client.get("/api/v1/catalog/query_contains/", {"query": "org:edX"}).status_code == 400
+
+
+def test_catalog_resource_as_the_incumbent_shows_it(api_client, staff_user, world):
+    api_client.force_authenticate(staff_user)
+    listed = {row["id"]: row for row in api_client.get("/api/v1/catalogs/").json()["results"]}
+    one = api_client.get(f"/api/v1/catalogs/{world['edx'].pk}/").json()
+
+    assert one["name"] == world["edx"].title and one["query"] == 'content_type:"course" AND org:"edX"'
+    # Courses whose course or one of whose runs is a member: every course for {}, one for the MITx runs.
+    assert (one["courses_count"], listed[world["mitx_runs"].pk]["courses_count"]) == (2, 1)
+    assert listed[world["everything"].pk]["courses_count"] == 3 and listed[world["edx"].pk] == one
+
+
+def test_unknown_viewers_are_created_as_the_incumbent_does(api_client, staff_user, world):
+    api_client.force_authenticate(staff_user)
+
+    response = api_client.post(
+        "/api/v1/catalogs/",
+        {"title": "For partners", "query": "org:edX", "viewers": "partner-a, partner-b"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["viewers"] == ["partner-a", "partner-b"]
+    created = get_user_model().objects.get(username="partner-a")
+    assert not created.has_usable_password()
+    bad = api_client.post(
+        "/api/v1/catalogs/", {"title": "x", "query": "org:edX", "viewers": ["no spaces allowed"]}, format="json"
+    )
+    assert bad.status_code == 400 and list(bad.json()) == ["viewers"]
+
+
+def test_query_contains_without_the_trailing_slash(api_client, user, world):
+    api_client.force_authenticate(user)
+
+    response = api_client.get(
+        "/api/v1/catalog/query_contains", {"query": "org:MITx", "course_uuids": str(world["m1"].uuid)}
+    )
+
+    assert response.json() == {str(world["m1"].uuid): True}

@@ -9,7 +9,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from course_metadata.api.v1 import params
-from course_metadata.models import CourseRunStatus, Person, Program, ProgramStatus
+from course_metadata.models import CourseEditor, CourseRunStatus, Person, Program, ProgramStatus
+from course_metadata.models.partners import TaggedOrganization
 from course_metadata.selectors.course_runs import course_runs
 from course_metadata.selectors.people import people_of_organization
 from course_metadata.selectors.programs import programs
@@ -97,6 +98,10 @@ class UUIDListFilter(ListFilter):
         super().__init__(field_name=field_name, **kwargs)
 
 
+class IdListFilter(ListFilter):
+    parse = staticmethod(params.parse_id_list)
+
+
 class CourseKeyListFilter(ListFilter):
     parse = staticmethod(params.parse_course_key_list)
 
@@ -128,6 +133,9 @@ class ChoiceListFilter(ListFilter):
 # --- per resource --------------------------------------------------------------------------------------
 
 COURSE_RUN_STATUS_VALUES = (*CourseRunStatus.values, "in_review", "unsubmitted", "archived")
+# ``course_type=open-courses``: every course but those of these types (the incumbent's meaning).
+OPEN_COURSES = "open-courses"
+CLOSED_COURSE_TYPES = ("executive-education-2u", "bootcamp-2u")
 
 
 class CourseFilter(django_filters.FilterSet):
@@ -142,7 +150,28 @@ class CourseFilter(django_filters.FilterSet):
         )
         % {"value1": ", ".join(COURSE_RUN_STATUS_VALUES)},
     )
-    course_type = ListFilter(field_name="type__slug", help_text=gettext_lazy("Comma-separated course type slugs."))
+    course_type = ListFilter(
+        method="filter_course_type",
+        help_text="Comma-separated course type slugs; open-courses means every type but "
+        f"{' and '.join(CLOSED_COURSE_TYPES)}.",
+    )
+    editors = IdListFilter(
+        method="filter_editors", help_text="Comma-separated user ids: courses any of them may edit in Publisher."
+    )
+
+    def filter_course_type(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        wanted = Q(type__slug__in=[slug for slug in value if slug != OPEN_COURSES])
+        if OPEN_COURSES in value:
+            wanted |= ~Q(type__slug__in=CLOSED_COURSE_TYPES)
+        return queryset.filter(wanted)
+
+    def filter_editors(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
+        if not value:
+            return queryset
+        # Editors live on the official row; a draft carries the same UUID.
+        return queryset.filter(Exists(CourseEditor.objects.filter(course__uuid=OuterRef("uuid"), user_id__in=value)))
 
     def filter_course_run_statuses(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         runs = course_runs().filter(course=OuterRef("pk")).with_statuses(value)
@@ -164,7 +193,9 @@ class CourseRunFilter(django_filters.FilterSet):
             "1: only marketable runs (published, with a marketing slug, a marketable run type and a seat)."
         ),
     )
-    license = django_filters.CharFilter(field_name="license", help_text=gettext_lazy("Exact license, e.g. cc-by-sa."))
+    license = django_filters.CharFilter(
+        field_name="license", lookup_expr="iexact", help_text="License, any case, e.g. cc-by-sa."
+    )
     timestamp = TimestampFilter()
 
     def filter_active(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
@@ -196,6 +227,9 @@ class ProgramFilter(django_filters.FilterSet):
     marketing_slug = django_filters.CharFilter(
         field_name="marketing_slug", help_text=gettext_lazy("Exact marketing slug.")
     )
+    hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden programs; 0: only visible ones.")
+    marketing_slug = django_filters.CharFilter(field_name="marketing_slug", help_text="Exact marketing slug.")
+    type = django_filters.CharFilter(field_name="type__name", lookup_expr="iexact", help_text="Type name, any case.")
     timestamp = TimestampFilter()
 
     class Meta:
@@ -211,24 +245,30 @@ class ProgramFilter(django_filters.FilterSet):
 
 class OrganizationFilter(django_filters.FilterSet):
     uuids = UUIDListFilter()
+    tags = ListFilter(method="filter_tags", help_text="Comma-separated tags: organizations with any of them.")
     timestamp = TimestampFilter()
+
+    def filter_tags(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        tagged = TaggedOrganization.objects.filter(content_object_id=OuterRef("pk"), tag__name__in=value)
+        return queryset.filter(Exists(tagged))
 
 
 class PersonFilter(django_filters.FilterSet):
     uuids = UUIDListFilter()
-    slug = django_filters.CharFilter(field_name="slug", help_text=gettext_lazy("Exact slug."))
-    org = django_filters.CharFilter(
+    slug = django_filters.CharFilter(field_name="slug", help_text="Exact slug.")
+    org = ListFilter(
         method="filter_org",
-        help_text=gettext_lazy(
-            "Organization key: people holding a position there or staffing a run of a course it authors."
-        ),
+        help_text="Organization keys (repeated or comma-separated): people holding a position at one or staffing "
+        "a run of a course it authors.",
     )
 
     class Meta:
         model = Person
         fields: list[str] = []
 
-    def filter_org(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_org(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return people_of_organization(queryset, value) if value else queryset
 
 

@@ -138,12 +138,34 @@ def _keys(values: str | Iterable[str]) -> list[str]:
 
 
 def parse_course_key_list(values: str | Iterable[str]) -> list[str]:
-    """Course keys (``edX+CS101``); well-formed keys that match nothing are simply not found."""
-    keys = _keys(values)
-    for key in keys:
-        if not is_course_key(key):
-            raise BadParameter(_("'%(key)s' is not a course key; expected ORG+NUMBER, e.g. edX+CS101.") % {"key": key})
-    return keys
+    """Course keys (``edX+CS101``). A value of another shape matches nothing, as in the incumbent (whose
+    clients send run keys or old-style keys here and expect no match rather than an error). A value holding a
+    NUL character can match nothing and is dropped (the database would refuse it)."""
+    return [key for key in _keys(values) if "\x00" not in key]
+
+
+def parse_id_list(values: str | Iterable[str]) -> list[int]:
+    """Database ids (``editors=3,5``)."""
+    ids = []
+    for item in split_list(values):
+        number = as_id(item)
+        if number is None:
+            raise BadParameter(f"'{item}' is not an id (a whole number).")
+        ids.append(number)
+    return ids
+
+
+# Restriction types of runs the incumbent hides unless ``include_restricted`` names them. Lyceum models no
+# restricted runs, so every run is listed whatever the value; the names are still checked.
+RESTRICTION_TYPES = ("custom-b2b-enterprise", "custom-b2c")
+
+
+def parse_restriction_types(values: str | Iterable[str]) -> list[str]:
+    types = split_list(values)
+    for item in types:
+        if item not in RESTRICTION_TYPES:
+            raise BadParameter(f"'{item}' is not one of: {', '.join(RESTRICTION_TYPES)}.")
+    return types
 
 
 def is_course_run_key(value: str) -> bool:
@@ -180,6 +202,19 @@ def flag(request: Request, name: str) -> bool:
     return bool(query_param(request, name, parse_bool))
 
 
+def check_accepted(request: Request, accepted: Iterable[OpenApiParameter]) -> None:
+    """Parse every parameter an endpoint accepts without using it here (a 400 names a bad value): flags whose
+    meaning needs nothing from Lyceum, such as ``include_retired_run_types`` with no type retired."""
+    for parameter in accepted:
+        name = parameter.name
+        if name == "include_restricted":
+            query_param(request, name, parse_restriction_types)
+        elif name in ("fields", "omit", "language_code"):
+            continue
+        else:
+            flag(request, name)
+
+
 # --- OpenAPI documentation of the flags ----------------------------------------------------------------
 
 
@@ -208,6 +243,46 @@ PUBLISHED_COURSE_RUNS_ONLY = _flag("published_course_runs_only", "1: list only p
 UUIDS_ONLY = _flag("uuids_only", "1: answer with the UUIDs of every matching program (a plain list, not paginated).")
 USE_FULL_COURSE_SERIALIZER = _flag(
     "use_full_course_serializer", "1: describe each course of a program as the courses endpoint does."
+)
+INCLUDE_DELETED_PROGRAMS = _flag("include_deleted_programs", "1: also list deleted programs in `programs`.")
+INCLUDE_UNPUBLISHED_PROGRAMS = _flag(
+    "include_unpublished_programs", "1: also list unpublished programs in a run's `programs`."
+)
+INCLUDE_RETIRED_PROGRAMS = _flag("include_retired_programs", "1: also list retired programs in a run's `programs`.")
+INCLUDE_RETIRED_RUN_TYPES = _flag(
+    "include_retired_run_types",
+    "1: also list runs of retired run types. Lyceum retires no run type, so every run is listed either way.",
+)
+INCLUDE_RETIRED_COURSE_TYPES = _flag(
+    "include_retired_course_types",
+    "1: also list courses of retired course types. Lyceum retires no course type, so every course is listed "
+    "either way.",
+)
+INCLUDE_RESTRICTED = OpenApiParameter(
+    "include_restricted",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description=f"Comma-separated restriction types of runs to list too ({', '.join(RESTRICTION_TYPES)}). Lyceum "
+    "models no restricted runs, so every run is listed either way; other values are a 400.",
+)
+FIELDS = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="Comma-separated fields to keep in each object (top level; `courses.key` keeps a nested "
+    "object's field). An unknown field is a 400.",
+)
+OMIT = OpenApiParameter(
+    "omit",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="Comma-separated fields to leave out of each object. An unknown field is a 400.",
+)
+LANGUAGE_CODE = OpenApiParameter(
+    "language_code",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="Language of the names. Lyceum keeps one language, so the names are the same whatever the value.",
 )
 COURSE_RUN_IDS = OpenApiParameter(
     "course_run_ids",

@@ -20,6 +20,7 @@ def emitted_objects(catalog: Any, api: APIClient) -> list[tuple[type[serializers
     run = api.get(f"/api/v1/course_runs/{catalog.course_run.key}/").json()
     program = api.get(f"/api/v1/programs/{catalog.program.uuid}/").json()
     degree = api.get(f"/api/v1/programs/{catalog.degree.uuid}/").json()
+    listed_program = api.get("/api/v1/programs/").json()["results"][0]
     full_program = api.get(f"/api/v1/programs/{catalog.program.uuid}/", {"use_full_course_serializer": 1}).json()
     learner_pathway = api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/").json()
     snapshot = api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/snapshot/").json()
@@ -48,7 +49,8 @@ def emitted_objects(catalog: Any, api: APIClient) -> list[tuple[type[serializers
         (common.VideoSerializer, course["video"]),
         (common.ImageSerializer, course["image"]),
         (common.TypeAttrsSerializer, program["type_attrs"]),
-        (programs.ProgramSerializer, program),
+        (programs.ProgramDetailSerializer, program),
+        (programs.ProgramSerializer, listed_program),
         (programs.DegreeSerializer, degree["degree"]),
         (programs.CurriculumSerializer, program["curricula"][0]),
         (taxonomy.LevelTypeSerializer, program["level_type_override"]),

@@ -40,6 +40,11 @@ class ReadContext:
     editable_mode: bool = False
     # Programs: serialize their courses with the full course serializer.
     full_courses: bool = False
+    # Programs: the detail's fields (``programs/{uuid}/``), or the list's with ``extended=1``.
+    program_detail: bool = False
+    program_extended: bool = False
+    # The statuses of the programs a course or run lists (``include_deleted_programs`` and the like).
+    listed_program_statuses: frozenset[str] = frozenset({"active", "retired", "unpublished"})
     # Representations shared by many objects of one response (a course's staff teach each of its runs),
     # built once per response by ``shared``. The dicts are shared, so nothing may change them afterwards.
     _shared: dict[tuple[str, Any], Any] = field(default_factory=dict)
@@ -55,6 +60,11 @@ class ReadContext:
     @functools.cached_property
     def _utm_query(self) -> str:
         return f"?utm_source={quote(self.utm_source, safe='')}&utm_medium={UTM_MEDIUM}" if self.utm_source else ""
+
+    def listed_programs(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """The program summaries of ``rows`` whose status the request lists."""
+        statuses = self.listed_program_statuses
+        return [program_summary_data(row, self) for row in rows if row["status"] in statuses]
 
     def marketing_url(self, root: str | None, path: str | None, *, utm: bool = True) -> str | None:
         if not root or not path:
@@ -155,8 +165,18 @@ def subject_data(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def program_marketing_path(marketing_slug: str | None, type_slug: str | None) -> str | None:
+    """A program page's path, as the incumbent builds it: a marketing slug holding a ``/`` is the whole path,
+    else ``<type slug, lower case>/<marketing slug>``; none without a slug (or a type to prefix it with)."""
+    if not marketing_slug:
+        return None
+    if "/" in marketing_slug:
+        return marketing_slug
+    return f"{type_slug.lower()}/{marketing_slug}" if type_slug else None
+
+
 def program_summary_data(row: Mapping[str, Any], context: ReadContext) -> dict[str, Any]:
-    """A program as courses and runs list it."""
+    """A program as courses and runs list it. Its ``marketing_url`` has no ``utm_`` parameters (ADR 0041)."""
     type_slug = row["type_slug"]
     return {
         "uuid": uuid_string(row["uuid"]),
@@ -165,7 +185,7 @@ def program_summary_data(row: Mapping[str, Any], context: ReadContext) -> dict[s
         "type_attrs": type_attrs(row["type_uuid"], type_slug, row["type_coaching_supported"]),
         "marketing_slug": row["marketing_slug"],
         "marketing_url": context.marketing_url(
-            row["marketing_site_url_root"], f"{type_slug}/{row['marketing_slug']}" if type_slug else None
+            row["marketing_site_url_root"], program_marketing_path(row["marketing_slug"], type_slug), utm=False
         ),
         "number_of_courses": row["number_of_courses"],
         "status": row["status"],

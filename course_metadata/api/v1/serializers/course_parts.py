@@ -15,7 +15,14 @@ from dbkit.rows import Row
 
 def entitlements_data(course: Row) -> list[dict[str, Any]]:
     return [
-        {"mode": row["mode"], "price": row["price"], "currency": row["currency"], "sku": row["sku"] or None}
+        {
+            "mode": row["mode"],
+            "price": row["price"],
+            "currency": row["currency"],
+            "sku": row["sku"] or None,
+            # Never used, always null in the incumbent too; kept so its clients find the key.
+            "expires": None,
+        }
         for row in course["entitlement_rows"]
     ]
 
@@ -71,6 +78,7 @@ class EntitlementSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
     sku = serializers.CharField(allow_null=True)
+    expires = serializers.DateTimeField(allow_null=True, read_only=True, help_text="Always null (as the incumbent).")
 
 
 class ExtraDescriptionSerializer(serializers.Serializer):

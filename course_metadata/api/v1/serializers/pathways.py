@@ -9,12 +9,11 @@ from rest_framework import serializers
 
 from course_metadata.api.v1.serializers.common import (
     ImageSerializer,
-    ProgramSummarySerializer,
     dt_string,
     image,
-    program_summary_data,
     read_context,
 )
+from course_metadata.api.v1.serializers.programs import program_data
 from course_metadata.models import (
     LearnerPathway,
     LearnerPathwayBlock,
@@ -43,10 +42,16 @@ class PathwaySerializer(serializers.Serializer):
     destination_url = serializers.URLField()
     pathway_type = serializers.CharField()
     status = serializers.CharField()
-    programs = ProgramSummarySerializer(many=True)
+    programs = serializers.ListField(
+        child=serializers.DictField(), help_text="The programs as the programs list shows them, in order."
+    )
+    course_run_statuses = serializers.ListField(
+        child=serializers.CharField(), help_text="Every course_run_statuses value of its programs, sorted."
+    )
 
     def to_representation(self, instance: WithAnnotations[Pathway, PathwayRows]) -> dict[str, Any]:
         context = read_context(self)
+        programs = [program_data(row, context) for row in instance.program_full_rows]  # type: ignore[attr-defined]
         return {
             "id": instance.pk,
             "uuid": str(instance.uuid),
@@ -57,7 +62,8 @@ class PathwaySerializer(serializers.Serializer):
             "destination_url": instance.destination_url,
             "pathway_type": instance.pathway_type,
             "status": instance.status,
-            "programs": [program_summary_data(row, context) for row in instance.program_rows],
+            "programs": programs,
+            "course_run_statuses": sorted({status for row in programs for status in row["course_run_statuses"]}),
         }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from course_metadata.api.v1.serializers.common import uuid_string
+from course_metadata.api.v1.serializers.common import SizedImagesField, sized_image, uuid_string
 
 
 class TopicSerializer(serializers.Serializer):
@@ -38,6 +38,7 @@ class ProgramTypeSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.SlugField()
     logo_image_url = serializers.URLField(allow_null=True)
+    logo_image = SizedImagesField(allow_null=True, help_text="The logo as the incumbent names it (one URL per size).")
     coaching_supported = serializers.BooleanField()
     applicable_seat_types = serializers.ListField(child=serializers.SlugField())
 
@@ -47,6 +48,7 @@ class ProgramTypeSerializer(serializers.Serializer):
             "name": instance["name"],
             "slug": instance["slug"],
             "logo_image_url": instance["logo_image_url"] or None,
+            "logo_image": sized_image(instance["logo_image_url"]),
             "coaching_supported": instance["coaching_supported"],
             "applicable_seat_types": instance["seat_type_slugs"],
         }

@@ -14,12 +14,13 @@ from django.http import Http404, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from course_metadata.api.v1 import conditional, params
+from course_metadata.api.v1 import conditional, params, sparse_fields
 from course_metadata.api.v1.filters import StableOrderingFilter
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.selectors.editing import may_read_drafts
@@ -31,6 +32,13 @@ class ReadViewSet(viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     ordering: tuple[str, ...] = ("pk",)
     ordering_fields: tuple[str, ...] = ()
+    # Parameters the endpoint takes besides its filters and flags it reads: each is parsed (a bad value is a
+    # 400 naming it) before the response is built. ``fields`` and ``omit`` are taken by every endpoint.
+    accepted: tuple[OpenApiParameter, ...] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        params.check_accepted(request, self.accepted)
 
     @cached_property
     def now(self) -> dt.datetime:
@@ -52,8 +60,11 @@ class ReadViewSet(viewsets.GenericViewSet):
         # until the garbage collector finds them (see ``dispatch``).
         serializer = self.get_serializer_class()(context=context)
         if many:
-            return [serializer.to_representation(obj) for obj in objects]
-        return serializer.to_representation(objects[0])
+            data = [serializer.to_representation(obj) for obj in objects]
+        else:
+            data = [serializer.to_representation(objects[0])]
+        data = sparse_fields.apply(self.request, data, getattr(serializer, "fields", {}).keys())
+        return data if many else data[0]
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().dispatch(request, *args, **kwargs)

@@ -17,8 +17,10 @@ from rest_framework.response import Response
 
 from course_metadata.api.v1 import conditional, params
 from course_metadata.api.v1.filters import CourseRunFilter
+from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.course_runs import CourseRunSerializer
 from course_metadata.api.v1.views.base import EditableMixin, ReadViewSet, as_uuid
+from course_metadata.api.v1.views.courses import listed_program_statuses
 from course_metadata.models import CourseRun
 from course_metadata.selectors import course_runs as run_rules
 from course_metadata.selectors.courses import (
@@ -34,6 +36,19 @@ from dbkit.rows import Row
 RUN_LOOKUP = OpenApiParameter(
     "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course run key (course-v1:edX+CS101+2T2024) or UUID."
 )
+
+
+RUN_PARAMETERS = [
+    params.EXCLUDE_UTM,
+    params.EDITABLE,
+    params.INCLUDE_DELETED_PROGRAMS,
+    params.INCLUDE_UNPUBLISHED_PROGRAMS,
+    params.INCLUDE_RETIRED_PROGRAMS,
+    params.INCLUDE_RETIRED_RUN_TYPES,
+    params.INCLUDE_RESTRICTED,
+    params.FIELDS,
+    params.OMIT,
+]
 
 
 def course_run_validators(course_run: Row, now: dt.datetime, *, editable: bool) -> tuple[str, dt.datetime]:
@@ -56,11 +71,12 @@ def course_run_validators(course_run: Row, now: dt.datetime, *, editable: bool) 
     list=extend_schema(
         description="Course runs, official rows only unless `editable=1`. See the courses endpoint for the "
         "computed fields (availability, is_enrollable, is_marketable, ...).",
-        parameters=[params.EXCLUDE_UTM, params.EDITABLE],
+        parameters=RUN_PARAMETERS,
     ),
     retrieve=extend_schema(
-        description="One course run by key or UUID. Answers If-None-Match / If-Modified-Since with 304.",
-        parameters=[RUN_LOOKUP, params.EXCLUDE_UTM, params.EDITABLE],
+        description="One course run by key (old-style edX/DemoX/Demo_Course keys too) or UUID. Answers "
+        "If-None-Match / If-Modified-Since with 304.",
+        parameters=[RUN_LOOKUP, *RUN_PARAMETERS],
     ),
 )
 class CourseRunViewSet(EditableMixin, ReadViewSet):
@@ -69,7 +85,9 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
     ordering_fields = ("key", "start", "end", "enrollment_start", "enrollment_end", "created", "modified")
     ordering = ("key",)
     lookup_field = "key"
-    lookup_value_regex = "[^/]+"
+    # A key or UUID; old-style keys (edX/DemoX/Demo_Course) hold slashes.
+    lookup_value_regex = r"[^/+]+/[^/+]+/[^/]+|[^/]+"
+    accepted = (params.INCLUDE_RETIRED_RUN_TYPES, params.INCLUDE_RESTRICTED)
 
     def get_queryset(self) -> QuerySet:
         if self.editable_mode:
@@ -88,6 +106,12 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
 
     def complete(self, objects: list[Any]) -> list[Row]:
         return complete_course_runs(objects)
+
+    def read_context(self, objects: list[Any]) -> ReadContext:
+        context = super().read_context(objects)
+        # A run lists its active programs, and those of each status an include_<status>_programs flag names.
+        context.listed_program_statuses = listed_program_statuses(self.request)
+        return context
 
     def validators(self, instance: Row) -> tuple[str, dt.datetime]:
         return course_run_validators(instance, self.now, editable=self.editable_mode)

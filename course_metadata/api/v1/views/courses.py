@@ -13,7 +13,7 @@ from course_metadata.api.v1.filters import CourseFilter
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer
 from course_metadata.api.v1.views.base import EditableMixin, ReadViewSet, as_uuid
-from course_metadata.models import Course
+from course_metadata.models import Course, ProgramStatus
 from course_metadata.selectors import course_runs as run_rules
 from course_metadata.selectors.courses import (
     OFFICIAL_COURSES_BY_KEY,
@@ -35,6 +35,11 @@ RUN_FLAGS = [
     params.PUBLISHED_COURSE_RUNS_ONLY,
     params.EXCLUDE_UTM,
     params.EDITABLE,
+    params.INCLUDE_DELETED_PROGRAMS,
+    params.INCLUDE_RETIRED_COURSE_TYPES,
+    params.INCLUDE_RESTRICTED,
+    params.FIELDS,
+    params.OMIT,
 ]
 
 LIST_DESCRIPTION = """Courses, official rows only unless `editable=1`.
@@ -56,6 +61,16 @@ def course_run_selection(request: Any) -> RunSelection:
         marketable_enrollable=params.flag(request, "marketable_enrollable_course_runs_with_archived"),
         published_only=params.flag(request, "published_course_runs_only"),
     )
+
+
+def listed_program_statuses(request: Any, *included: str) -> frozenset[str]:
+    """The program statuses a course (``included``: also deleted ones) or a run lists: active always, then
+    each status whose ``include_<status>_programs`` flag the request sets."""
+    statuses = {ProgramStatus.ACTIVE.value}
+    for status in ProgramStatus.values:
+        if status in included or params.flag(request, f"include_{status}_programs"):
+            statuses.add(status)
+    return frozenset(statuses)
 
 
 def course_validators(course: Row, now: dt.datetime, *, editable: bool) -> tuple[str, dt.datetime]:
@@ -88,6 +103,7 @@ class CourseViewSet(EditableMixin, ReadViewSet):
     ordering = ("key",)
     lookup_field = "key_or_uuid"
     lookup_value_regex = "[^/]+"
+    accepted = (params.INCLUDE_RETIRED_COURSE_TYPES, params.INCLUDE_RESTRICTED)
 
     def get_queryset(self) -> QuerySet:
         """Course models to filter and order; ``page_of`` pages their primary keys, then reads the rows."""
@@ -118,6 +134,10 @@ class CourseViewSet(EditableMixin, ReadViewSet):
     def read_context(self, objects: list[Any]) -> ReadContext:
         context = super().read_context(objects)
         context.editable_mode = self.editable_mode
+        # A course lists its programs of every status but deleted (unless include_deleted_programs=1).
+        context.listed_program_statuses = listed_program_statuses(
+            self.request, ProgramStatus.RETIRED, ProgramStatus.UNPUBLISHED
+        )
         context.editable_uuids = editable_course_uuids(self.request.user, {course["uuid"] for course in objects})
         return context
 

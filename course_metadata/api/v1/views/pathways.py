@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,8 @@ from course_metadata.api.v1.serializers.pathways import (
 from course_metadata.api.v1.views.base import ReadViewSet, as_uuid
 from course_metadata.models import LearnerPathway, Pathway
 from course_metadata.selectors.pathways import learner_pathway_list, learner_pathways_containing, pathway_list
+from course_metadata.selectors.programs import PROGRAMS_BY_UUID, complete_programs
+from dbkit.rows import as_rows
 
 
 @extend_schema_view(
@@ -39,6 +42,18 @@ class PathwayViewSet(ReadViewSet):
 
     def get_queryset(self) -> QuerySet[Pathway]:
         return pathway_list()
+
+    def complete(self, objects: list[Any]) -> list[Any]:
+        """Each pathway's programs as the programs list shows them, loaded for the whole page at once."""
+        uuids = {UUID(str(row["uuid"])) for pathway in objects for row in pathway.program_rows}
+        programs = as_rows(PROGRAMS_BY_UUID.fetch(uuids))
+        complete_programs(programs)
+        by_uuid = {str(program["uuid"]): program for program in programs}
+        for pathway in objects:
+            pathway.program_full_rows = [
+                by_uuid[str(row["uuid"])] for row in pathway.program_rows if str(row["uuid"]) in by_uuid
+            ]
+        return objects
 
     def filter_lookup(self, queryset: QuerySet[Pathway], value: str) -> QuerySet[Pathway]:
         parsed = as_uuid(value)

@@ -15,14 +15,23 @@ from course_metadata.api.schema import LyceumAutoSchema
 from course_metadata.api.v1 import conditional, params
 from course_metadata.api.v1.filters import ProgramFilter
 from course_metadata.api.v1.serializers.common import ReadContext
-from course_metadata.api.v1.serializers.programs import ProgramSerializer
+from course_metadata.api.v1.serializers.programs import ProgramDetailSerializer, ProgramSerializer
 from course_metadata.api.v1.views.base import ReadViewSet, uuid_or_404
 from course_metadata.selectors import course_runs as run_rules
 from course_metadata.selectors.editing import editable_course_uuids
 from course_metadata.selectors.programs import PROGRAMS_BY_UUID, complete_programs, program_list, programs
 from dbkit.rows import Row, as_rows
 
-PROGRAM_FLAGS = [params.USE_FULL_COURSE_SERIALIZER, params.PUBLISHED_COURSE_RUNS_ONLY, params.EXCLUDE_UTM]
+PROGRAM_FLAGS = [
+    params.USE_FULL_COURSE_SERIALIZER,
+    params.PUBLISHED_COURSE_RUNS_ONLY,
+    params.MARKETABLE_ENROLLABLE_COURSE_RUNS_WITH_ARCHIVED,
+    params.EXCLUDE_UTM,
+    params.INCLUDE_RESTRICTED,
+    params.FIELDS,
+    params.OMIT,
+]
+EXTENDED = params._flag("extended", "1: also `expected_learning_items` and `price_ranges` on each program.")
 
 
 def program_validators(program: Row, now: dt.datetime) -> tuple[str, dt.datetime]:
@@ -59,10 +68,12 @@ class ProgramListSchema(LyceumAutoSchema):
     list=extend_schema(
         description="Programs with their courses and those courses' runs (not hidden, and not excluded by the "
         "program). `subscription_prices` needs a subscriptions integration Lyceum does not have: always empty.",
-        parameters=[params.UUIDS_ONLY, *PROGRAM_FLAGS],
+        parameters=[params.UUIDS_ONLY, EXTENDED, *PROGRAM_FLAGS],
     ),
     retrieve=extend_schema(
-        description="One program by UUID. Answers If-None-Match / If-Modified-Since with 304.",
+        description="One program by UUID, with the detail's fields (staff, subjects, price ranges, ...). "
+        "Answers If-None-Match / If-Modified-Since with 304.",
+        responses=ProgramDetailSerializer,
         parameters=PROGRAM_FLAGS,
     ),
 )
@@ -73,6 +84,7 @@ class ProgramViewSet(ReadViewSet):
     ordering_fields = ("title", "created", "modified", "data_modified_timestamp", "marketing_slug")
     ordering = ("title",)
     lookup_field = "uuid"
+    accepted = (params.INCLUDE_RESTRICTED,)
 
     def get_queryset(self) -> QuerySet:
         return program_list()
@@ -80,12 +92,17 @@ class ProgramViewSet(ReadViewSet):
     def lookup_rows(self, value: str) -> list[Any] | None:
         return PROGRAMS_BY_UUID.fetch([uuid_or_404(value)])
 
+    def get_serializer_class(self) -> type[ProgramSerializer]:
+        return ProgramDetailSerializer if self.action == "retrieve" else ProgramSerializer
+
     def complete(self, objects: list[Any]) -> list[Row]:
         programs = as_rows(objects)
         complete_programs(
             programs,
-            full_courses=params.flag(self.request, "use_full_course_serializer"),
+            # The detail's staff, subjects and topics read the courses' full nested data.
+            full_courses=self.action == "retrieve" or params.flag(self.request, "use_full_course_serializer"),
             published_course_runs_only=params.flag(self.request, "published_course_runs_only"),
+            marketable_enrollable=params.flag(self.request, "marketable_enrollable_course_runs_with_archived"),
         )
         return programs
 
@@ -98,6 +115,8 @@ class ProgramViewSet(ReadViewSet):
     def read_context(self, objects: builtins.list[Any]) -> ReadContext:  # ``list`` is the action above
         context = super().read_context(objects)
         context.full_courses = params.flag(self.request, "use_full_course_serializer")
+        context.program_detail = self.action == "retrieve"
+        context.program_extended = params.flag(self.request, "extended")
         if context.full_courses:
             uuids = {course["uuid"] for program in objects for course in program["courses"]}
             context.editable_uuids = editable_course_uuids(self.request.user, uuids)

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import AllowAny
 
+from course_metadata.api.v1 import params
 from course_metadata.api.v1.filters import SlugFilter, UUIDFilter
 from course_metadata.api.v1.serializers.common import SubjectSerializer
 from course_metadata.api.v1.serializers.taxonomy import (
@@ -21,6 +22,7 @@ from course_metadata.selectors import taxonomy
 
 @extend_schema_view(list=extend_schema(description="Subjects. Public."), retrieve=extend_schema(description="Public."))
 class SubjectViewSet(ReadViewSet):
+    accepted = (params.LANGUAGE_CODE,)
     permission_classes = [AllowAny]
     serializer_class = SubjectSerializer
     filterset_class = SlugFilter
@@ -34,6 +36,7 @@ class SubjectViewSet(ReadViewSet):
 
 @extend_schema_view(list=extend_schema(description="Topics. Public."), retrieve=extend_schema(description="Public."))
 class TopicViewSet(ReadViewSet):
+    accepted = (params.LANGUAGE_CODE,)
     permission_classes = [AllowAny]
     serializer_class = TopicSerializer
     filterset_class = SlugFilter
@@ -47,6 +50,7 @@ class TopicViewSet(ReadViewSet):
 
 @extend_schema_view(list=extend_schema(description="Course level types, by sort value."))
 class LevelTypeViewSet(ReadViewSet):
+    accepted = (params.LANGUAGE_CODE,)
     serializer_class = LevelTypeSerializer
     filter_backends = ReadViewSet.filter_backends[1:]
     ordering_fields = ("name", "sort_value")
@@ -62,6 +66,7 @@ class LevelTypeViewSet(ReadViewSet):
     retrieve=extend_schema(description="One program type by slug. Public."),
 )
 class ProgramTypeViewSet(ReadViewSet):
+    accepted = (params.LANGUAGE_CODE,)
     permission_classes = [AllowAny]
     serializer_class = ProgramTypeSerializer
     filterset_class = UUIDFilter
