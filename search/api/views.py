@@ -335,7 +335,7 @@ def _typeahead_node(text: str) -> Any:
         raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
     # Every typed word starts a word of the title (the indexed part of course-discovery's typeahead; its
     # course-key and organization alternatives would scan every document's fields on the database backend).
-    return And(tuple(Prefix("title", token) for token in tokens))
+    return And(tuple(Prefix(name, token) for name in schema.TYPEAHEAD_FIELDS for token in tokens))
 
 
 class TypeaheadSearch(APIView):
