@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from course_metadata.api.v1.serializers.common import ReadContext, dt_string, language_name
 from course_metadata.api.v1.serializers.courses import course_data
-from course_metadata.api.v1.serializers.pathways import learner_pathway_data
 from course_metadata.api.v1.serializers.people import person_data
 from course_metadata.api.v1.serializers.programs import program_data
 from course_metadata.models import Course, CourseRun, LearnerPathway, Partner, Person, Program
@@ -388,22 +387,30 @@ def person_documents(person_ids: Sequence[int], *, now: dt.datetime | None = Non
 
 
 def pathway_documents(pathway_ids: Sequence[int], *, now: dt.datetime | None = None) -> list[Document]:
+    """Active learner pathways. Their documents hold only the pathway's own fields, so they are read from
+    the selector's rows without its steps (whose prefetch, with every course's runs, is what the pathway
+    endpoint's time estimates need and costs seconds here)."""
     if not pathway_ids:
         return []
-    pathways = list(learner_pathway_list().filter(pk__in=list(pathway_ids)).select_related("partner").order_by("pk"))
+    pathways = list(
+        learner_pathway_list()
+        .prefetch_related(None)
+        .filter(pk__in=list(pathway_ids))
+        .select_related("partner")
+        .order_by("pk")
+    )
     documents = []
     for pathway in pathways:
-        data = learner_pathway_data(pathway)
         body = {
             "aggregation_key": f"learnerpathway:{pathway.uuid}",
             "partner": pathway.partner.short_code if pathway.partner else "",
-            "title": data["title"],
-            "overview": data["overview"],
-            "status": [data["status"]],
+            "title": pathway.title,
+            "overview": pathway.overview,
+            "status": [pathway.status],
             "published": True,
-            "visible_via_association": data["visible_via_association"],
-            "created": data["created"],
-            "card_image_url": (data.get("card_image") or {}).get("src"),
+            "visible_via_association": pathway.visible_via_association,
+            "created": dt_string(pathway.created),
+            "card_image_url": pathway.card_image_url or None,
             "text": "",
         }
         documents.append(_doc(schema.LEARNER_PATHWAY, pathway.uuid, body))

@@ -37,6 +37,8 @@ class SearchDocument(models.Model):
     sort_start = models.CharField(max_length=40, blank=True)
     sort_title = models.CharField(max_length=300, blank=True)
     body = models.JSONField()
+    # The structured fields alone (search.schema.STRUCTURED): small, so conditions on them read little.
+    facts = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["generation", "doc_id"], name="search_document_unique_id")]

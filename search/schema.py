@@ -188,8 +188,12 @@ TEXT_WEIGHTS: Mapping[str, str] = {
     "text": "D",
 }
 
-# Fields typeahead matches by word prefix.
-TYPEAHEAD_FIELDS: tuple[str, ...] = ("title", "course_key", "authoring_organizations")
+# Fields matched on whole values, kept apart from the long texts by the database backend: every field that is
+# not text, and the exact (``.raw``) form of the text fields that have one.
+STRUCTURED: frozenset[str] = frozenset(f.name for f in FIELDS if f.kind is not Kind.TEXT or f.raw)
+
+# Fields typeahead matches by word prefix (search/typeahead/ builds Prefix nodes on them).
+TYPEAHEAD_FIELDS: tuple[str, ...] = ("title",)
 
 
 class UnknownField(ValueError):

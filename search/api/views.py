@@ -333,13 +333,14 @@ def _typeahead_node(text: str) -> Any:
     tokens = words(text)
     if not tokens:
         raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
-    title = And(tuple(Prefix("title", token) for token in tokens))
-    return Or((title, Prefix("course_key", text.strip()), Prefix("authoring_organizations", tokens[-1])))
+    # Every typed word starts a word of the title (the indexed part of course-discovery's typeahead; its
+    # course-key and organization alternatives would scan every document's fields on the database backend).
+    return And(tuple(Prefix(name, token) for name in schema.TYPEAHEAD_FIELDS for token in tokens))
 
 
 class TypeaheadSearch(APIView):
-    """Up to three course runs (one per course) and three programs whose title, course key or organization
-    starts with what was typed; published and not hidden."""
+    """Up to three course runs (one per course) and three programs whose title has words starting with every
+    typed word; published and not hidden."""
 
     @extend_schema(
         parameters=[

@@ -22,10 +22,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -44,7 +45,17 @@ DEFAULT_FIELDS: tuple[str, ...] = tuple(schema.TEXT_WEIGHTS)
 UNWEIGHTED_TEXT: tuple[str, ...] = tuple(name for name in TEXT_FIELDS if name not in schema.TEXT_WEIGHTS)
 LIVE = f"(SELECT g.id FROM {GENS} g WHERE g.state = 'live')"
 
-ROW_COLUMNS = ("doc_id", "content_type", "partner", "key", "aggregation_key", "sort_start", "sort_title", "body")
+ROW_COLUMNS = (
+    "doc_id",
+    "content_type",
+    "partner",
+    "key",
+    "aggregation_key",
+    "sort_start",
+    "sort_title",
+    "body",
+    "facts",
+)
 SORT_COLUMNS = {
     "aggregation_key": "d.aggregation_key",
     "start": "d.sort_start",
@@ -54,8 +65,14 @@ SORT_COLUMNS = {
 }
 
 
+def _encode_other(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a search document")
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return orjson.dumps(value, default=_encode_other).decode()
 
 
 def _like_escape(text: str) -> str:
@@ -124,13 +141,16 @@ class Compiler:
                     f"EXISTS (SELECT 1 FROM {_pg_elements('d', name)} e(v) WHERE {condition.format(v=f'e.v{cast}')})",
                     params,
                 )
-            return condition.format(v=f"(d.body->>'{name}'){cast}"), params
+            # COALESCE: a missing value compares as NULL, and NOT (NULL) would drop the row as well.
+            value = f"(d.facts->>'{name}'){cast}"
+            return f"COALESCE({condition.format(v=value)}, false)", params
         if found.multi:
             return (
-                f"EXISTS (SELECT 1 FROM json_each(d.body, '$.{name}') j WHERE {condition.format(v='j.value')})",
+                f"EXISTS (SELECT 1 FROM json_each(d.facts, '$.{name}') j WHERE {condition.format(v='j.value')})",
                 params,
             )
-        return condition.format(v=f"json_extract(d.body, '$.{name}')"), params
+        value = f"json_extract(d.facts, '$.{name}')"
+        return f"COALESCE({condition.format(v=value)}, 0)", params
 
     def _exact(self, found: schema.SearchField, node: Node) -> tuple[str, list[Any]]:
         if isinstance(node, Term | Phrase):
@@ -141,11 +161,11 @@ class Compiler:
                 value = int(value)
             if self.pg:
                 if found.multi:
-                    return "(d.body @> %s::jsonb OR d.body @> %s::jsonb)", [
+                    return "(d.facts @> %s::jsonb OR d.facts @> %s::jsonb)", [
                         _json({found.name: [value]}),
                         _json({found.name: value}),
                     ]
-                return "d.body @> %s::jsonb", [_json({found.name: value})]
+                return "d.facts @> %s::jsonb", [_json({found.name: value})]
             return self._any_value(found, "{v} = %s", [self._param(value)])
         if isinstance(node, Prefix):
             if self.pg:
@@ -176,11 +196,12 @@ class Compiler:
 
     def _exists(self, found: schema.SearchField) -> tuple[str, list[Any]]:
         name = found.name
+        column = "d.facts" if name in schema.STRUCTURED else "d.body"
         if self.pg:
-            return f"COALESCE(d.body->'{name}', 'null'::jsonb) NOT IN ('null'::jsonb, '[]'::jsonb, '\"\"'::jsonb)", []
+            return f"COALESCE({column}->'{name}', 'null'::jsonb) NOT IN ('null'::jsonb, '[]'::jsonb, '\"\"'::jsonb)", []
         return (
-            f"COALESCE(json_type(d.body, '$.{name}'), 'null') != 'null' "
-            f"AND COALESCE(json_extract(d.body, '$.{name}'), '') NOT IN ('', '[]')",
+            f"COALESCE(json_type({column}, '$.{name}'), 'null') != 'null' "
+            f"AND COALESCE(json_extract({column}, '$.{name}'), '') NOT IN ('', '[]')",
             [],
         )
 
@@ -384,7 +405,6 @@ class DatabaseBackend:
             "aggregation_key": body.get("aggregation_key") or document.id,
             "sort_start": start or "",
             "sort_title": plain(title)[:300],
-            "body": _json(body),
         }
 
     def _write(self, generations: Sequence[int], documents: Sequence[Document]) -> None:
@@ -410,8 +430,9 @@ class DatabaseBackend:
                     by_class[weight].append(plain(document.body[name]))
             records.append(
                 {
-                    **{column: row[column] for column in ROW_COLUMNS if column != "body"},
+                    **row,
                     "body": document.body,
+                    "facts": {name: document.body[name] for name in schema.STRUCTURED if name in document.body},
                     **{
                         f"w{weight.lower()}": "\n".join(text for text in texts if text)
                         for weight, texts in by_class.items()
@@ -426,14 +447,14 @@ class DatabaseBackend:
         sql = f"""
             INSERT INTO {DOCS} (generation_id, {names}, search_vector, field_tokens)
             SELECT %s, u.doc_id, u.content_type, u.partner, u.key, u.aggregation_key, u.sort_start, u.sort_title,
-                   u.body,
+                   u.body, u.facts,
                    setweight(to_tsvector('english', u.wa), 'A') || setweight(to_tsvector('english', u.wb), 'B')
                    || setweight(to_tsvector('english', u.wc), 'C') || setweight(to_tsvector('english', u.wd), 'D'),
                    ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields) e,
                          unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
             FROM jsonb_to_recordset(%s::jsonb) AS u(
                 doc_id text, content_type text, partner text, key text, aggregation_key text, sort_start text,
-                sort_title text, body jsonb, wa text, wb text, wc text, wd text, fields jsonb)
+                sort_title text, body jsonb, facts jsonb, wa text, wb text, wc text, wd text, fields jsonb)
             ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
         """
         with connection.cursor() as cursor:
@@ -448,19 +469,18 @@ class DatabaseBackend:
                 [generation, *ids],
             )
             cursor.execute(f"DELETE FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *ids])
-            columns = (
-                "doc_id",
-                "content_type",
-                "partner",
-                "key",
-                "aggregation_key",
-                "sort_start",
-                "sort_title",
-                "body",
-            )
             cursor.executemany(
-                f"INSERT INTO {DOCS} (generation_id, {', '.join(columns)}) VALUES (%s, {', '.join(['%s'] * len(columns))})",
-                [[generation, *(row[column] for column in columns)] for row in rows],
+                f"INSERT INTO {DOCS} (generation_id, {', '.join(ROW_COLUMNS)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(ROW_COLUMNS))})",
+                [
+                    [
+                        generation,
+                        *(row[column] for column in ROW_COLUMNS[:-2]),
+                        _json(document.body),
+                        _json({name: document.body[name] for name in schema.STRUCTURED if name in document.body}),
+                    ]
+                    for document, row in zip(documents, rows, strict=True)
+                ],
             )
             cursor.execute(
                 f"SELECT doc_id, id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *ids]
@@ -653,18 +673,18 @@ class DatabaseBackend:
                 source = (
                     f"m CROSS JOIN {_pg_elements('m', name)} e(v)"
                     if pg
-                    else f"m CROSS JOIN json_each(m.body, '$.{name}') e"
+                    else f"m CROSS JOIN json_each(m.facts, '$.{name}') e"
                 )
                 value = "e.v" if pg else "e.value"
             else:
                 source = "m"
-                value = f"(m.body->>'{name}')" if pg else f"json_extract(m.body, '$.{name}')"
+                value = f"(m.facts->>'{name}')" if pg else f"json_extract(m.facts, '$.{name}')"
             parts.append(
                 f"SELECT * FROM (SELECT {index} AS f, {value} AS v, count(*) AS c FROM {source} "
                 f"WHERE {value} IS NOT NULL GROUP BY {value} ORDER BY c DESC, v LIMIT {limit}) p{index}"
             )
         materialized = "MATERIALIZED " if pg else ""
-        sql = f"WITH m AS {materialized}(SELECT d.body FROM {DOCS} d WHERE {where}) " + " UNION ALL ".join(parts)
+        sql = f"WITH m AS {materialized}(SELECT d.facts FROM {DOCS} d WHERE {where}) " + " UNION ALL ".join(parts)
         found_values: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -679,7 +699,7 @@ class DatabaseBackend:
 
 def _pg_elements(alias: str, name: str) -> str:
     """The field's values as rows of text, whether it holds a list or a single value."""
-    value = f"{alias}.body->'{name}'"
+    value = f"{alias}.facts->'{name}'"
     return (
         f"jsonb_array_elements_text(CASE jsonb_typeof({value}) WHEN 'array' THEN {value} "
         f"WHEN 'null' THEN '[]'::jsonb ELSE jsonb_build_array({value}) END)"

@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 ('sort_start', models.CharField(blank=True, max_length=40)),
                 ('sort_title', models.CharField(blank=True, max_length=300)),
                 ('body', models.JSONField()),
+                ('facts', models.JSONField(default=dict)),
                 ('generation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='search.searchgeneration')),
             ],
             options={

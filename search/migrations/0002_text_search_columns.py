@@ -16,10 +16,10 @@ POSTGRES_UP = [
     "ALTER TABLE search_searchdocument ADD COLUMN field_tokens text[] NOT NULL DEFAULT '{}'",
     "CREATE INDEX search_doc_vector ON search_searchdocument USING gin (search_vector)",
     "CREATE INDEX search_doc_tokens ON search_searchdocument USING gin (field_tokens)",
-    "CREATE INDEX search_doc_body ON search_searchdocument USING gin (body jsonb_path_ops)",
+    "CREATE INDEX search_doc_facts ON search_searchdocument USING gin (facts jsonb_path_ops)",
 ]
 POSTGRES_DOWN = [
-    "DROP INDEX IF EXISTS search_doc_body",
+    "DROP INDEX IF EXISTS search_doc_facts",
     "DROP INDEX IF EXISTS search_doc_tokens",
     "DROP INDEX IF EXISTS search_doc_vector",
     "ALTER TABLE search_searchdocument DROP COLUMN field_tokens",
