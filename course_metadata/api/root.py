@@ -26,6 +26,8 @@ def _routes(patterns: Sequence[URLPattern | URLResolver], prefix: str = "") -> I
     for pattern in patterns:
         # Django escapes a path()'s literal characters in its regex (``publisher\-roles/``): unescape them.
         route = prefix + re.sub(r"\\(.)", r"\1", _ANCHOR_RE.sub("", pattern.pattern.regex.pattern))
+        # An optional trailing slash (``enterprise-catalogs/?``) is listed with its slash.
+        route = re.sub(r"/\?$", "/", route)
         if isinstance(pattern, URLResolver):
             yield from _routes(pattern.url_patterns, route)
         else:
