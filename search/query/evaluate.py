@@ -60,7 +60,7 @@ def _leaf(node: Node, document: Mapping[str, Any], field: str, kind: FieldKind) 
         return any(_text_leaf(node, value) for value in values if isinstance(value, str))
     match node:
         case Term(_, wanted) | Phrase(_, wanted):
-            target = _read(wanted, kind)
+            target = _read_query(wanted, kind)
             return target is not None and target in values
         case Prefix(_, prefix) if kind is FieldKind.KEYWORD:
             return any(isinstance(value, str) and value.startswith(prefix) for value in values)
@@ -97,13 +97,13 @@ def _in_range(
     value: Comparable, kind: FieldKind, low: str | None, high: str | None, include_low: bool, include_high: bool
 ) -> bool:
     if low is not None:
-        bound = _read(low, kind)
+        bound = _read_query(low, kind)
         if bound is None or type(bound) is not type(value):
             return False
         if value < bound or (value == bound and not include_low):  # type: ignore[operator]
             return False
     if high is not None:
-        bound = _read(high, kind)
+        bound = _read_query(high, kind)
         if bound is None or type(bound) is not type(value):
             return False
         if value > bound or (value == bound and not include_high):  # type: ignore[operator]
@@ -117,6 +117,11 @@ def _values(document: Mapping[str, Any], field: str, kind: FieldKind) -> Iterato
         value = _read(item, kind)
         if value is not None:
             yield value
+
+
+def _read_query(raw: str, kind: FieldKind) -> Comparable | None:
+    """A query's value as ``kind``; unlike content, an empty string is a string (the lowest one)."""
+    return raw if kind in (FieldKind.TEXT, FieldKind.KEYWORD) else _read(raw, kind)
 
 
 def _read(raw: object, kind: FieldKind) -> Comparable | None:

@@ -128,3 +128,15 @@ def _branches(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
 
 
 nodes: st.SearchStrategy[Node] = st.recursive(leaves, _branches, max_leaves=8)
+
+
+def _content_value(kind: FieldKind) -> st.SearchStrategy[object]:
+    single = value_of(kind)
+    if kind is K.TEXT:
+        single = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join) | single
+    return st.none() | single | st.lists(single, max_size=3)
+
+
+documents: st.SearchStrategy[dict[str, object]] = st.fixed_dictionaries(
+    {}, optional={name: _content_value(kind) for name, kind in TABLE.kinds.items()}
+)
