@@ -1,4 +1,4 @@
-"""App configuration."""
+"""App configuration: search answers the query strings the domain's read API is given."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from course_metadata.selectors.query_strings import register_query_string_matcher
+        from search.query.service import matching_uuids
+
+        # q on courses/, course_runs/ and programs/, and course_runs/contains/?query= (ADR 0090).
+        register_query_string_matcher(matching_uuids)
