@@ -49,9 +49,7 @@ def query_string_matcher() -> QueryStringMatcher:
     return _matcher
 
 
-def matching_uuids(
-    text: str, content_type: str, *, among: Collection[UUID] | None = None
-) -> frozenset[UUID] | None:
+def matching_uuids(text: str, content_type: str, *, among: Collection[UUID] | None = None) -> frozenset[UUID] | None:
     """The UUIDs of ``content_type`` objects that ``text`` selects (within ``among`` when given), or None
     for "every object": ``*``, ``*:*`` and a blank query. Raises QueryRejected or QueryUnavailable."""
     return _matcher(text, content_type, among)

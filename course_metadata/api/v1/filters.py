@@ -133,7 +133,7 @@ class ChoiceListFilter(ListFilter):
 
 
 QUERY_STRING_HELP = (
-    "A query string in course-discovery's language (Lucene syntax: words, \"phrases\", field:value, "
+    'A query string in course-discovery\'s language (Lucene syntax: words, "phrases", field:value, '
     "id:course*, ranges such as start:[2024-01-01 TO *], AND/OR/NOT, + and -; juxtaposed clauses are OR-ed). "
     "A malformed query or an unknown field is a 400 saying where."
 )

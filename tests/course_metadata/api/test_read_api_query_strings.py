@@ -63,7 +63,11 @@ def test_q_on_runs_and_programs(catalog: Any, api: APIClient) -> None:
     [
         ("/api/v1/courses/", "title:(data OR", "ends too early"),
         ("/api/v1/courses/", "subject_name:math", "unknown field 'subject_name'"),
-        ("/api/v1/course_runs/", "org:edX AND start:soon", "not a date (YYYY-MM-DD, ISO 8601, now-1d) at column 19 ('soon')"),
+        (
+            "/api/v1/course_runs/",
+            "org:edX AND start:soon",
+            "not a date (YYYY-MM-DD, ISO 8601, now-1d) at column 19 ('soon')",
+        ),
         ("/api/v1/programs/", "a OR OR b", "invalid query syntax: unexpected at column 6 ('OR')"),
     ],
 )
