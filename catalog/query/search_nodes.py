@@ -33,6 +33,18 @@ def catalog_field_table() -> FieldTable:
     return FieldTable(kinds={name: SEARCH_KINDS[spec.kind] for name, spec in FIELDS.items()}, default_fields=())
 
 
+# What a stored query string the clauses cannot hold is read against: the catalog's document fields, with
+# the clauses' meaning (strings exact, the title too), so that a query means the same whichever way it is
+# read. Catalog documents hold no full text, so a word without a field is refused.
+STORED_QUERY_FIELDS = catalog_field_table()
+
+
+def search_document(values: Mapping[str, frozenset[Value]]) -> dict[str, list[str]]:
+    """A catalog document's normalized values per field (``document_values``) as the search evaluator reads
+    them: flat lists of strings."""
+    return {name: [search_value(value) for value in field_values] for name, field_values in values.items()}
+
+
 def to_search_node(query: Query, fields: FieldTable | None = None) -> Node:
     """The node tree selecting what ``query``'s clauses select; search options are not clauses.
 

@@ -264,10 +264,15 @@ class _Reader:
             positive = MatchAll()
         return _and([positive, *(Not(node) for node in must_not)])
 
+    def full_text(self, item: lucene.Item, field: str | None) -> None:
+        if field is None and not self.fields.default_fields:
+            raise self.error(item, "these documents hold no full text to search; name a field (field:value)")
+
     def word(self, item: lucene.Word, field: str | None) -> Node:
         raw = item.value
         if raw == "*":
             return MatchAll() if field is None else Exists(field)
+        self.full_text(item, field)
         kind = self.kind(field)
         wildcards = list(_WILDCARD.finditer(raw))
         if not wildcards:
@@ -280,6 +285,7 @@ class _Reader:
         return Wildcard(field, _pattern(raw))
 
     def phrase(self, item: lucene.Phrase, field: str | None) -> Node:
+        self.full_text(item, field)
         kind = self.kind(field)
         text = _unescape(item.value[1:-1])
         if kind is FieldKind.TEXT:
