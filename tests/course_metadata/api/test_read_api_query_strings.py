@@ -48,7 +48,7 @@ def test_q_with_fields_and_operators(catalog: Any, titled: Any, api: APIClient) 
 
 def test_q_on_runs_and_programs(catalog: Any, api: APIClient) -> None:
     runs = sorted(run.key for course in catalog.courses for run in course.course_runs.filter(draft=False))
-    assert keys(api.get("/api/v1/course_runs/", {"q": "org:edX", "page_size": 100})) == runs
+    assert keys(api.get("/api/v1/course_runs/", {"q": "org:edX", "page_size": "100"})) == runs
     hidden = catalog.course_run
     hidden.hidden = True
     hidden.save()
@@ -82,7 +82,7 @@ def test_a_bad_q_is_a_400_saying_where(catalog: Any, api: APIClient, url: str, q
 def test_q_with_editable_is_refused(catalog: Any, staff_user: Any) -> None:
     api = APIClient()
     api.force_authenticate(staff_user)
-    response = api.get("/api/v1/courses/", {"q": "org:edX", "editable": 1})
+    response = api.get("/api/v1/courses/", {"q": "org:edX", "editable": "1"})
 
     assert response.status_code == 400
     assert response.json() == {"q": ["q cannot be combined with editable=1."]}
