@@ -128,6 +128,10 @@ def _search_field(node: lucene.SearchField, field: str | None) -> list[Clause]:
 
 def _any_of(node: lucene.OrOperation | lucene.UnknownOperation, field: str | None) -> Clause:
     """Merge OR-ed tests into one exact clause; the tree has no OR across fields."""
+    if any(isinstance(operand, lucene.Not | lucene.Prohibit) for operand in node.operands):
+        # Lucene reads "a OR NOT b" as "a AND NOT b"; the search language says so (a group, "a OR (NOT b)",
+        # is the alternative of "not b").
+        raise _unsupported(node, field, "NOT inside OR excludes")
     operands = [_translate(operand, field) for operand in node.operands]
     flat = [clauses[0] for clauses in operands if len(clauses) == 1]
     if len(flat) != len(operands) or any(clause.lookup is not Lookup.EXACT for clause in flat):
@@ -230,7 +234,8 @@ def _render(clause: Clause) -> str:
     elif clause.values:
         alternatives.append(f"{name}:({' OR '.join(_quote(v) for v in clause.values)})")
     if clause.null:
-        alternatives.append(f"NOT {EXISTS}:{name}")
+        # In parentheses: "a OR NOT b" would exclude b (Lucene), "a OR (NOT b)" is the alternative.
+        alternatives.append(f"(NOT {EXISTS}:{name})" if alternatives else f"NOT {EXISTS}:{name}")
     positive = alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
     return positive if clause.lookup is Lookup.EXACT else f"NOT {positive}"
 

@@ -58,7 +58,9 @@ PRICE = "first_enrollable_paid_seat_price"
         ("end:*", {"end__not": None}),
         ("end:[* TO *]", {"end__not": None}),
         ("NOT _exists_:end", {"end": None}),
-        ("(end:2024-06-01 OR NOT _exists_:end)", {"end": ["2024-06-01", None]}),
+        ("(end:2024-06-01 OR (NOT _exists_:end))", {"end": ["2024-06-01", None]}),
+        # Lucene: a NOT inside an OR group still excludes, so this asks for a value and none at once.
+        ("(end:2024-06-01 OR NOT _exists_:end)", {"end": "2024-06-01", "end__exact": None}),
         ("*:*", {}),
         ("", {}),
         ("   ", {}),

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.query import FIELDS, Query, document_values, matches, parse_query
+from catalog.query import FIELDS, Query, document_values, matches, parse_query, to_lucene
 from catalog.query import hypothesis_strategies as strategies
 from catalog.query.search_nodes import catalog_field_table, search_value, to_search_node
 from search.query import evaluate
@@ -53,3 +53,13 @@ def test_a_title_the_schema_analyses_is_matched_as_a_phrase() -> None:
     kinds = {**TABLE.kinds, "title": FieldKind.TEXT}
     query = parse_query({"title": "Intro to CS"})
     assert to_search_node(query, FieldTable(kinds, ("title",))) == Phrase("title", "Intro to CS")
+
+
+@given(strategies.queries(), st.lists(strategies.documents(), min_size=1, max_size=3))
+def test_the_search_language_reads_a_rendered_catalog_query_with_the_same_meaning(
+    query: Query, documents: list[dict[str, Any]]
+) -> None:
+    # to_lucene's strings are what admins see and integrations copy: course-discovery's reading must agree.
+    node = parse_search_query(to_lucene(query), TABLE)
+    for document in documents:
+        assert evaluate.matches(node, search_document(document), TABLE) == matches(query, document), to_lucene(query)
