@@ -142,8 +142,9 @@ QUERY_STRING_HELP = (
 class QueryStringFilter(django_filters.CharFilter):
     """``q``: the objects of one content type the query string selects, as the search layer answers it."""
 
-    def __init__(self, *args: Any, content_type: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, content_type: str, has_drafts: bool = True, **kwargs: Any) -> None:
         self.content_type = content_type
+        self.has_drafts = has_drafts
         kwargs.setdefault("help_text", QUERY_STRING_HELP)
         super().__init__(*args, **kwargs)
 
@@ -151,7 +152,7 @@ class QueryStringFilter(django_filters.CharFilter):
         if not value:
             return qs
         request = getattr(self.parent, "request", None)
-        if request is not None and params.flag(request, "editable"):
+        if self.has_drafts and request is not None and params.flag(request, "editable"):
             # As in course-discovery: the search index holds no drafts to search.
             raise ValidationError({self.field_name: ["q cannot be combined with editable=1."]})
         uuids = query_string_uuids(self.field_name, value, self.content_type)
@@ -237,7 +238,7 @@ class ProgramFilter(django_filters.FilterSet):
     hidden = StrictBooleanFilter(field_name="hidden", help_text="1: only hidden programs; 0: only visible ones.")
     marketing_slug = django_filters.CharFilter(field_name="marketing_slug", help_text="Exact marketing slug.")
     timestamp = TimestampFilter()
-    q = QueryStringFilter(content_type=PROGRAM)
+    q = QueryStringFilter(content_type=PROGRAM, has_drafts=False)
 
     class Meta:
         model = Program
