@@ -46,7 +46,8 @@ def parse_lucene(text: str) -> Query:
     except UnsupportedQuery:
         pass
     try:
-        node = parse_search_query(text, STORED_QUERY_FIELDS)
+        # Membership is stored, so "now" would freeze at the first reading: no date math.
+        node = parse_search_query(text, STORED_QUERY_FIELDS, date_math=False)
     except SearchQueryError as error:
         # The message says where (column and token); the key names the fragment, or the whole string.
         raise QueryError(error.token or text[:100], str(error)) from None

@@ -64,11 +64,12 @@ class _Source:
         return self.origin[min(offset, len(self.origin) - 1)]
 
 
-def parse_query(text: str, fields: FieldTable, *, now: datetime | None = None) -> Node:
+def parse_query(text: str, fields: FieldTable, *, now: datetime | None = None, date_math: bool = True) -> Node:
     """The node tree of a query string; raises QueryError saying what is wrong and where.
 
-    ``now`` resolves date math (``now-7d``) and defaults to the current time. An empty query matches
-    everything, as course-discovery's empty ``q`` does.
+    ``now`` resolves date math (``now-7d``) and defaults to the current time; ``date_math=False`` refuses
+    it, for queries whose results are stored rather than asked for. An empty query matches everything, as
+    course-discovery's empty ``q`` does.
     """
     if len(text) > MAX_LENGTH:
         raise QueryError(f"the query is longer than {MAX_LENGTH} characters")
@@ -88,7 +89,7 @@ def parse_query(text: str, fields: FieldTable, *, now: datetime | None = None) -
         raise QueryError("invalid query syntax") from None
     except RecursionError:
         raise QueryError("the query is nested too deeply") from None
-    reader = _Reader(source, fields, now or datetime.now(UTC))
+    reader = _Reader(source, fields, now or datetime.now(UTC), date_math=date_math)
     try:
         return reader.node(root, None)
     except RecursionError:
@@ -180,10 +181,11 @@ def _phrase_end(text: str, start: int) -> int:
 class _Reader:
     """Turns luqum's tree into nodes, checking fields and values as it goes."""
 
-    def __init__(self, source: _Source, fields: FieldTable, now: datetime) -> None:
+    def __init__(self, source: _Source, fields: FieldTable, now: datetime, *, date_math: bool) -> None:
         self.source = source
         self.fields = fields
         self.now = now
+        self.date_math = date_math
 
     def error(self, item: lucene.Item, detail: str) -> QueryError:
         return QueryError(detail, position=self.source.position(item.pos), token=str(item).strip()[:60])
@@ -299,6 +301,8 @@ class _Reader:
                 raise self.error(item, f"{field} is a number field; {text!r} is not a number")
             return str(Decimal(text.strip()))
         if kind is FieldKind.DATE:
+            if not self.date_math and _DATE_MATH.fullmatch(text.strip()):
+                raise self.error(item, "date math (now) cannot be used here, where results are stored; write a date")
             moment = self.date(text.strip(), end)
             if moment is None:
                 raise self.error(

@@ -85,6 +85,8 @@ def test_the_python_and_database_paths_agree(courses, make_catalog):
         ("org:edX OR nope:x", "unknown field 'nope'"),
         ("org:(edX", "the query ends too early"),
         ("uuid:not-a-uuid", "not a UUID"),
+        ("org:edX OR start:>now-1d", "not an ISO date"),
+        ("org:ed* OR start:>now-1d", "date math (now) cannot be used here"),
     ],
 )
 def test_what_neither_language_reads_is_refused_on_save(query, message):
