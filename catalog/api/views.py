@@ -357,7 +357,8 @@ class QueryContainsView(APIView):
             OpenApiParameter("course_run_ids", OpenApiTypes.STR, description="Comma-separated run keys."),
             OpenApiParameter("course_uuids", OpenApiTypes.STR, description="Comma-separated course UUIDs."),
         ],
-        responses=inline_serializer("QueryContains", {"*": serializers.BooleanField()}),
+        # An object keyed by the ids given: no fixed property names.
+        responses={200: {"type": "object", "additionalProperties": {"type": "boolean"}}},
     )
     def get(self, request: Request) -> Response:
         text = request.query_params.get("query", "").strip()
