@@ -1,4 +1,5 @@
-"""App configuration: search documents, backends, the index's change-log consumer and the search API."""
+"""App configuration: search documents, backends, the index's change-log consumer and the search API; search
+also answers the query strings the domain's read API is given."""
 
 from django.apps import AppConfig
 
@@ -9,6 +10,10 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from course_metadata.changelog.consumers import register_consumer
+        from course_metadata.selectors.query_strings import register_query_string_matcher
         from search.indexing import CONSUMER_NAME, handle_changes
+        from search.query.service import matching_uuids
 
         register_consumer(CONSUMER_NAME, handle_changes, batch_size=500)
+        # q on courses/, course_runs/ and programs/, and course_runs/contains/?query= (ADR 0090).
+        register_query_string_matcher(matching_uuids)

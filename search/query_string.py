@@ -1,34 +1,38 @@
-"""The one entry point the search API uses to read ``q``: query string → query tree.
+"""The one entry point the search API uses to read ``q``: course-discovery's query-string language (the
+parser of ``search.query.parse``, ADR 0090) over the fields of ``search.schema``.
 
-PLACEHOLDER until the Lucene query-string parser (``searchq``) lands: words, ``field:value``, a trailing
-``*`` for a prefix, ``*`` / ``*:*`` for everything, all of them required. The API calls only
-``parse_query``; swapping in the full parser changes this module alone.
+Each schema field keeps its kind; a text field with an exact form is also known as ``<name>.raw`` (a
+keyword), so ``subjects.raw:Medicine`` matches the whole value as the search backends store it. A bare word
+searches the schema's weighted full-text fields.
 """
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+
 from search import schema
-from search.query.nodes import And, MatchAll, Node, Prefix, Term
+from search.query.errors import QueryError
+from search.query.fields import FieldKind, FieldTable
+from search.query.nodes import Node
+from search.query.parse import parse_query as parse_query_string
+
+# A malformed query string; its message says what is wrong and where (the API answers 400 with it).
+QueryStringError = QueryError
 
 
-class QueryStringError(ValueError):
-    """A malformed query string; the message says where."""
+@functools.cache
+def field_table() -> FieldTable:
+    kinds: dict[str, FieldKind] = {}
+    for found in schema.FIELDS:
+        kinds[found.name] = FieldKind(found.kind.value)
+        if found.raw:
+            kinds[f"{found.name}{schema.RAW_SUFFIX}"] = FieldKind.KEYWORD
+    # course-discovery's ``id`` is unique per document, like our ``aggregation_uuid`` (``course:<uuid>``).
+    aliases = {**schema.ALIASES, "id": "aggregation_uuid"}
+    return FieldTable(kinds=kinds, default_fields=tuple(schema.TEXT_WEIGHTS), aliases=aliases)
 
 
-def parse_query(text: str) -> Node:
-    parts: list[Node] = []
-    for token in text.split():
-        if token in ("*", "*:*"):
-            continue
-        field, separator, value = token.partition(":")
-        if separator and field and value:
-            schema.resolve(field)  # UnknownField names it
-        else:
-            field, value = "", token
-        if not value:
-            raise QueryStringError(f"'{token}' has no value after ':'")
-        name = field or None
-        parts.append(Prefix(name, value[:-1]) if value.endswith("*") and len(value) > 1 else Term(name, value))
-    if not parts:
-        return MatchAll()
-    return parts[0] if len(parts) == 1 else And(tuple(parts))
+def parse_query(text: str, *, now: datetime | None = None) -> Node:
+    """The node tree of ``q``; QueryStringError (a QueryError) names what is malformed and where."""
+    return parse_query_string(text, field_table(), now=now)

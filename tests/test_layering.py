@@ -19,6 +19,8 @@ OUTER_APPS = ("publisher_api", "catalog", "search", "eventbus")
 # What each package may never depend on.
 FORBIDDEN = {
     "course_metadata": OUTER_APPS,
+    # Search serves the catalogs (which may import it), never the other way round.
+    "search": ("catalog", "publisher_api"),
     "dbkit": ("settings", "course_metadata", *OUTER_APPS),
 }
 

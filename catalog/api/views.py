@@ -44,10 +44,14 @@ from catalog.services.diff import catalog_content_version, catalog_diff
 from course_metadata.api.pagination import CheckedPageNumberPagination
 from course_metadata.api.parsers import LargeJSONParser
 from course_metadata.api.renderers import ORJSONRenderer
+from course_metadata.api.v1.filters import QUERY_STRING_HELP, query_string_uuids
 from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
 from course_metadata.api.v1.views.base import as_uuid
+from course_metadata.models import Course
+from course_metadata.selectors.course_runs import course_runs
+from course_metadata.selectors.query_strings import COURSE, COURSE_RUN
 
 MAX_CONTENT_KEYS = 100
 CSV_COLUMNS = (
@@ -344,14 +348,17 @@ class QueryContainsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        description="Evaluate `query` (a query string, or a JSON object) against the given course runs (keys) and "
-        "courses (UUIDs): `{id: bool}` for every id given.",
+        description="Evaluate `query` against the given course runs (keys) and courses (UUIDs): `{id: bool}` for "
+        "every id given (false for an id that names no official run or course). A query string is read as "
+        "course-discovery reads it, by the search layer (see `q` on courses/); a JSON object of field tests "
+        "(a stored enterprise catalog filter) by the catalog query language.",
         parameters=[
-            OpenApiParameter("query", OpenApiTypes.STR, required=True),
+            OpenApiParameter("query", OpenApiTypes.STR, required=True, description=QUERY_STRING_HELP),
             OpenApiParameter("course_run_ids", OpenApiTypes.STR, description="Comma-separated run keys."),
             OpenApiParameter("course_uuids", OpenApiTypes.STR, description="Comma-separated course UUIDs."),
         ],
-        responses=inline_serializer("QueryContains", {"*": serializers.BooleanField()}),
+        # An object keyed by the ids given: no fixed property names.
+        responses={200: {"type": "object", "additionalProperties": {"type": "boolean"}}},
     )
     def get(self, request: Request) -> Response:
         text = request.query_params.get("query", "").strip()
@@ -365,17 +372,40 @@ class QueryContainsView(APIView):
             raise ValidationError(
                 {"course_uuids": [gettext_lazy("Not UUIDs: %(value1)s.") % {"value1": ", ".join(invalid)}]}
             )
-        try:
-            query = parse_query(_json_or_text(text))
-        except QueryError as error:
-            raise ValidationError({"query": [str(error)]}) from None
-        runs = ContentMetadata.objects.filter(content_type="courserun", content_key__in=run_keys)
-        courses = ContentMetadata.objects.filter(content_type="course", uuid__in=[as_uuid(v) for v in course_uuids])
-        matched_runs = set(content_matching(query, runs).values_list("content_key", flat=True))
-        matched_courses = {str(value) for value in content_matching(query, courses).values_list("uuid", flat=True)}
+        if text.startswith("{"):
+            matched_runs, matched_courses = _catalog_query_contains(_json_or_text(text), run_keys, course_uuids)
+        else:
+            matched_runs, matched_courses = _query_string_contains(text, run_keys, course_uuids)
         answer = {key: key in matched_runs for key in run_keys}
         answer.update({value: str(as_uuid(value)) in matched_courses for value in course_uuids})
         return Response(answer)
+
+
+def _catalog_query_contains(query: Any, run_keys: list[str], course_uuids: list[str]) -> tuple[set[str], set[str]]:
+    """The run keys and course UUIDs a catalog filter (JSON) selects, from the stored documents."""
+    try:
+        parsed = parse_query(query)
+    except QueryError as error:
+        raise ValidationError({"query": [str(error)]}) from None
+    runs = ContentMetadata.objects.filter(content_type="courserun", content_key__in=run_keys)
+    courses = ContentMetadata.objects.filter(content_type="course", uuid__in=[as_uuid(v) for v in course_uuids])
+    matched_runs = set(content_matching(parsed, runs).values_list("content_key", flat=True))
+    matched_courses = {str(value) for value in content_matching(parsed, courses).values_list("uuid", flat=True)}
+    return matched_runs, matched_courses
+
+
+def _query_string_contains(text: str, run_keys: list[str], course_uuids: list[str]) -> tuple[set[str], set[str]]:
+    """The run keys and course UUIDs a query string selects, as the search layer answers it."""
+    runs = dict(course_runs().official().filter(key__in=run_keys).values_list("uuid", "key"))
+    official = Course.objects.official().filter(uuid__in=[as_uuid(value) for value in course_uuids])
+    courses = set(official.values_list("uuid", flat=True))
+    # Asked even with nothing to test, so that a malformed query is a 400 whatever the ids.
+    matched_runs = query_string_uuids("query", text, COURSE_RUN, among=set(runs))
+    matched_courses = query_string_uuids("query", text, COURSE, among=courses)
+    return (
+        {runs[uuid] for uuid in (set(runs) if matched_runs is None else matched_runs)},
+        {str(uuid) for uuid in (courses if matched_courses is None else matched_courses)},
+    )
 
 
 @extend_schema(exclude=True)

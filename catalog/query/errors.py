@@ -14,3 +14,10 @@ class QueryError(ValueError):
         self.key = key
         self.detail = detail
         super().__init__(f"{key}: {detail}" if key is not None else detail)
+
+
+class UnsupportedQuery(QueryError):
+    """A well-formed query string in a form the clause tree cannot hold (OR across fields, wildcards, ...).
+
+    ``parse_lucene`` then reads it with the search query language instead (ADR 0090).
+    """

@@ -6,9 +6,12 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from catalog.query.fields import FieldSpec, Value
+from catalog.query.fields import FIELDS, FieldSpec, Value
 from catalog.query.parse import parse_query
+from catalog.query.search_nodes import STORED_QUERY_FIELDS, search_document
 from catalog.query.tree import Clause, Lookup, Query
+from search.query import evaluate as search_evaluate
+from search.query.nodes import Node
 
 _COMPARE: Mapping[Lookup, Callable[[Any, Any], bool]] = {
     Lookup.GT: operator.gt,
@@ -26,7 +29,15 @@ def matches(query: Mapping[str, object] | str | Query, document: Mapping[str, An
     Search options on the query are not applied here (see QueryOptions).
     """
     parsed = parse_query(query)
+    if parsed.node is not None:
+        return node_matches(parsed.node, {name: document_values(spec, document) for name, spec in FIELDS.items()})
     return all(clause_matches(clause, document) for clause in parsed.clauses)
+
+
+def node_matches(node: Node, values: Mapping[str, frozenset[Value]]) -> bool:
+    """Whether a document holding ``values`` (per field, as ``document_values`` reads them) matches a
+    query string's search node (``Query.node``)."""
+    return search_evaluate.matches(node, search_document(values), STORED_QUERY_FIELDS)
 
 
 def clause_matches(clause: Clause, document: Mapping[str, Any]) -> bool:

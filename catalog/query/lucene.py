@@ -11,9 +11,13 @@ from luqum import tree as lucene
 from luqum.exceptions import ParseError
 
 from catalog.query.clauses import build_clause
-from catalog.query.errors import QueryError
+from catalog.query.errors import QueryError, UnsupportedQuery
 from catalog.query.fields import Value
+from catalog.query.search_nodes import STORED_QUERY_FIELDS
 from catalog.query.tree import Clause, Lookup, Query
+from search.query.errors import QueryError as SearchQueryError
+from search.query.parse import parse_query as parse_search_query
+from search.query.parse import to_query_string
 
 MATCH_ALL = "*:*"
 # Elasticsearch's spelling of "the field has a value"; it is how null tests are written.
@@ -25,23 +29,43 @@ _RANGE_OPERATORS = {Lookup.GT: ">", Lookup.GTE: ">=", Lookup.LT: "<", Lookup.LTE
 
 
 def parse_lucene(text: str) -> Query:
-    """Parse a Lucene query string; an empty string or ``*:*`` matches everything.
+    """Parse a Lucene query string, with course-discovery's meaning; empty or ``*:*`` matches everything.
 
-    Supported: ``field:value``, quoted phrases, AND (also implicit, and ``+``), ``NOT`` and
-    ``-`` on one field's values, OR between values of one field (``f:(a OR b)`` or
-    ``f:a OR f:b``), ranges ``[a TO b]`` / ``{a TO b}`` / ``>=a`` with ``*`` as an open end,
-    ``field:*`` and ``_exists_:field`` for "has a value". Anything the tree cannot express
-    raises QueryError saying what is not supported.
+    Read into clauses where the tree can hold it: ``field:value``, quoted phrases, AND (and ``+``),
+    ``NOT`` and ``-`` on one field's values, OR between values of one field (``f:(a OR b)``,
+    ``f:a OR f:b``, and juxtaposed ``f:a f:b``, since the default operator is OR), ranges ``[a TO b]`` /
+    ``{a TO b}`` / ``>=a`` with ``*`` as an open end, ``field:*`` and ``_exists_:field``. Any other
+    well-formed query (OR across fields, wildcards, NOT of a conjunction, lower-case operators) is read
+    by the search query language over the same fields into ``Query.node``. Malformed queries, unknown
+    fields and values a field cannot hold raise QueryError.
     """
     if not text.strip():
         return Query()
     try:
+        return _parse_clauses(text)
+    except UnsupportedQuery:
+        pass
+    try:
+        # Membership is stored, so "now" would freeze at the first reading: no date math.
+        node = parse_search_query(text, STORED_QUERY_FIELDS, date_math=False)
+    except SearchQueryError as error:
+        # The message says where (column and token); the key names the fragment, or the whole string.
+        raise QueryError(error.token or text[:100], str(error)) from None
+    try:
+        # Lower-case operators, "||" and the like: the canonical spelling may fit the clauses after all.
+        return _parse_clauses(to_query_string(node))
+    except QueryError:
+        return Query(node=node)
+
+
+def _parse_clauses(text: str) -> Query:
+    try:
         # luqum's module-level parser shares lexer state; the thread helper does not.
         root = luqum_thread.parse(text)
         return Query(tuple(_translate(root, None)))
-    except (ParseError, InvalidOperation) as error:
-        # luqum reads the number after ^ or ~ with Decimal() unchecked, so "a^." raises that.
-        raise QueryError(text, f"invalid query syntax ({error})") from None
+    except (ParseError, InvalidOperation):
+        # The search parser reads it again and says where it is malformed.
+        raise UnsupportedQuery(text, "invalid query syntax") from None
     except RecursionError:
         # luqum and the translation walk the tree recursively: a 2 KB string of nested parentheses or
         # NOTs exhausts the stack. No real query nests that deep.
@@ -55,9 +79,10 @@ def _translate(node: lucene.Item, field: str | None) -> list[Clause]:
     if isinstance(node, lucene.BaseGroup | lucene.Plus):
         inner = node.expr if isinstance(node, lucene.BaseGroup) else node.a
         return _translate(inner, field)
-    if isinstance(node, lucene.AndOperation | lucene.UnknownOperation):
-        # Juxtaposed terms are read as AND: listing tests is how a filter says "all of these".
+    if isinstance(node, lucene.AndOperation):
         return [clause for operand in node.operands for clause in _translate(operand, field)]
+    if isinstance(node, lucene.UnknownOperation):
+        return _juxtaposed(node, field)
     if isinstance(node, lucene.OrOperation):
         return [_any_of(node, field)]
     if isinstance(node, lucene.Not | lucene.Prohibit):
@@ -74,6 +99,20 @@ def _translate(node: lucene.Item, field: str | None) -> list[Clause]:
     raise _unsupported(node, field, f"{type(node).__name__} queries are not supported")
 
 
+def _juxtaposed(node: lucene.UnknownOperation, field: str | None) -> list[Clause]:
+    """Clauses without an operator between them, as Elasticsearch reads them (default operator OR):
+    with a ``+`` clause the plain ones only weigh relevance; otherwise one of the plain ones must hold."""
+    must = [operand for operand in node.operands if isinstance(operand, lucene.Plus)]
+    must_not = [operand for operand in node.operands if isinstance(operand, lucene.Not | lucene.Prohibit)]
+    should = [operand for operand in node.operands if operand not in must and operand not in must_not]
+    if not must and len(should) > 1:
+        if must_not:
+            raise _unsupported(node, field, "alternatives beside a NOT")
+        return [_any_of(node, field)]
+    kept = must or should
+    return [clause for operand in (*kept, *must_not) for clause in _translate(operand, field)]
+
+
 def _search_field(node: lucene.SearchField, field: str | None) -> list[Clause]:
     if field is not None:
         raise _unsupported(node, field, "a field inside another field is not supported (quote values containing ':')")
@@ -88,8 +127,12 @@ def _search_field(node: lucene.SearchField, field: str | None) -> list[Clause]:
     return _translate(node.expr, node.name)
 
 
-def _any_of(node: lucene.OrOperation, field: str | None) -> Clause:
+def _any_of(node: lucene.OrOperation | lucene.UnknownOperation, field: str | None) -> Clause:
     """Merge OR-ed tests into one exact clause; the tree has no OR across fields."""
+    if any(isinstance(operand, lucene.Not | lucene.Prohibit) for operand in node.operands):
+        # Lucene reads "a OR NOT b" as "a AND NOT b"; the search language says so (a group, "a OR (NOT b)",
+        # is the alternative of "not b").
+        raise _unsupported(node, field, "NOT inside OR excludes")
     operands = [_translate(operand, field) for operand in node.operands]
     flat = [clauses[0] for clauses in operands if len(clauses) == 1]
     if len(flat) != len(operands) or any(clause.lookup is not Lookup.EXACT for clause in flat):
@@ -109,13 +152,13 @@ def _term(node: lucene.Term, field: str | None) -> Clause:
     key = _key(node, field)
     if field is None:
         if node.value.casefold() in _OPERATOR_LOOKALIKES:
-            raise QueryError(key, "operators are written AND, OR and NOT, in capitals")
-        raise QueryError(key, "a term without a field is not supported; write field:value")
+            raise UnsupportedQuery(key, "operators are written AND, OR and NOT, in capitals")
+        raise UnsupportedQuery(key, "a term without a field is not supported; write field:value")
     if isinstance(node, lucene.Word):
         if node.value == "*":
             return build_clause(key, field, Lookup.NOT, None)  # field:* means "has a value"
         if node.has_wildcard():
-            raise QueryError(key, "wildcards are not supported (only field:* and *:*)")
+            raise UnsupportedQuery(key, "wildcards are not supported (only field:* and *:*)")
     return build_clause(key, field, Lookup.EXACT, _term_text(node))
 
 
@@ -166,8 +209,8 @@ def _key(node: lucene.Item, field: str | None) -> str:
     return fragment if field is None else f"{field}:{fragment}"
 
 
-def _unsupported(node: lucene.Item, field: str | None, detail: str) -> QueryError:
-    return QueryError(_key(node, field), detail)
+def _unsupported(node: lucene.Item, field: str | None, detail: str) -> UnsupportedQuery:
+    return UnsupportedQuery(_key(node, field), detail)
 
 
 def to_lucene(query: Query) -> str:
@@ -175,6 +218,8 @@ def to_lucene(query: Query) -> str:
 
     Search options have no Lucene spelling and are left out.
     """
+    if query.node is not None:
+        return to_query_string(query.node)
     return " AND ".join(_render(clause) for clause in query.clauses) or MATCH_ALL
 
 
@@ -190,7 +235,8 @@ def _render(clause: Clause) -> str:
     elif clause.values:
         alternatives.append(f"{name}:({' OR '.join(_quote(v) for v in clause.values)})")
     if clause.null:
-        alternatives.append(f"NOT {EXISTS}:{name}")
+        # In parentheses: "a OR NOT b" would exclude b (Lucene), "a OR (NOT b)" is the alternative.
+        alternatives.append(f"(NOT {EXISTS}:{name})" if alternatives else f"NOT {EXISTS}:{name}")
     positive = alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
     return positive if clause.lookup is Lookup.EXACT else f"NOT {positive}"
 

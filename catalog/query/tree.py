@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from catalog.query.fields import FieldSpec, Value
+from search.query.nodes import Node
 
 
 class Lookup(StrEnum):
@@ -91,10 +92,16 @@ class QueryOptions:
 
 @dataclass(frozen=True)
 class Query:
-    """A whole catalog query: the conjunction of ``clauses`` (no clauses matches everything)."""
+    """A whole catalog query: the conjunction of ``clauses`` (no clauses matches everything).
+
+    ``node`` is set instead of clauses for a query string the clauses cannot express (OR across fields,
+    wildcards, NOT of a conjunction): the search query language's tree over the catalog's fields, which
+    the evaluators hand to ``search.query.evaluate`` (ADR 0090).
+    """
 
     clauses: tuple[Clause, ...] = ()
     options: QueryOptions = QueryOptions()
+    node: Node | None = None
 
     def __post_init__(self) -> None:
         # Values of one field share a kind, so keys compare; repeated tests are dropped.

@@ -19,6 +19,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from catalog.models import ContentFieldValue, ContentMetadata
 from catalog.models.content import SCALAR_COLUMNS
 from catalog.query import FIELDS, Clause, Lookup, Query, Value, clause_matches, document_values, values_match
+from catalog.query.evaluate import node_matches
+from search.query.parse import to_query_string
 
 # Search options as membership rules. Learner pathways are offered only to catalogs that ask for them
 # (stored enterprise filters opt in); ``exclude_expired_course_run`` drops runs that are over.
@@ -78,6 +80,8 @@ def options_accept(query: Query, document: Mapping[str, Any] | PreparedDocument)
 def accepts(query: Query, document: Mapping[str, Any] | PreparedDocument) -> bool:
     """Whether ``document`` belongs to a catalog with this query."""
     prepared = prepare(document)
+    if query.node is not None:
+        return options_accept(query, prepared) and node_matches(query.node, prepared.values)
     return options_accept(query, prepared) and all(
         values_match(clause, prepared.values[clause.field.name]) for clause in query.clauses
     )
@@ -136,7 +140,9 @@ def options_q(query: Query) -> Q:
 
 
 def matching_q(query: Query) -> Q:
-    """The SQL twin of ``accepts``."""
+    """The SQL twin of ``accepts``, for queries of clauses (``content_matching`` takes any query)."""
+    if query.node is not None:
+        raise ValueError("a query string's search node has no SQL form; use content_matching")
     condition = options_q(query)
     for clause in query.clauses:
         condition &= clause_q(clause)
@@ -146,7 +152,16 @@ def matching_q(query: Query) -> Q:
 def content_matching(query: Query, contents: QuerySet[ContentMetadata] | None = None) -> QuerySet[ContentMetadata]:
     """The content documents (of ``contents``, by default all) that belong to a catalog with this query."""
     base = ContentMetadata.objects.all() if contents is None else contents
+    if query.node is not None:
+        return base.filter(pk__in=_node_matching_pks(query, base))
     return base.filter(matching_q(query))
+
+
+def _node_matching_pks(query: Query, contents: QuerySet[ContentMetadata]) -> list[int]:
+    """A query string's node evaluated document by document (ADR 0090): the options as SQL, the node by
+    the search layer's evaluator over every remaining document, read in batches."""
+    rows = contents.filter(options_q(query)).order_by("pk").values_list("pk", "body__document")
+    return [pk for pk, document in rows.iterator(chunk_size=2000) if accepts(query, document or {})]
 
 
 # --- explanations ---------------------------------------------------------------------------------
@@ -178,8 +193,23 @@ def clause_key(clause: Clause) -> str:
 
 
 def explain(query: Query, document: Mapping[str, Any]) -> list[ClauseExplanation]:
-    """Clause by clause, what the document holds and whether the clause passes (options as clauses too)."""
-    explanations = [
+    """Clause by clause, what the document holds and whether the clause passes (options as clauses too).
+
+    A query string read by the search query language is one explanation: the string and its verdict."""
+    node_explanation = []
+    if query.node is not None:
+        node_explanation.append(
+            ClauseExplanation(
+                key="query",
+                field="*",
+                lookup="query_string",
+                values=[to_query_string(query.node)],
+                null=False,
+                content_values=[],
+                matches=node_matches(query.node, prepare(document).values),
+            )
+        )
+    explanations = node_explanation + [
         ClauseExplanation(
             key=clause_key(clause),
             field=clause.field.name,

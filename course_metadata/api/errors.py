@@ -36,6 +36,11 @@ logger = logging.getLogger(__name__)
 SCOPE_FIELDS = frozenset({"partner", "draft"})
 
 
+class ServiceUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A service this answer needs is unavailable; try again later."
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The change conflicts with data stored meanwhile; nothing was saved.")

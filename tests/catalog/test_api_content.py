@@ -183,6 +183,7 @@ def test_query_contains(api_client, user, world):
     assert as_json.json() == {str(world["m1"].uuid): True}
     bad = api_client.get("/api/v1/catalog/query_contains/", {"query": "org__x:1", "course_run_ids": "a"})
     assert bad.status_code == 400
+    assert "unknown field 'org__x'" in bad.json()["query"][0]
     assert api_client.get("/api/v1/catalog/query_contains/", {"query": "org:edX"}).status_code == 400
 
 
@@ -224,3 +225,21 @@ def test_query_contains_without_the_trailing_slash(api_client, user, world):
     )
 
     assert response.json() == {str(world["m1"].uuid): True}
+@pytest.mark.parametrize(
+    ("query", "a1_run", "m1"),
+    [
+        ("org:NoSuchOrg", False, False),
+        ("*:*", True, True),
+        ("org:MITx org:NoSuchOrg", False, True),  # course-discovery's default operator is OR
+        ("org:(edX OR MITx) AND -org:MITx", True, False),  # forms a catalog's own query tree cannot hold
+        ("id:course*", True, True),
+    ],
+)
+def test_query_contains_reads_query_strings_as_course_discovery_does(api_client, user, world, query, a1_run, m1):
+    api_client.force_authenticate(user)
+    run = run_keys(world["a1"])[0]
+    response = api_client.get(
+        "/api/v1/catalog/query_contains/",
+        {"query": query, "course_run_ids": run, "course_uuids": str(world["m1"].uuid)},
+    )
+    assert response.json() == {run: a1_run, str(world["m1"].uuid): m1}

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
         ({"start__gte": "yesterday"}, "start__gte"),
         ({"hidden": "maybe"}, "hidden"),
         ({"availability": "Soonish"}, "availability"),
-        ("org:edX OR level_type:Intro", "OR across different fields"),
+        ("org:edX OR nope:Intro", "unknown field 'nope'"),
         (42, "JSON object"),
     ],
 )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from catalog.query import Query, QueryError, parse_query, to_lucene
+from search.query.nodes import And, Node, Not, Or, Prefix, Range, Term, Wildcard
 
 PRICE = "first_enrollable_paid_seat_price"
 
@@ -16,7 +17,14 @@ PRICE = "first_enrollable_paid_seat_price"
     [
         ("org:edX", {"org": "edX"}),
         ("org:edX AND level_type:Introductory", {"org": "edX", "level_type": "Introductory"}),
-        ("org:edX level_type:Introductory", {"org": "edX", "level_type": "Introductory"}),
+        ("org:edX org:MITx", {"org": ["edX", "MITx"]}),  # juxtaposed: OR, Elasticsearch's default operator
+        ("+org:edX level_type:Introductory", {"org": "edX"}),  # beside a + clause, the others only weigh relevance
+        ("org:edX -hidden:true", {"org": "edX", "hidden__not": True}),
+        # course-discovery upper-cases spaced lower-case operators; Lucene reads && and ||.
+        ("org:edX and hidden:true", {"org": "edX", "hidden": True}),
+        ("org:edX || org:MITx", {"org": ["edX", "MITx"]}),
+        ("org:edX OR -org:MITx", {"org": "edX", "org__not": "MITx"}),  # Lucene: NOT in an OR group is MUST_NOT
+        ("org:edX^2", {"org": "edX"}),  # a boost weighs relevance only
         ("+org:edX +level_type:Introductory", {"org": "edX", "level_type": "Introductory"}),
         ('title:"Intro to CS"', {"title": "Intro to CS"}),
         (r'title:"say \"hi\""', {"title": 'say "hi"'}),
@@ -50,7 +58,9 @@ PRICE = "first_enrollable_paid_seat_price"
         ("end:*", {"end__not": None}),
         ("end:[* TO *]", {"end__not": None}),
         ("NOT _exists_:end", {"end": None}),
-        ("(end:2024-06-01 OR NOT _exists_:end)", {"end": ["2024-06-01", None]}),
+        ("(end:2024-06-01 OR (NOT _exists_:end))", {"end": ["2024-06-01", None]}),
+        # Lucene: a NOT inside an OR group still excludes, so this asks for a value and none at once.
+        ("(end:2024-06-01 OR NOT _exists_:end)", {"end": "2024-06-01", "end__exact": None}),
         ("*:*", {}),
         ("", {}),
         ("   ", {}),
@@ -64,34 +74,26 @@ def test_lucene_strings_equal_dict_queries(text: str, equivalent: dict[str, Any]
 @pytest.mark.parametrize(
     ("text", "key", "reason"),
     [
-        ("org:edX OR level_type:Introductory", "org:edX OR level_type:Introductory", "OR across different fields"),
-        ("org:edX AND (org:MITx OR hidden:true)", "org:MITx OR hidden:true", "OR across different fields"),
-        ("org:edX OR -org:MITx", "org:edX OR -org:MITx", "only supported between plain values"),
-        ("(org:edX AND hidden:true) OR org:MITx", "(org:edX AND hidden:true) OR org:MITx", "only supported between"),
-        ("NOT (org:edX AND hidden:true)", "NOT (org:edX AND hidden:true)", "NOT applies only to values of one field"),
-        (f"NOT {PRICE}:[1 TO 5]", f"NOT {PRICE}:[1 TO 5]", "not ranges"),
-        ("edX", "edX", "a term without a field is not supported"),
-        ("org:edX MITx", "MITx", "a term without a field"),
-        ("org:ed*", "org:ed*", "wildcards are not supported"),
-        ("org:e?X", "org:e?X", "wildcards are not supported"),
-        ("org:/ed.*/", "org:/ed.*/", "Regex queries are not supported"),
-        ("org:edX~", "org:edX~", "Fuzzy queries are not supported"),
-        ("org:edX^2", "org:edX^2", "Boost queries are not supported"),
-        ('title:"intro cs"~3', 'title:"intro cs"~3', "Proximity queries are not supported"),
-        ("*:edX", "*:edX", "searching all fields is not supported"),
-        ("org:(level_type:x)", "org:level_type:x", "a field inside another field"),
-        ("key:course-v1:edX+CS101+2T2024", "key:course-v1:edX+CS101+2T2024", "quote values containing ':'"),
-        ("org:edX and hidden:true", "and", "operators are written AND, OR and NOT"),
-        ("org:edX || org:MITx", "||", "operators are written AND, OR and NOT"),
+        ("org:edX~", "edX~", "fuzzy search (~) is not supported at column 5"),
+        ("org:/ed.*/", "/ed.*/", "regular expressions are not supported"),
+        ('title:"intro cs"~3', '"intro cs"~3', "proximity search"),
+        ("*:edX", "*:edX", "only *:* may name every field"),
+        ("edX", "edX", "these documents hold no full text to search; name a field"),
+        ("org:edX MITx", "MITx", "name a field (field:value) at column 9"),
+        ("org:(level_type:x)", "level_type:x", "a field inside the field 'org'"),
+        ("key:course-v1:edX+CS101+2T2024", "course-v1:edX+CS101+2T2024", "quote or escape"),
         ("price:10", "price:10", "unknown field 'price'"),
+        ("org:edX OR price:10", "price:10", "unknown field 'price'"),
         ("_exists_:price", "_exists_:price", "unknown field 'price'"),
         ("title:[a TO z]", "title:[a TO z]", "compares numbers or dates, but title is a string field"),
         (f"{PRICE}:>=cheap", f"{PRICE}:>=cheap", "not a number"),
         (f"{PRICE}:>=*", f"{PRICE}:>=*", "an open range needs a value"),
         ("start:>=yesterday", "start:>=yesterday", "not an ISO date"),
         ("hidden:maybe", "hidden:maybe", "not a boolean"),
-        ("org:edX AND", "org:edX AND", "invalid query syntax"),
-        ("org:(edX", "org:(edX", "invalid query syntax"),
+        ("org:edX AND", "org:edX AND", "the query ends too early"),
+        ("org:(edX", "org:(edX", "the query ends too early"),
+        ("org:edX OR OR x", "OR", "unexpected at column 12"),
+        ("a^.", "a^.", "invalid query syntax"),
     ],
 )
 def test_unsupported_lucene_says_what_and_where(text: str, key: str, reason: str) -> None:
@@ -99,6 +101,25 @@ def test_unsupported_lucene_says_what_and_where(text: str, key: str, reason: str
         parse_query(text)
     assert caught.value.key == key
     assert reason in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ("org:edX OR level_type:Introductory", Or((Term("org", "edX"), Term("level_type", "Introductory")))),
+        ("org:edX level_type:Introductory", Or((Term("org", "edX"), Term("level_type", "Introductory")))),
+        ("NOT (org:edX AND hidden:true)", Not(And((Term("org", "edX"), Term("hidden", "true"))))),
+        (f"NOT {PRICE}:[1 TO 5]", Not(Range(PRICE, "1", "5"))),
+        ("org:ed*", Prefix("org", "ed")),
+        ("org:e?X", Wildcard("org", "e?X")),
+        ("title:*Science*", Wildcard("title", "*Science*")),
+    ],
+)
+def test_forms_the_clauses_cannot_hold_are_read_by_the_search_language(text: str, node: Node) -> None:
+    query = parse_query(text)
+    assert query.clauses == ()
+    assert query.node == node
+    assert parse_query(to_lucene(query)) == query
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Filters of the read API (django-filter): each parameter is parsed by ``params`` and a bad value is a 400
-that names it; unknown parameters are ignored. Ordering always ends with the primary key, so paging
+that names it (``q``, the query-string language, is answered by the search layer through
+``course_metadata.selectors.query_strings``). Ordering always ends with the primary key, so paging
 never repeats or skips a row."""
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from course_metadata.api.errors import ServiceUnavailable
 from course_metadata.api.v1 import params
 from course_metadata.models import CourseEditor, CourseRunStatus, Person, Program, ProgramStatus
 from course_metadata.models.partners import TaggedOrganization
 from course_metadata.selectors.course_runs import course_runs
 from course_metadata.selectors.people import people_of_organization
 from course_metadata.selectors.programs import programs
+from course_metadata.selectors.query_strings import (
+    COURSE,
+    COURSE_RUN,
+    PROGRAM,
+    QueryRejected,
+    QueryUnavailable,
+    matching_uuids,
+)
 
 
 def _parsed_field(parse: Callable[[str], Any]) -> type[forms.Field]:
@@ -130,6 +140,43 @@ class ChoiceListFilter(ListFilter):
         super().__init__(*args, **kwargs)
 
 
+QUERY_STRING_HELP = (
+    'A query string in course-discovery\'s language (Lucene syntax: words, "phrases", field:value, '
+    "id:course*, ranges such as start:[2024-01-01 TO *], AND/OR/NOT, + and -; juxtaposed clauses are OR-ed). "
+    "A malformed query or an unknown field is a 400 saying where."
+)
+
+
+class QueryStringFilter(django_filters.CharFilter):
+    """``q``: the objects of one content type the query string selects, as the search layer answers it."""
+
+    def __init__(self, *args: Any, content_type: str, has_drafts: bool = True, **kwargs: Any) -> None:
+        self.content_type = content_type
+        self.has_drafts = has_drafts
+        kwargs.setdefault("help_text", QUERY_STRING_HELP)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str | None) -> QuerySet:
+        if not value:
+            return qs
+        request = getattr(self.parent, "request", None)
+        if self.has_drafts and request is not None and params.flag(request, "editable"):
+            # As in course-discovery: the search index holds no drafts to search.
+            raise ValidationError({self.field_name: ["q cannot be combined with editable=1."]})
+        uuids = query_string_uuids(self.field_name, value, self.content_type)
+        return qs if uuids is None else qs.filter(uuid__in=uuids)
+
+
+def query_string_uuids(parameter: str, text: str, content_type: str, **kwargs: Any) -> frozenset[Any] | None:
+    """``matching_uuids`` with its refusals as API errors: a 400 naming ``parameter``, or a 503."""
+    try:
+        return matching_uuids(text, content_type, **kwargs)
+    except QueryRejected as error:
+        raise ValidationError({parameter: [str(error)]}) from None
+    except QueryUnavailable as error:
+        raise ServiceUnavailable(str(error)) from None
+
+
 # --- per resource --------------------------------------------------------------------------------------
 
 COURSE_RUN_STATUS_VALUES = (*CourseRunStatus.values, "in_review", "unsubmitted", "archived")
@@ -158,6 +205,11 @@ class CourseFilter(django_filters.FilterSet):
     editors = IdListFilter(
         method="filter_editors", help_text="Comma-separated user ids: courses any of them may edit in Publisher."
     )
+    q = QueryStringFilter(content_type=COURSE)
+    pubq = django_filters.CharFilter(
+        method="filter_pubq",
+        help_text="Publisher's course search: courses whose key or title contains this text (any case).",
+    )
 
     def filter_course_type(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
@@ -172,6 +224,11 @@ class CourseFilter(django_filters.FilterSet):
             return queryset
         # Editors live on the official row; a draft carries the same UUID.
         return queryset.filter(Exists(CourseEditor.objects.filter(course__uuid=OuterRef("uuid"), user_id__in=value)))
+
+    def filter_pubq(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(Q(key__icontains=value) | Q(title__icontains=value))
 
     def filter_course_run_statuses(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         runs = course_runs().filter(course=OuterRef("pk")).with_statuses(value)
@@ -197,6 +254,7 @@ class CourseRunFilter(django_filters.FilterSet):
         field_name="license", lookup_expr="iexact", help_text="License, any case, e.g. cc-by-sa."
     )
     timestamp = TimestampFilter()
+    q = QueryStringFilter(content_type=COURSE_RUN)
 
     def filter_active(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
@@ -231,6 +289,7 @@ class ProgramFilter(django_filters.FilterSet):
     marketing_slug = django_filters.CharFilter(field_name="marketing_slug", help_text="Exact marketing slug.")
     type = django_filters.CharFilter(field_name="type__name", lookup_expr="iexact", help_text="Type name, any case.")
     timestamp = TimestampFilter()
+    q = QueryStringFilter(content_type=PROGRAM, has_drafts=False)
 
     class Meta:
         model = Program

@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 PARAMETERS = {
     "/api/v1/courses/": [
+        "q",
+        "pubq",
         "keys",
         "uuids",
         "timestamp",
@@ -27,9 +29,9 @@ PARAMETERS = {
         "limit",
         "offset",
     ],
-    "/api/v1/course_runs/": ["keys", "hidden", "active", "marketable", "license", "timestamp", "ordering", "page"],
-    "/api/v1/course_runs/contains/": ["course_run_ids"],
-    "/api/v1/programs/": ["uuids", "types", "status", "marketable", "hidden", "marketing_slug", "uuids_only"],
+    "/api/v1/course_runs/": ["q", "keys", "hidden", "active", "marketable", "license", "timestamp", "ordering", "page"],
+    "/api/v1/course_runs/contains/": ["query", "course_run_ids"],
+    "/api/v1/programs/": ["q", "uuids", "types", "status", "marketable", "hidden", "marketing_slug", "uuids_only"],
     "/api/v1/people/": ["slug", "org", "uuids"],
     "/api/v1/pathways/": ["status"],
     "/api/v1/learner-pathway/": ["uuid"],
@@ -39,6 +41,8 @@ PARAMETERS = {
 values = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["1", "0", "true", "", "-1", "9" * 30, "2024-02-30", "\x00", "edX+CS101", "course-v1:a+b+c"]),
+    # Query strings, well- and ill-formed.
+    st.sampled_from(["*:*", "org:edX", "title:(a OR", "nope:x", "start:[2024 TO *]", "id:course*", "a AND"]),
 )
 
 

@@ -81,20 +81,34 @@ def test_detail_by_uuid_and_unknown(catalog: Any, api: APIClient) -> None:
     assert api.get(f"{URL}course-v1:edX+Nope+1T2020/").status_code == 404
 
 
-def test_contains(catalog: Any, api: APIClient) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("*:*", True), ("id:course*", True), ("org:NoSuchOrg", False), ("org:edX AND NOT hidden:true", True)],
+)
+def test_contains(catalog: Any, api: APIClient, query: str, expected: bool) -> None:
     key = catalog.course_run.key
-    response = api.get(f"{URL}contains/", {"course_run_ids": f"{key},course-v1:edX+Nope+1T2020"})
+    response = api.get(f"{URL}contains/", {"query": query, "course_run_ids": f"{key},course-v1:edX+Nope+1T2020"})
 
     assert response.status_code == 200
-    assert response.json() == {"course_runs": {key: True, "course-v1:edX+Nope+1T2020": False}}
+    assert response.json() == {"course_runs": {key: expected, "course-v1:edX+Nope+1T2020": False}}
 
 
-@pytest.mark.parametrize("query", ["", "?course_run_ids=", "?course_run_ids=not-a-key"])
-def test_contains_bad_input(catalog: Any, api: APIClient, query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("?course_run_ids=course-v1:edX+A+1", "query"),
+        ("?query=*:*", "course_run_ids"),
+        ("?query=*:*&course_run_ids=", "course_run_ids"),
+        ("?query=*:*&course_run_ids=not-a-key", "course_run_ids"),
+        ("?query=org:(edX&course_run_ids=course-v1:edX+A+1", "query"),
+        ("?query=nope:x&course_run_ids=course-v1:edX+A+1", "query"),
+    ],
+)
+def test_contains_bad_input(catalog: Any, api: APIClient, query: str, parameter: str) -> None:
     response = api.get(f"{URL}contains/{query}")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["course_run_ids"]
+    assert list(response.json()) == [parameter]
 
 
 def test_staff_are_listed_in_order_with_their_details(catalog: Any, api: APIClient) -> None:

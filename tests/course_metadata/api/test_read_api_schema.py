@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 
 EXPECTED_PARAMETERS = {
     "/api/v1/courses/": {
+        "q",
+        "pubq",
         "keys",
         "uuids",
         "timestamp",
@@ -27,9 +29,20 @@ EXPECTED_PARAMETERS = {
         "limit",
         "offset",
     },
-    "/api/v1/course_runs/": {"keys", "hidden", "active", "marketable", "license", "timestamp", "editable", "ordering"},
-    "/api/v1/course_runs/contains/": {"course_run_ids"},
+    "/api/v1/course_runs/": {
+        "q",
+        "keys",
+        "hidden",
+        "active",
+        "marketable",
+        "license",
+        "timestamp",
+        "editable",
+        "ordering",
+    },
+    "/api/v1/course_runs/contains/": {"query", "course_run_ids"},
     "/api/v1/programs/": {
+        "q",
         "uuids",
         "types",
         "status",

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from course_metadata.api.v1 import conditional, params
-from course_metadata.api.v1.filters import CourseRunFilter
+from course_metadata.api.v1.filters import QUERY_STRING_HELP, CourseRunFilter, query_string_uuids
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.course_runs import CourseRunSerializer
 from course_metadata.api.v1.views.base import EditableMixin, ReadViewSet, as_uuid
@@ -31,6 +31,7 @@ from course_metadata.selectors.courses import (
 )
 from course_metadata.selectors.editing import editable_course_rows
 from course_metadata.selectors.etags import etag_for
+from course_metadata.selectors.query_strings import COURSE_RUN
 from dbkit.rows import Row
 
 RUN_LOOKUP = OpenApiParameter(
@@ -117,9 +118,13 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
         return course_run_validators(instance, self.now, editable=self.editable_mode)
 
     @extend_schema(
-        description='Which of the given runs exist (as official runs) in the catalog: `{"course_runs": '
-        "{key: bool}}`. Restricting to a catalog query (`query`) arrives with catalogs.",
-        parameters=[params.COURSE_RUN_IDS],
+        description='Which of the given runs the query string `query` selects: `{"course_runs": {key: bool}}` '
+        "(false for a key that names no official run). `query` is course-discovery's query-string language, "
+        "as for `q`; `*:*` asks which runs exist.",
+        parameters=[
+            OpenApiParameter("query", OpenApiTypes.STR, required=True, description=QUERY_STRING_HELP),
+            params.COURSE_RUN_IDS,
+        ],
         responses=inline_serializer(
             "ContainedCourseRuns", {"course_runs": serializers.DictField(child=serializers.BooleanField())}
         ),
@@ -127,8 +132,13 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def contains(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        text = request.query_params.get("query", "")
+        if not text.strip():
+            raise ValidationError({"query": ["Give the query string the runs are tested against (*:* for any)."]})
         keys = params.query_param(request, "course_run_ids", params.parse_course_run_key_list)
         if not keys:
             raise ValidationError({"course_run_ids": [_("Give one or more comma-separated course run keys.")]})
-        found = set(run_rules.course_runs().official().filter(key__in=keys).values_list("key", flat=True))
-        return Response({"course_runs": {key: key in found for key in keys}})
+        uuids = dict(run_rules.course_runs().official().filter(key__in=keys).values_list("key", "uuid"))
+        matched = query_string_uuids("query", text, COURSE_RUN, among=set(uuids.values()))
+        selected = set(uuids.values()) if matched is None else matched
+        return Response({"course_runs": {key: uuids.get(key) in selected for key in keys}})

@@ -51,7 +51,8 @@ started, *Starting Soon* when it starts within 60 days, otherwise *Upcoming*.
 
 `skills` and `skill_names` need a skills taxonomy integration that Lyceum does not have: always empty.
 `editors` and `watchers` are listed to callers who may edit (with `editable=1`) and empty otherwise.
-Full-text search (`q`) arrives with the search API."""
+`q` selects courses with a query string (course-discovery's language, answered by the search layer;
+not with `editable=1`); `pubq` those whose key or title contains a text."""
 
 
 def course_run_selection(request: Any) -> RunSelection:
