@@ -69,7 +69,6 @@ PREVIEW_PAGE_PARAM = "preview_page"
 @admin.register(Catalog)
 class CatalogAdmin(GuardedModelAdmin):
     form = CatalogForm
-    change_form_template = "admin/catalog/catalog/change_form.html"
     list_display = ["title", "uuid", "enterprise_customer_uuid", "content_version", "modified"]
     search_fields = ["title", "uuid"]
     readonly_fields = ["uuid", "content_version", "membership_preview", "created", "modified"]
