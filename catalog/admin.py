@@ -94,6 +94,11 @@ class CatalogAdmin(GuardedModelAdmin):
         note = "" if stored == selected else " (the stored membership catches up within a minute)"
         return f"{stored} stored members; the query selects {selected} of {total} documents now{note}."
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Guardian's change form (its "Object permissions" button) plus the preview of the selected courses.
+        self.change_form_template = "admin/catalog/catalog/change_form.html"
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
