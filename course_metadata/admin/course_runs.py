@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from course_metadata.admin.base import (
     CompactTabularInline,
@@ -11,7 +14,43 @@ from course_metadata.admin.base import (
     SubscriptionInclusionAdminMixin,
 )
 from course_metadata.admin.widgets import CatalogEditingFormMixin
-from course_metadata.models import CourseRun, Seat
+from course_metadata.models import CourseRun, CourseRunStatus, Seat
+from course_metadata.workflow import course_run_transition
+
+
+def _move(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun], to_status: str) -> None:
+    """Move each selected run through the review workflow (never by writing ``status`` directly)."""
+    moved = []
+    for course_run in runs:
+        try:
+            course_run_transition(course_run=course_run, to_status=to_status, user=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            model_admin.message_user(request, f"{course_run.key}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            moved.append(course_run.key)
+    if moved:
+        label = CourseRunStatus(to_status).label
+        model_admin.message_user(request, f"{label}: {', '.join(moved)}.", messages.SUCCESS)
+
+
+@admin.action(description="Submit for legal review")
+def submit_for_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
+    _move(model_admin, request, runs, CourseRunStatus.LEGAL_REVIEW)
+
+
+@admin.action(description="Pass legal review (on to internal review)")
+def pass_legal_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
+    _move(model_admin, request, runs, CourseRunStatus.INTERNAL_REVIEW)
+
+
+@admin.action(description="Pass internal review (publish when due)")
+def pass_internal_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
+    _move(model_admin, request, runs, CourseRunStatus.REVIEWED)
+
+
+@admin.action(description="Send back to the course team (unpublished)")
+def send_back(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
+    _move(model_admin, request, runs, CourseRunStatus.UNPUBLISHED)
 
 
 class SeatInline(DraftAdminMixin, CompactTabularInline):
@@ -43,7 +82,10 @@ class CourseRunAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, D
     date_hierarchy = "start"
     autocomplete_fields = ["course", "staff"]
     raw_id_fields = ["video"]
+    # The status moves only through the review workflow: the actions below (course_metadata.workflow).
+    actions = [submit_for_review, pass_legal_review, pass_internal_review, send_back]
     readonly_fields = [
+        "status",
         "uuid",
         "enterprise_subscription_inclusion",
         "data_modified_timestamp",

@@ -46,6 +46,7 @@ class CourseRunInline(DraftAdminMixin, CompactTabularInline):
     model = CourseRun
     fk_name = "course"
     fields = ["key", "status", "type", "pacing_type", "start", "end", "hidden", "draft"]
+    readonly_fields = ["status"]  # moved by the review workflow (the course run admin's actions)
     extra = 0
     show_change_link = True
     ordering = ["start"]
