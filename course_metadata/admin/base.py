@@ -101,6 +101,8 @@ class CompactTabularInline(admin.TabularInline):
 
     formfield_overrides = {
         models.DateTimeField: {
+            # One field, not the admin's split date and time (a MultiValueField that expects two inputs).
+            "form_class": forms.DateTimeField,
             "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         },
     }

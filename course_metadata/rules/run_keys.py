@@ -41,7 +41,9 @@ def check_course_run_key(course_run: CourseRun) -> None:
 
     An unparsable key is left to the field's own validator, which says what the form should be.
     """
-    if not course_run.key or course_run.course_id is None:
+    # The course may be unsaved yet (a course added in the admin together with its runs): read it as set.
+    course_is_set = course_run.course_id is not None or course_run._meta.get_field("course").is_cached(course_run)
+    if not course_run.key or not course_is_set:
         return
     course_part = run_key_course_part(course_run.key)
     if course_part is None:

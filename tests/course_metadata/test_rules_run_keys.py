@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -90,3 +92,32 @@ def test_the_admin_form_shows_the_error_on_the_key(course_run: CourseRun, admin_
 def test_factories_key_runs_under_their_course() -> None:
     run = CourseRunFactory()
     assert run_key_course_part(run.key) in course_keys_for_runs(run.course)
+
+
+def test_a_run_added_with_its_new_course_in_the_admin_is_checked(admin_client: Any, organization: Any) -> None:
+    data: dict[str, Any] = {
+        "partner": organization.partner_id,
+        "number": "NC101",
+        "title": "New course",
+        "authoring_organizations": [organization.pk],
+        "enrollment_count": 0,
+        "recent_enrollment_count": 0,
+        "course_runs-TOTAL_FORMS": 1,
+        "course_runs-INITIAL_FORMS": 0,
+        "course_runs-0-key": FOREIGN_KEY,
+        "course_runs-0-pacing_type": "self_paced",
+        "course_runs-0-start": "2027-01-10T09:30",  # the inline's one-line date-time input
+    }
+    for prefix in ("entitlements", "url_slug_history", "editors"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    refused = admin_client.post("/admin/course_metadata/course/add/", data)
+
+    assert refused.status_code == 200
+    assert "Course run 1, Key" in refused.content.decode() and "OtherOrgX+ZZZ" in refused.content.decode()
+    assert not Course.objects.filter(number="NC101").exists()
+    data["course_runs-0-key"] = "course-v1:edX+NC101+1T2027"
+    assert admin_client.post("/admin/course_metadata/course/add/", data).status_code == 302
+    created = CourseRun.objects.get(course__number="NC101")
+    assert created.key == "course-v1:edX+NC101+1T2027"
+    assert created.start is not None and created.start.isoformat() == "2027-01-10T09:30:00+00:00"
