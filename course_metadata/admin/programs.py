@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from course_metadata.admin.base import GuardedHistoryAdmin, HistoryAdmin, SubscriptionInclusionAdminMixin
+from course_metadata.admin.widgets import CatalogEditingFormMixin
 from course_metadata.models import (
     Curriculum,
     Degree,
@@ -49,8 +50,9 @@ PROGRAM_AUTOCOMPLETE_FIELDS = [
 
 
 @admin.register(Program)
-class ProgramAdmin(SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
+class ProgramAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
     subscription_role = "programs"
+    rich_text_fields = ["overview"]
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "type", "partner", "hidden", "enterprise_subscription_inclusion"]
     list_select_related = ["partner", "type"]
@@ -77,7 +79,8 @@ class DegreeDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Degree)
-class DegreeAdmin(SubscriptionInclusionAdminMixin, HistoryAdmin):
+class DegreeAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, HistoryAdmin):
+    rich_text_fields = ["overview", "application_requirements", "prerequisite_coursework"]
     subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "partner", "hidden"]

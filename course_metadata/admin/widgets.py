@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from course_metadata.html import sanitize_html
 
@@ -208,7 +209,7 @@ class CatalogEditingFormMixin:
     rich_text_fields: Sequence[str] = ()
 
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
-        options = {"required": not db_field.blank, "label": db_field.verbose_name.capitalize()}
+        options = {"required": not db_field.blank, "label": capfirst(db_field.verbose_name)}
         options["help_text"] = db_field.help_text
         if db_field.name in self.language_list_fields:
             return language_list_field(**options)
