@@ -109,7 +109,7 @@ def test_an_editors_day(
     box = summary.bounding_box()
     assert box is not None and box["y"] < VIEWPORT["height"], "the error summary is not on the first screen"
     screenshot("course-run-key-refused")
-    assert not Course.objects.filter(number="NC101").exists()
+    assert not Course.objects.filter(key="AllenchesterX+NC101").exists()
 
     page.fill("#id_course_runs-0-key", RUN_KEY)
     page.click("input[name=_continue]")
