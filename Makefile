@@ -35,7 +35,7 @@ PYTEST := DJANGO_SETTINGS_MODULE=settings.test $(BIN)/pytest -n $(PYTEST_WORKERS
 # plugin only appends the project directory to sys.path; PYTHONPATH puts ours first.
 MYPY := PYTHONPATH=$(CURDIR) $(BIN)/mypy
 
-.PHONY: help venv requirements run test test-sqlite lint lint-ci format bench messages gettext clean distclean
+.PHONY: help venv requirements browser run test test-sqlite lint lint-ci format bench messages gettext clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,21 @@ requirements: | $(UV) ## Recompile requirements/base.txt and dev.txt from the .i
 	cd requirements && ../$(UV) pip compile dev.in -o dev.txt --python-version 3.11 --quiet \
 		--custom-compile-command "make requirements" $(if $(UPGRADE),--upgrade)
 
+# The browser tests (tests/browser) drive Debian's Chromium with Playwright; Playwright never downloads a
+# browser of its own. Installed here when missing and running as root (CI, the development machines).
+CHROMIUM ?= /usr/bin/chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing (needs root)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		echo "warning: $(CHROMIUM) is missing and you are not root: the browser tests will fail." >&2; \
+		echo "         Install it with 'sudo apt-get install -y chromium' (or set LYCEUM_CHROMIUM)." >&2; \
+		exit 0; \
+	fi; \
+	echo "Installing Debian's chromium for the browser tests (once)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 # --- running ----------------------------------------------------------------------------------
 
 # One Django process prepares and serves (manage.py serve_demo): migrations only when some are unapplied,
@@ -73,10 +88,10 @@ run: venv ## Migrate the SQLite database if needed, seed demo data and serve on 
 
 # --- checks -----------------------------------------------------------------------------------
 
-test: venv ## Run the test suite (PostgreSQL when reachable, else SQLite; DATABASE_URL=... to choose)
+test: venv browser ## Run the test suite (PostgreSQL when reachable, else SQLite; DATABASE_URL=... to choose)
 	$(if $(DATABASE_URL),DATABASE_URL='$(DATABASE_URL)') $(PYTEST) $(ARGS)
 
-test-sqlite: venv ## Run the test suite on an in-memory SQLite database
+test-sqlite: venv browser ## Run the test suite on an in-memory SQLite database
 	DATABASE_URL='sqlite://:memory:' $(PYTEST) $(ARGS)
 
 lint: venv ## ruff check, ruff format --check and mypy

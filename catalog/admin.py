@@ -1,5 +1,6 @@
 """Admin for catalogs: the query is validated in the form, viewers are object permissions (guardian),
-and the change page previews how many documents the query selects next to the stored membership."""
+and the change page previews how many documents the query selects next to the stored membership, and lists
+the courses it selects, a page at a time."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from catalog.models import Catalog, ContentMetadata
 from catalog.models.catalogs import validate_query
+from catalog.selectors.catalogs import catalog_preview_courses
 from catalog.selectors.matching import content_matching
 from catalog.services.catalogs import catalog_create, catalog_delete, catalog_update
 
@@ -80,6 +83,10 @@ class CatalogForm(forms.ModelForm):
         return query
 
 
+PREVIEW_PAGE_SIZE = 20
+PREVIEW_PAGE_PARAM = "preview_page"
+
+
 @admin.register(Catalog)
 class CatalogAdmin(GuardedModelAdmin):
     form = CatalogForm
@@ -113,6 +120,30 @@ class CatalogAdmin(GuardedModelAdmin):
         total = ContentMetadata.objects.count()
         note = "" if stored == selected else " (the stored membership catches up within a minute)"
         return f"{stored} stored members; the query selects {selected} of {total} documents now{note}."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Guardian's change form (its "Object permissions" button) plus the preview of the selected courses.
+        self.change_form_template = "admin/catalog/catalog/change_form.html"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The change page lists, below the form, a page of the courses the saved query selects."""
+        catalog = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if catalog is not None:
+            context["preview"] = self.preview(request, catalog)
+        return super().change_view(request, object_id, form_url, context)
+
+    def preview(self, request: HttpRequest, catalog: Catalog) -> dict[str, Any]:
+        paginator = Paginator(catalog_preview_courses(catalog), PREVIEW_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get(PREVIEW_PAGE_PARAM))
+        return {
+            "page": page,
+            "param": PREVIEW_PAGE_PARAM,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        }
 
     def save_model(self, request: HttpRequest, obj: Catalog, form: forms.ModelForm, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in CatalogForm.Meta.fields}

@@ -14,16 +14,22 @@ How "changed" is decided, cheapest first:
   question "would the new row repeat the last one?".
 
 Fields that move on every save by themselves (``modified``) are not data and are ignored.
+
+:func:`history_baseline` gives rows written in bulk (seeded or loaded, without ``save()``) their first
+history row, so the first edit of such a row shows what it changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldError, ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
 from model_utils.fields import AutoLastModifiedField
 
 # Set on an instance (next to simple-history's switch) when this module, not the caller, turned history off.
@@ -108,3 +114,65 @@ def _same(field: models.Field, current: object, recorded: object) -> bool:
     except ValidationError:
         return False  # the save will reject it anyway; never hide an attempted change
     return current == recorded
+
+
+# Columns simple-history adds to every historical table; the rest copy the tracked row.
+_HISTORY_COLUMNS = frozenset({"history_id", "history_date", "history_change_reason", "history_type", "history_user"})
+BASELINE_CHUNK = 5000
+
+
+def history_baseline(
+    model: type[models.Model],
+    pks: Iterable[Any] | None = None,
+    *,
+    reason: str,
+    history_date: dt.datetime | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Give every row of ``model`` (among ``pks``, or all) that has no history yet its first, "+", history row.
+
+    Rows written in bulk (the demo seeder, loaders) skip ``save()`` and so simple-history; without a first
+    row, the admin's history of their first edit has nothing to compare with and shows no change. The rows
+    are copied set-based (``INSERT ... SELECT``, which also reads the parent table of a multi-table child
+    such as ``Degree``), ``BASELINE_CHUNK`` primary keys per statement; rows that already have history are
+    left alone, so calling this twice adds nothing. Returns how many rows were recorded.
+    """
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if manager_name is None:
+        raise ValueError(f"{model._meta.label} is not registered with simple-history.")
+    historical = getattr(model, manager_name).model
+    copied = [field for field in historical._meta.concrete_fields if field.name not in _HISTORY_COLUMNS]
+    pk_name = model._meta.pk.attname
+    connection = connections[using]
+    when = connection.ops.adapt_datetimefield_value(history_date or timezone.now())
+    target = ", ".join(connection.ops.quote_name(column) for column in [field.column for field in copied])
+    extra = ", ".join(
+        connection.ops.quote_name(name) for name in ("history_date", "history_type", "history_change_reason")
+    )
+    recorded = 0
+    chunks: Iterable[list[Any] | None] = (
+        [None] if pks is None else (chunk for chunk in _chunks(list(pks), BASELINE_CHUNK))
+    )
+    with transaction.atomic(using=using, savepoint=False):
+        for chunk in chunks:
+            rows = (
+                model._base_manager.using(using)
+                .order_by()
+                .exclude(**{f"{pk_name}__in": historical._default_manager.using(using).values(pk_name)})
+            )
+            if chunk is not None:
+                rows = rows.filter(pk__in=chunk)
+            select_sql, params = rows.values_list(*[field.attname for field in copied]).query.sql_with_params()
+            statement = (
+                f"INSERT INTO {connection.ops.quote_name(historical._meta.db_table)} ({target}, {extra}) "
+                f"SELECT baseline.*, %s, %s, %s FROM ({select_sql}) baseline"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [when, "+", reason[:100], *params])
+                recorded += max(cursor.rowcount, 0)
+    return recorded
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -29,7 +29,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Lyceum's admin: its templates and styles (listed first so they override the admin's), and the admin
+    # itself with Lyceum's site in place of the default one.
+    "lyceum_admin",
+    "lyceum_admin.apps.LyceumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -118,6 +121,8 @@ LOCALE_PATHS = [BASE_DIR / "settings" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates shown as 2026-07-01 16:00 (the admin's lists and pages), see lyceum_admin/formats.
+FORMAT_MODULE_PATH = ["lyceum_admin.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -15,6 +15,8 @@ from guardian.shortcuts import get_objects_for_user
 
 from catalog.models import Catalog, CatalogMembership, ContentMetadata, ContentType
 from catalog.models.catalogs import VIEW_PERMISSION
+from catalog.selectors.matching import content_matching
+from course_metadata.models import Course
 from course_metadata.selectors.course_runs import course_runs
 from course_metadata.selectors.courses import complete_courses, course_list
 from dbkit.rows import Row, SubqueryCount, as_rows
@@ -81,6 +83,20 @@ def catalog_members(catalog: Catalog) -> QuerySet[ContentMetadata]:
 def _catalog_course_ids(catalog: Catalog) -> QuerySet:
     """Courses in the catalog: the course itself is a member, or one of its runs is."""
     return catalog_members(catalog).filter(content_type__in=COURSE_TYPES).values("course_id")
+
+
+def catalog_preview_courses(catalog: Catalog) -> QuerySet[Course]:
+    """The official courses the catalog's query selects now (the course or one of its runs matches), by key.
+
+    For the admin's preview, which must show the effect of an edited query at once: the stored membership
+    follows within a minute, through the change-log consumer.
+    """
+    matching = content_matching(catalog.parsed_query).filter(content_type__in=COURSE_TYPES)
+    return (
+        Course.objects.filter(draft=False, pk__in=matching.values("course_id"))
+        .select_related("partner", "type")
+        .order_by("key", "pk")
+    )
 
 
 def catalog_courses(catalog: Catalog) -> QuerySet:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models, transaction
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
@@ -91,3 +93,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class CompactTabularInline(admin.TabularInline):
+    """A tabular inline whose rows fit a 1,400 px page: one-line date-time inputs, and no add/change/delete
+    icons beside each select (the row's own change link leads to the full page)."""
+
+    formfield_overrides = {
+        models.DateTimeField: {
+            # One field, not the admin's split date and time (a MultiValueField that expects two inputs).
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        },
+    }
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield

@@ -10,11 +10,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from course_metadata.admin.base import (
+    CompactTabularInline,
     DraftAdminMixin,
     DraftHistoryAdmin,
     GuardedHistoryAdmin,
     SubscriptionInclusionAdminMixin,
 )
+from course_metadata.admin.widgets import CatalogEditingFormMixin
 from course_metadata.models import Course, CourseEditor, CourseEntitlement, CourseRun, CourseUrlSlugHistory
 
 
@@ -40,10 +42,11 @@ class CourseAdminForm(forms.ModelForm):
         return cleaned_data
 
 
-class CourseRunInline(DraftAdminMixin, admin.TabularInline):
+class CourseRunInline(DraftAdminMixin, CompactTabularInline):
     model = CourseRun
     fk_name = "course"
     fields = ["key", "status", "type", "pacing_type", "start", "end", "hidden", "draft"]
+    readonly_fields = ["status"]  # moved by the review workflow (the course run admin's actions)
     extra = 0
     show_change_link = True
     ordering = ["start"]
@@ -52,7 +55,7 @@ class CourseRunInline(DraftAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("type")
 
 
-class CourseEntitlementInline(DraftAdminMixin, admin.TabularInline):
+class CourseEntitlementInline(DraftAdminMixin, CompactTabularInline):
     model = CourseEntitlement
     fields = ["mode", "price", "currency", "sku", "draft"]
     extra = 0
@@ -72,8 +75,19 @@ class CourseEditorInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(SubscriptionInclusionAdminMixin, DraftAdminMixin, GuardedHistoryAdmin):
+class CourseAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, DraftAdminMixin, GuardedHistoryAdmin):
     subscription_role = "courses"  # its inlined runs are recomputed with it
+    email_list_fields = ["watchers"]
+    rich_text_fields = [
+        "short_description",
+        "full_description",
+        "outcome",
+        "prerequisites_raw",
+        "syllabus_raw",
+        "additional_information",
+        "faq",
+        "learner_testimonials",
+    ]
     form = CourseAdminForm
     list_display = [
         "key",

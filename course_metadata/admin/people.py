@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from course_metadata.admin.widgets import CatalogEditingFormMixin
 from course_metadata.models import Person, PersonAreaOfExpertise, PersonSocialNetwork, Position
 
 
@@ -25,7 +26,8 @@ class PersonAreaOfExpertiseInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(CatalogEditingFormMixin, admin.ModelAdmin):
+    rich_text_fields = ["bio", "major_works"]
     list_display = ["full_name", "slug", "partner", "position", "published", "modified"]
     list_filter = ["partner", "published"]
     list_select_related = ["partner", "position__organization"]

@@ -9,6 +9,7 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 
 from course_metadata.admin.base import GuardedHistoryAdmin, HistoryAdmin, SubscriptionInclusionAdminMixin
+from course_metadata.admin.widgets import CatalogEditingFormMixin
 from course_metadata.models import (
     Curriculum,
     Degree,
@@ -67,8 +68,11 @@ PROGRAM_AUTOCOMPLETE_FIELDS = [
 
 
 @admin.register(Program)
-class ProgramAdmin(ProgramSkillsAdminMixin, SubscriptionInclusionAdminMixin, GuardedHistoryAdmin):
+class ProgramAdmin(
+    ProgramSkillsAdminMixin, CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, GuardedHistoryAdmin
+):
     subscription_role = "programs"
+    rich_text_fields = ["overview"]
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "type", "partner", "hidden", "enterprise_subscription_inclusion"]
     list_select_related = ["partner", "type"]
@@ -95,7 +99,8 @@ class DegreeDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Degree)
-class DegreeAdmin(ProgramSkillsAdminMixin, SubscriptionInclusionAdminMixin, HistoryAdmin):
+class DegreeAdmin(ProgramSkillsAdminMixin, CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, HistoryAdmin):
+    rich_text_fields = ["overview", "application_requirements", "prerequisite_coursework"]
     subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "partner", "hidden"]

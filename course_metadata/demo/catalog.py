@@ -22,6 +22,7 @@ from course_metadata.demo.directory import seed_organizations, seed_partner, see
 from course_metadata.demo.pathways import seed_pathways
 from course_metadata.demo.programs import seed_degree, seed_programs
 from course_metadata.demo.types import TypeCatalog
+from course_metadata.history import historied_models, history_baseline
 from course_metadata.models import Course, Degree
 
 
@@ -83,11 +84,22 @@ def seed_catalog(options: SeedOptions) -> SeededCatalog:
             if options.append:
                 ctx.taken_numbers = set(Course.objects.filter(partner=partner).values_list("number", flat=True))
             _seed_phases(ctx, options, first_number=100 + existing)
+        with _phase(options, "History baseline", 1) as advance:
+            record_seeded_history(seeded)
+            advance(1)
         if options.change_log:
             with _phase(options, "Change log", 1) as advance:
                 record_seeded_changes(seeded)
                 advance(1)
     return seeded
+
+
+def record_seeded_history(seeded: SeededCatalog) -> None:
+    """The first history row of every seeded row of a model with history (bulk inserts write none)."""
+    historied = {model._meta.label: model for model in historied_models()}
+    for label, pks in seeded.created.items():
+        if label in historied:
+            history_baseline(historied[label], pks, reason="Seeded by seed_catalog", history_date=seeded.seeded_at)
 
 
 def _seed_phases(ctx: SeedContext, options: SeedOptions, *, first_number: int) -> None:

@@ -165,8 +165,13 @@ class CourseRun(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStam
 
     def clean(self) -> None:
         super().clean()
+        from course_metadata.rules import has_changed
         from course_metadata.rules.external_keys import check_course_run_external_key
+        from course_metadata.rules.run_keys import check_course_run_key
 
+        # Only a new or moved key is checked: a run keyed before the course's key_for_reruns changed stays valid.
+        if has_changed(self, "key", "course_id"):
+            check_course_run_key(self)
         check_course_run_external_key(self)
 
     def save(self, *args, **kwargs) -> None:
@@ -174,7 +179,10 @@ class CourseRun(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStam
         # business of the services that change its inputs (docs/decisions/0022-visible-write-path.rst).
         from course_metadata.rules import has_changed
         from course_metadata.rules.external_keys import check_course_run_external_key
+        from course_metadata.rules.run_keys import check_course_run_key
 
+        if has_changed(self, "key", "course_id"):
+            check_course_run_key(self)
         if self.external_key and has_changed(self, "external_key", "course_id"):
             check_course_run_external_key(self)
         if not self.slug:

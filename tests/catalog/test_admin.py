@@ -80,3 +80,36 @@ def test_the_enterprise_fields_are_edited_through_the_services(admin_client):
         {"title": "Enterprise", "query": '{"org": "edX"}', "enabled_course_modes": '{"a": 1}'},
     )
     assert bad.status_code == 200 and "course mode slugs" in bad.content.decode()
+
+
+def test_the_preview_lists_the_selected_courses_a_page_at_a_time(
+    admin_client, run_consumer, commit, django_assert_max_num_queries
+):
+    from catalog.admin import PREVIEW_PAGE_SIZE
+
+    for number in range(PREVIEW_PAGE_SIZE + 3):
+        make_course(org_key="edX", number=f"P{number:03d}", runs=[{}])
+    make_course(org_key="MITx", number="M1", runs=[{}])
+    run_consumer()
+    catalog = Catalog.objects.create(title="edX only", query={"org": "edX"})
+    url = f"/admin/catalog/catalog/{catalog.pk}/change/"
+
+    first = admin_client.get(url).content.decode()
+    preview = first[first.index('id="catalog-preview"') :]
+    assert f"Courses the query selects ({PREVIEW_PAGE_SIZE + 3})" in preview
+    assert "edX+P000" in preview and f"edX+P{PREVIEW_PAGE_SIZE - 1:03d}" in preview
+    assert f"edX+P{PREVIEW_PAGE_SIZE:03d}" not in preview and "MITx+M1" not in preview
+    assert "Page 1 of 2" in preview
+
+    second = admin_client.get(f"{url}?preview_page=2").content.decode()
+    assert f"edX+P{PREVIEW_PAGE_SIZE + 2:03d}" in second and "edX+P000<" not in second
+    assert "Page 2 of 2" in second
+    # A page costs the same whatever the page size: one count, one page of courses with partner and type.
+    with django_assert_max_num_queries(40) as captured:
+        admin_client.get(url)
+    few = len(captured)
+    for number in range(5):
+        make_course(org_key="edX", number=f"Q{number:03d}", runs=[{}])
+    run_consumer()
+    with django_assert_max_num_queries(few):
+        admin_client.get(url)

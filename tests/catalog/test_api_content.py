@@ -225,6 +225,8 @@ def test_query_contains_without_the_trailing_slash(api_client, user, world):
     )
 
     assert response.json() == {str(world["m1"].uuid): True}
+
+
 @pytest.mark.parametrize(
     ("query", "a1_run", "m1"),
     [

@@ -207,6 +207,8 @@ def test_run_keys_follow_the_start_date_or_are_supplied(
     Organization.objects.filter(pk=organization.pk).update(auto_generate_course_run_keys=False)
     response = client.post("/api/v1/course_runs/", body, format="json")
     assert response.status_code == 400 and "key" in response.data
+    response = client.post("/api/v1/course_runs/", {**body, "key": "course-v1:OtherOrgX+ZZZ+1T2027"}, format="json")
+    assert response.status_code == 400 and "OtherOrgX+ZZZ" in str(response.data["key"])
     supplied = f"course-v1:{course.key}+Fall2031"
     response = client.post("/api/v1/course_runs/", {**body, "key": supplied}, format="json")
     assert response.status_code == 201, response.data

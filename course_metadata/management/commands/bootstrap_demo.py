@@ -73,6 +73,8 @@ class Command(BaseCommand):
     def seed_catalog(self, *, courses: int, seed: int) -> None:
         if Course.objects.exists():
             self.stdout.write("The catalog already has courses; leaving it as it is.")
+            # A catalog seeded before seeding recorded history gets its baseline (nothing to do otherwise).
+            call_command("history_baseline", no_progress=True, verbosity=0)
             return
         if "seed_catalog" not in get_commands():
             self.stderr.write(

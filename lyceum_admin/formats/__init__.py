@@ -1,0 +1,1 @@
+"""Display formats (``FORMAT_MODULE_PATH``): dates as editors compare them, short enough for list columns."""
