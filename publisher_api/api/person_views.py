@@ -7,7 +7,8 @@ the read API's person representation, so a client sees the same object either wa
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +96,7 @@ def _parts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(person: Person, status_code: int) -> Response:
-    row = person_list().get(pk=person.pk)
+    row = cast(Mapping[str, Any], person_list().get(pk=person.pk))  # values_of: a row of plain values
     return Response(person_data(row, ReadContext()), status=status_code)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 def username_replace(*, old: str, new: str) -> bool:
     """Rename the user ``old`` to ``new`` in one transaction; False when ``new`` is taken or not a valid name."""
     user_model = get_user_model()
-    field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    field = cast(models.Field, user_model._meta.get_field(user_model.USERNAME_FIELD))
     try:
         field.run_validators(new)
         if not new or len(new) > (field.max_length or len(new)):
