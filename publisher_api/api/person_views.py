@@ -37,7 +37,7 @@ NOT_WRITTEN = _("This field is derived from the others; leave it out of the body
 
 
 class PositionInput(StrictSerializer):
-    title = serializers.CharField(max_length=255, allow_blank=True)
+    title = serializers.CharField(max_length=255)
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), allow_null=True, required=False, help_text=_("Organization id.")
     )
