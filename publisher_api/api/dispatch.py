@@ -59,6 +59,9 @@ def read_write_dispatcher(
         if match is None:
             if request.method == "OPTIONS":
                 return write_view(request, identifier=identifier) if identifier is not None else write_view(request)
+            if identifier is not None:
+                # No read route takes this identifier (``people/0.5/``): there is no such object to read.
+                return JsonResponse({"detail": "Not found."}, status=404)
             return method_not_allowed(request.method, allowed=("OPTIONS", *writes))
         request.resolver_match = match
         response = match.func(request, *match.args, **match.kwargs)

@@ -113,6 +113,7 @@ def test_update_permissions(member: User, organization: Organization, other_orga
     assert _client(member).patch(f"/api/v1/people/{ours['uuid']}/", moved, format="json").status_code == 403
     assert _client(staff).patch(url, {"bio": "x"}, format="json").json()["bio"] == "x"
     assert _client(staff).patch("/api/v1/people/not-a-uuid/", {"bio": "x"}, format="json").status_code == 404
+    assert _client(staff).get("/api/v1/people/0.5/").status_code == 404
     refused = _client(staff).delete(url)
     assert refused.status_code == 405
     assert refused["Allow"] == "GET, HEAD, OPTIONS, PATCH, PUT"
