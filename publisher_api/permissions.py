@@ -292,6 +292,26 @@ def can_manage_publisher_roles(user: AnyUser | None) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_staff_powers(user)
 
 
+# --- people ------------------------------------------------------------------------------------------
+
+
+def can_write_person(user: AnyUser | None, organizations: Iterable[Organization | None]) -> bool:
+    """May create or change a person whose position is (or becomes) at each of ``organizations``.
+
+    Staff may write anyone; a Publisher user only people at organizations whose group they belong to (a
+    person at no organization is staff's to write).
+    """
+    if not _may_write(user):
+        return False
+    if has_staff_powers(user):
+        return True
+    wanted = list(organizations)
+    if not wanted or any(organization is None for organization in wanted):
+        return False
+    member_of = set(user_organizations(user).values_list("pk", flat=True))
+    return all(organization is not None and organization.pk in member_of for organization in wanted)
+
+
 # --- DRF permission classes --------------------------------------------------------------------------
 
 
@@ -346,6 +366,7 @@ __all__ = [
     "can_manage_course_editors",
     "can_manage_publisher_roles",
     "can_view_publisher_roles",
+    "can_write_person",
     "editable_courses",
     "has_publisher_editor_role",
     "has_staff_powers",

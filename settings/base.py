@@ -160,6 +160,8 @@ SOCIAL_AUTH_LOGIN_ERROR_URL = "/admin/login/"
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", default=False)
 # What the login page calls the LMS: "Sign in with <name>".
 LYCEUM_LMS_NAME = os.environ.get("LYCEUM_LMS_NAME", "the LMS")
+# The LMS's service user that replaces usernames across services (POST /api/v1/replace_usernames/).
+USERNAME_REPLACEMENT_WORKER = os.environ.get("USERNAME_REPLACEMENT_WORKER", "")
 
 # --- REST framework -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from course_metadata.api.root import ApiRootView
 from search.api.urls import v2_urlpatterns as v2_search_urls
+from settings.authentication.usernames import UsernameReplacementView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(), name="root"),
@@ -17,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("catalog.api.urls")),
     path("", include("course_metadata.api.v1.urls")),
     path("", include("search.api.urls")),
+    path("replace_usernames/", UsernameReplacementView.as_view(), name="replace_usernames"),
 ]
 
 urlpatterns = [

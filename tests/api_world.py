@@ -63,7 +63,7 @@ def seed_world() -> World:
         "content-metadata": {"identifier": run.key},
         "programs": {"uuid": content.program.uuid},
         "organizations": {"uuid": organization.uuid},
-        "people": {"uuid": content.people[0].uuid},
+        "people": {"uuid": content.people[0].uuid, "identifier": content.people[0].uuid},
         "subjects": {"uuid": Subject.objects.filter(partner=partner).first().uuid},  # type: ignore[union-attr]
         "topics": {"uuid": Topic.objects.filter(partner=partner).first().uuid},  # type: ignore[union-attr]
         "level_types": {"name": LevelType.objects.first().name},  # type: ignore[union-attr]

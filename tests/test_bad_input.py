@@ -25,7 +25,7 @@ from catalog.models import Catalog
 from catalog.services.catalogs import catalog_create
 from course_metadata.models import Course, CourseRun
 from publisher_api.models import PUBLISHER_EDITOR, PublisherRole, PublisherRoleAssignment
-from tests.factories import StaffUserFactory, UserFactory
+from tests.factories import PersonFactory, StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,10 @@ WRITES = [
     Write("POST", "api/v1/course_runs/", lambda o: "/api/v1/course_runs/"),
     Write("PATCH", "api/v1/course_runs/<str:identifier>/", lambda o: f"/api/v1/course_runs/{o['run'].key}/"),
     Write("PUT", "api/v1/course_runs/<str:identifier>/", lambda o: f"/api/v1/course_runs/{o['run'].key}/"),
+    Write("POST", "api/v1/people/", lambda o: "/api/v1/people/"),
+    Write("PATCH", "api/v1/people/<str:identifier>/", lambda o: f"/api/v1/people/{o['person'].uuid}/"),
+    Write("PUT", "api/v1/people/<str:identifier>/", lambda o: f"/api/v1/people/{o['person'].uuid}/"),
+    Write("POST", "api/v1/replace_usernames/", lambda o: "/api/v1/replace_usernames/"),
     Write("POST", "api/v1/course_editors/", lambda o: "/api/v1/course_editors/"),
     Write("POST", "api/v1/publisher-roles/", lambda o: "/api/v1/publisher-roles/"),
     # Revoking reads an optional reason from the body.
@@ -116,7 +120,8 @@ def objects(course: Course, course_run: CourseRun) -> dict[str, Any]:
     role = PublisherRole.objects.get(name=PUBLISHER_EDITOR)
     assignment = PublisherRoleAssignment.objects.create(user=UserFactory(), role=role, reason="test")
     catalog = catalog_create(title="Everything", query={"content_type": "course"})
-    return {"course": course, "run": course_run, "assignment": assignment, "catalog": catalog}
+    person = PersonFactory()
+    return {"course": course, "run": course_run, "assignment": assignment, "catalog": catalog, "person": person}
 
 
 @pytest.fixture

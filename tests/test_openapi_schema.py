@@ -57,7 +57,9 @@ def served_operations() -> set[tuple[str, str]]:
             continue  # the same endpoint, also served without its trailing slash for clients that omit it
         if callback.__name__.endswith("_read_write"):
             kind = "detail" if path.endswith("{}/") else "collection"
-            served |= {(path, method) for method in DISPATCHER_WRITES[kind]}
+            # A detail path takes the writes its dispatcher was given (people/ has no DELETE).
+            writes = {method.lower() for method in callback.detail_writes} if kind == "detail" else set()
+            served |= {(path, method) for method in DISPATCHER_WRITES[kind] & (writes or DISPATCHER_WRITES[kind])}
             continue
         view_class = getattr(callback, "cls", None)
         assert view_class is not None and issubclass(view_class, APIView), f"{path} is not a DRF view"

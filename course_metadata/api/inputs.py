@@ -36,7 +36,7 @@ class StrictInputMixin:
     the read API shows that this endpoint deliberately does not take).
     """
 
-    refused_fields: ClassVar[dict[str, str]] = {}
+    refused_fields: ClassVar[dict[str, StrOrPromise]] = {}
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):

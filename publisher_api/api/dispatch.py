@@ -33,7 +33,9 @@ _ETAG_LOOKUPS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def read_write_dispatcher(collection: str, write_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def read_write_dispatcher(
+    collection: str, write_view: Callable[..., HttpResponse], *, detail_writes: tuple[str, ...] = DETAIL_WRITES
+) -> Callable[..., HttpResponse]:
     """A view for ``{collection}/`` and ``{collection}/<identifier>/`` that splits reads from writes.
 
     A write method the path does not take (``POST`` on a detail path, ``PATCH`` on the list) is a 405
@@ -43,7 +45,7 @@ def read_write_dispatcher(collection: str, write_view: Callable[..., HttpRespons
 
     @csrf_exempt  # the views it calls are DRF views, which apply CSRF to session-authenticated writes
     def view(request: HttpRequest, identifier: str | None = None) -> HttpResponse:
-        writes = LIST_WRITES if identifier is None else DETAIL_WRITES
+        writes = LIST_WRITES if identifier is None else detail_writes
         if request.method not in SAFE_METHODS:
             if request.method not in writes:
                 return method_not_allowed(request.method, allowed=(*SAFE_METHODS, *writes))
@@ -57,6 +59,9 @@ def read_write_dispatcher(collection: str, write_view: Callable[..., HttpRespons
         if match is None:
             if request.method == "OPTIONS":
                 return write_view(request, identifier=identifier) if identifier is not None else write_view(request)
+            if identifier is not None:
+                # No read route takes this identifier (``people/0.5/``): there is no such object to read.
+                return JsonResponse({"detail": "Not found."}, status=404)
             return method_not_allowed(request.method, allowed=("OPTIONS", *writes))
         request.resolver_match = match
         response = match.func(request, *match.args, **match.kwargs)
@@ -68,6 +73,7 @@ def read_write_dispatcher(collection: str, write_view: Callable[..., HttpRespons
         return response
 
     view.__name__ = f"{collection}_read_write"
+    view.detail_writes = detail_writes  # type: ignore[attr-defined]  # what a detail path takes, for the tests
     return view
 
 

@@ -16,12 +16,17 @@ from typing import Any
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
+from publisher_api.api.person_views import PersonWriteView
 from publisher_api.api.views import CourseRunWriteView, CourseWriteView
 
 Endpoint = tuple[str, str, str, Callable[..., Any]]
 
 # The names publisher_api/urls.py gives its collection routes (dispatched to these write views).
-WRITE_ROUTES = {"publisher-courses": CourseWriteView, "publisher-course-runs": CourseRunWriteView}
+WRITE_ROUTES = {
+    "publisher-courses": CourseWriteView,
+    "publisher-course-runs": CourseRunWriteView,
+    "publisher-people": PersonWriteView,
+}
 COLLECTION_METHODS: tuple[str, ...] = ("POST",)
 DETAIL_METHODS: tuple[str, ...] = ("PATCH", "PUT", "DELETE")
 _DETAIL_TAIL = re.compile(r"\{[^{}/]+\}/")
@@ -45,6 +50,8 @@ def add_publisher_writes(endpoints: list[Endpoint]) -> list[Endpoint]:
                 methods = DETAIL_METHODS
             else:
                 continue
+            # A view answers only the methods it has handlers for (people/ cannot be deleted).
+            methods = tuple(method for method in methods if hasattr(view, method.lower()))
             writes += [(path, path_regex, write_method, view.as_view()) for write_method in methods]
     return [*endpoints, *writes]
 
