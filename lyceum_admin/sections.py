@@ -107,7 +107,16 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "access",
         "Users and switches",
-        ("auth.User", "auth.Group", "waffle.Switch", "waffle.Flag", "waffle.Sample"),
+        (
+            "auth.User",
+            "auth.Group",
+            "social_django.UserSocialAuth",
+            "social_django.Association",
+            "social_django.Nonce",
+            "waffle.Switch",
+            "waffle.Flag",
+            "waffle.Sample",
+        ),
     ),
 )
 

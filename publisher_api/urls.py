@@ -27,7 +27,8 @@ urlpatterns = [
     path("courses/", courses, name="publisher-courses"),
     path("courses/<str:identifier>/", courses, name="publisher-course"),
     path("course_runs/", course_runs, name="publisher-course-runs"),
-    path("course_runs/<str:identifier>/", course_runs, name="publisher-course-run"),
+    # <path:>: an old-style run key (org/number/run) has slashes; the read API looks those up too.
+    path("course_runs/<path:identifier>/", course_runs, name="publisher-course-run"),
     path("people/", people, name="publisher-people"),
     path("people/<str:identifier>/", people, name="publisher-person"),
     path("course_editors/", CourseEditorListView.as_view(), name="publisher-course-editors"),

@@ -128,7 +128,10 @@ def test_a_new_course_needs_to_know_its_partner(partner, settings):
 
 def test_a_run_whose_key_names_another_course_is_refused(course):
     stray = CourseFactory.create(partner=course.partner, number="OTHER1")
-    run = CourseRunFactory.create(course=stray, key="course-v1:edX+CS101+9T2029")
+    run = CourseRunFactory.create(course=stray, key=f"course-v1:{stray.key}+9T2029")
+    # Data written before the run-key rule existed (every write path refuses it now).
+    CourseRun.objects.filter(pk=run.pk).update(key="course-v1:edX+CS101+9T2029")
+    run.refresh_from_db()
     with pytest.raises(ValidationError, match="belongs to course"):
         apply(catalog_data(run.key))
     run.refresh_from_db()

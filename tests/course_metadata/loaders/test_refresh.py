@@ -180,7 +180,9 @@ def test_a_page_that_disappears_between_calls_is_a_failure(services: FakeService
 def test_a_run_under_the_wrong_course_is_refused(services: FakeServices, lms_partner: Partner) -> None:
     organization = OrganizationFactory.create(partner=lms_partner, key="Org0X")
     other = CourseFactory.create(partner=lms_partner, authoring_organization=organization, number="OTHER")
-    CourseRunFactory.create(course=other, key="course-v1:Org0X+C0+1T2030")
+    stray = CourseRunFactory.create(course=other, key="course-v1:Org0X+OTHER+1T2030")
+    # Data written before the run-key rule existed (every write path refuses it now).
+    CourseRun.objects.filter(pk=stray.pk).update(key="course-v1:Org0X+C0+1T2030")
     with pytest.raises(CommandError):
         refresh()
     assert CourseRun.objects.get(key="course-v1:Org0X+C0+1T2030").course == other
