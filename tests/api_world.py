@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from catalog.services.catalogs import catalog_create
 from course_metadata.models import (
@@ -47,16 +48,14 @@ class World:
 
 def _learner_pathway_parts(content: Any) -> dict[str, Any]:
     """The UUID of one step, course, program and block of the seeded learner pathway."""
-    models = {
-        "step": (LearnerPathwayStep, "pathway"),
-        "course": (LearnerPathwayCourse, "step__pathway"),
-        "program": (LearnerPathwayProgram, "step__pathway"),
-        "block": (LearnerPathwayBlock, "step__pathway"),
+    pathway = content.learner_pathway
+    parts: dict[str, QuerySet[Any]] = {
+        "step": LearnerPathwayStep.objects.filter(pathway=pathway),
+        "course": LearnerPathwayCourse.objects.filter(step__pathway=pathway),
+        "program": LearnerPathwayProgram.objects.filter(step__pathway=pathway),
+        "block": LearnerPathwayBlock.objects.filter(step__pathway=pathway),
     }
-    return {
-        part: model.objects.filter(**{lookup: content.learner_pathway}).order_by("pk").values_list("uuid", flat=True)[0]
-        for part, (model, lookup) in models.items()
-    }
+    return {part: rows.order_by("pk").values_list("uuid", flat=True)[0] for part, rows in parts.items()}
 
 
 def seed_world() -> World:
