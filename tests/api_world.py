@@ -10,9 +10,21 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from catalog.services.catalogs import catalog_create
-from course_metadata.models import CourseRunType, CourseType, LevelType, ProgramType, Subject, Topic
+from course_metadata.models import (
+    CourseRunType,
+    CourseType,
+    LearnerPathwayBlock,
+    LearnerPathwayCourse,
+    LearnerPathwayProgram,
+    LearnerPathwayStep,
+    LevelType,
+    ProgramType,
+    Subject,
+    Topic,
+)
 from publisher_api.models import PUBLISHER_EDITOR
 from publisher_api.services.roles import publisher_role_grant
 from tests.course_metadata.api.conftest import seed_catalog
@@ -32,6 +44,18 @@ class World:
     staff: User
     # Values that are personal data: email addresses and usernames of the seeded people and users.
     secrets: set[str] = field(default_factory=set)
+
+
+def _learner_pathway_parts(content: Any) -> dict[str, Any]:
+    """The UUID of one step, course, program and block of the seeded learner pathway."""
+    pathway = content.learner_pathway
+    parts: dict[str, QuerySet[Any]] = {
+        "step": LearnerPathwayStep.objects.filter(pathway=pathway),
+        "course": LearnerPathwayCourse.objects.filter(step__pathway=pathway),
+        "program": LearnerPathwayProgram.objects.filter(step__pathway=pathway),
+        "block": LearnerPathwayBlock.objects.filter(step__pathway=pathway),
+    }
+    return {part: rows.order_by("pk").values_list("uuid", flat=True)[0] for part, rows in parts.items()}
 
 
 def seed_world() -> World:
@@ -72,6 +96,7 @@ def seed_world() -> World:
         "course_run_types": {"uuid": CourseRunType.objects.first().uuid},  # type: ignore[union-attr]
         "pathways": {"id_or_uuid": content.pathway.pk},
         "learner-pathway": {"uuid": content.learner_pathway.uuid},
+        **{f"learner-pathway-{part}": {"uuid": uuid} for part, uuid in _learner_pathway_parts(content).items()},
     }
     secrets = {user.email for user in (staff, editor, viewer)} | {user.username for user in (staff, editor, viewer)}
     secrets |= {person.email for person in content.people}

@@ -7,7 +7,14 @@ from course_metadata.api import schema  # noqa: F401
 from course_metadata.api.v1.views.course_runs import CourseRunViewSet
 from course_metadata.api.v1.views.courses import CourseViewSet
 from course_metadata.api.v1.views.organizations import OrganizationViewSet
-from course_metadata.api.v1.views.pathways import LearnerPathwayViewSet, PathwayViewSet
+from course_metadata.api.v1.views.pathways import (
+    LearnerPathwayBlockViewSet,
+    LearnerPathwayCourseViewSet,
+    LearnerPathwayProgramViewSet,
+    LearnerPathwayStepViewSet,
+    LearnerPathwayViewSet,
+    PathwayViewSet,
+)
 from course_metadata.api.v1.views.people import PersonViewSet
 from course_metadata.api.v1.views.programs import ProgramViewSet
 from course_metadata.api.v1.views.taxonomy import (
@@ -33,5 +40,9 @@ router.register("course_types", CourseTypeViewSet, basename="course_type")
 router.register("course_run_types", CourseRunTypeViewSet, basename="course_run_type")
 router.register("pathways", PathwayViewSet, basename="pathway")
 router.register("learner-pathway", LearnerPathwayViewSet, basename="learner-pathway")
+router.register("learner-pathway-step", LearnerPathwayStepViewSet, basename="learner-pathway-step")
+router.register("learner-pathway-course", LearnerPathwayCourseViewSet, basename="learner-pathway-course")
+router.register("learner-pathway-program", LearnerPathwayProgramViewSet, basename="learner-pathway-program")
+router.register("learner-pathway-block", LearnerPathwayBlockViewSet, basename="learner-pathway-block")
 
 urlpatterns = router.urls

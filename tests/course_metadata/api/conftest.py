@@ -197,6 +197,7 @@ def seed_catalog(partner: Partner, organization: Organization, *, courses: int =
     other = LearnerPathwayStepFactory(pathway=LearnerPathwayFactory(partner=partner), min_requirement=2)
     LearnerPathwayCourseFactory(step=other, course=seeded[2])
     LearnerPathwayProgramFactory(step=other, program=degree)
+    LearnerPathwayBlockFactory(step=other, course=seeded[2], block_id="block-v1:seeded+2+type@vertical+block@intro")
     return Catalog(partner, organization, seeded, program, pathway, learner_pathway, people, sponsor, degree)
 
 

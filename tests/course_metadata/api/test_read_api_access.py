@@ -25,6 +25,10 @@ PRIVATE = [
     "/api/v1/course_run_types/",
     "/api/v1/pathways/",
     "/api/v1/learner-pathway/",
+    "/api/v1/learner-pathway-step/",
+    "/api/v1/learner-pathway-course/",
+    "/api/v1/learner-pathway-program/",
+    "/api/v1/learner-pathway-block/",
 ]
 
 

@@ -6,9 +6,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from rest_framework.test import APIClient
 
-from course_metadata.models import LearnerPathway, Organization
+from course_metadata.models import (
+    LearnerPathway,
+    LearnerPathwayBlock,
+    LearnerPathwayCourse,
+    LearnerPathwayProgram,
+    LearnerPathwayStep,
+    Organization,
+)
 
 
 def results(response: Any) -> list[dict[str, Any]]:
@@ -121,3 +129,55 @@ def test_learner_pathway_snapshot(catalog: Any, api: APIClient) -> None:
     assert [node["content_type"] for node in snapshot["steps"][0]["nodes"]] == ["course", "program"]
     assert snapshot["steps"][1]["nodes"][0]["content_type"] == "block"
     assert snapshot["time_of_completion"]["max"] >= snapshot["time_of_completion"]["min"] > 0
+
+
+def pathway_parts(pathway: LearnerPathway) -> dict[str, QuerySet[Any]]:
+    return {
+        "step": LearnerPathwayStep.objects.filter(pathway=pathway),
+        "course": LearnerPathwayCourse.objects.filter(step__pathway=pathway),
+        "program": LearnerPathwayProgram.objects.filter(step__pathway=pathway),
+        "block": LearnerPathwayBlock.objects.filter(step__pathway=pathway),
+    }
+
+
+def test_learner_pathway_parts(catalog: Any, api: APIClient) -> None:
+    steps = results(api.get("/api/v1/learner-pathway-step/"))
+    courses = results(api.get("/api/v1/learner-pathway-course/"))
+    programs = results(api.get("/api/v1/learner-pathway-program/"))
+    blocks = results(api.get("/api/v1/learner-pathway-block/"))
+
+    assert len(steps) == 3 and len(courses) == 2 and len(programs) == 2 and len(blocks) == 2
+    first = catalog.learner_pathway.steps.order_by("sort_order", "pk").first()
+    step = api.get(f"/api/v1/learner-pathway-step/{first.uuid}/").json()
+    assert step["courses"][0]["key"] == catalog.course.key and step["courses"][0]["content_type"] == "course"
+    assert step["programs"][0]["uuid"] == str(catalog.program.uuid) and step["min_requirement"] == 1
+    assert step["time_of_completion"]["min"] > 0
+    course_node = LearnerPathwayCourse.objects.get(step=first)
+    detail = api.get(f"/api/v1/learner-pathway-course/{course_node.uuid}/").json()
+    assert detail["key"] == catalog.course.key and detail["course_runs"] and detail["title"] == catalog.course.title
+    program_node = LearnerPathwayProgram.objects.get(step=first)
+    detail = api.get(f"/api/v1/learner-pathway-program/{program_node.uuid}/").json()
+    assert detail["content_type"] == "program"
+    assert [course["key"] for course in detail["courses"]] == [course.key for course in catalog.courses]
+    block = LearnerPathwayBlock.objects.get(step__pathway=catalog.learner_pathway)
+    detail = api.get(f"/api/v1/learner-pathway-block/{block.uuid}/").json()
+    assert detail == {
+        "uuid": str(block.uuid),
+        "step": block.step_id,
+        "course": block.course_id,
+        "content_type": "block",
+        "block_id": block.block_id,
+        "course_key": catalog.courses[1].key,
+        "estimated_completion_time": round(block.estimated_hours, 2),
+    }
+
+
+@pytest.mark.parametrize("part", ["block", "course", "program", "step"])
+def test_parts_of_inactive_learner_pathways_are_not_served(catalog: Any, api: APIClient, part: str) -> None:
+    node_uuid = pathway_parts(catalog.learner_pathway)[part].values_list("uuid", flat=True)[0]
+    before = len(results(api.get(f"/api/v1/learner-pathway-{part}/")))
+    LearnerPathway.objects.filter(pk=catalog.learner_pathway.pk).update(status=LearnerPathway.Status.INACTIVE)
+
+    assert api.get(f"/api/v1/learner-pathway-{part}/{node_uuid}/").status_code == 404
+    assert len(results(api.get(f"/api/v1/learner-pathway-{part}/"))) < before
+    assert api.get(f"/api/v1/learner-pathway-{part}/not-a-uuid/").status_code == 404

@@ -25,6 +25,10 @@ def emitted_objects(catalog: Any, api: APIClient) -> list[tuple[type[serializers
     learner_pathway = api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/").json()
     snapshot = api.get(f"/api/v1/learner-pathway/{catalog.learner_pathway.uuid}/snapshot/").json()
     course_type = api.get("/api/v1/course_types/").json()["results"][0]
+    step = api.get("/api/v1/learner-pathway-step/").json()["results"][0]
+    course_node = api.get("/api/v1/learner-pathway-course/").json()["results"][0]
+    program_node = api.get("/api/v1/learner-pathway-program/").json()["results"][0]
+    block = api.get("/api/v1/learner-pathway-block/").json()["results"][0]
     return [
         (courses.CourseSerializer, course),
         (courses.CourseSummarySerializer, program["courses"][0]),
@@ -61,6 +65,14 @@ def emitted_objects(catalog: Any, api: APIClient) -> list[tuple[type[serializers
         (pathways.CourseNodeSerializer, learner_pathway["steps"][0]["courses"][0]),
         (pathways.ProgramNodeSerializer, learner_pathway["steps"][0]["programs"][0]),
         (pathways.LearnerPathwaySnapshotSerializer, snapshot),
+        (pathways.LearnerPathwayStepSerializer, step),
+        (pathways.CourseNodeSerializer, course_node),
+        (pathways.ProgramNodeSerializer, program_node),
+        (pathways.LearnerPathwayBlockSerializer, block),
+        (
+            pathways.BlockNodeSerializer,
+            learner_pathway["steps"][1]["blocks"][0],
+        ),
         # the full course serializer inside a program emits what the courses endpoint does
         (courses.CourseSerializer, full_program["courses"][0]),
     ]

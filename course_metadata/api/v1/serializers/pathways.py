@@ -106,6 +106,17 @@ def _program_node(node: LearnerPathwayProgram) -> dict[str, Any]:
     }
 
 
+def _block_record(node: LearnerPathwayBlock) -> dict[str, Any]:
+    """A block as learner-pathway-block/ shows it: course-discovery's fields (the step's and the course's
+    ids) and the block's node fields."""
+    return {
+        "uuid": str(node.uuid),
+        "step": node.step_id,
+        "course": node.course_id,
+        **_block_node(node),
+    }
+
+
 def _block_node(node: LearnerPathwayBlock) -> dict[str, Any]:
     return {
         "content_type": "block",
@@ -191,6 +202,9 @@ class CourseNodeSerializer(serializers.Serializer):
     course_runs = RunKeySerializer(many=True)
     estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
 
+    def to_representation(self, instance: LearnerPathwayCourse) -> dict[str, Any]:
+        return _course_node(instance)
+
 
 class ProgramNodeCourseSerializer(serializers.Serializer):
     key = serializers.CharField()
@@ -208,12 +222,24 @@ class ProgramNodeSerializer(serializers.Serializer):
     courses = ProgramNodeCourseSerializer(many=True)
     estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
 
+    def to_representation(self, instance: LearnerPathwayProgram) -> dict[str, Any]:
+        return _program_node(instance)
+
 
 class BlockNodeSerializer(serializers.Serializer):
     content_type = serializers.CharField(help_text=_('"block"'))
     block_id = serializers.CharField()
     course_key = serializers.CharField()
     estimated_completion_time = serializers.FloatField(help_text=_("Hours."))
+
+
+class LearnerPathwayBlockSerializer(BlockNodeSerializer):
+    uuid = serializers.UUIDField()
+    step = serializers.IntegerField(help_text=_("Id of the step the block belongs to."))
+    course = serializers.IntegerField(help_text=_("Id of the course the block is part of."))
+
+    def to_representation(self, instance: LearnerPathwayBlock) -> dict[str, Any]:
+        return _block_record(instance)
 
 
 class LearnerPathwayStepSerializer(serializers.Serializer):
@@ -223,6 +249,9 @@ class LearnerPathwayStepSerializer(serializers.Serializer):
     programs = ProgramNodeSerializer(many=True)
     blocks = BlockNodeSerializer(many=True)
     time_of_completion = TimeOfCompletionSerializer()
+
+    def to_representation(self, instance: LearnerPathwayStep) -> dict[str, Any]:
+        return step_data(instance)
 
 
 class LearnerPathwaySerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""GET pathways/, learner-pathway/ (+ uuids/ and {uuid}/snapshot/)."""
+"""GET pathways/, learner-pathway/ (+ uuids/ and {uuid}/snapshot/), and the parts of active learner pathways:
+learner-pathway-step/, -course/, -program/ and -block/."""
 
 from __future__ import annotations
 
@@ -15,13 +16,32 @@ from rest_framework.response import Response
 from course_metadata.api.v1 import params
 from course_metadata.api.v1.filters import LearnerPathwayFilter, PathwayFilter
 from course_metadata.api.v1.serializers.pathways import (
+    CourseNodeSerializer,
+    LearnerPathwayBlockSerializer,
     LearnerPathwaySerializer,
     LearnerPathwaySnapshotSerializer,
+    LearnerPathwayStepSerializer,
     PathwaySerializer,
+    ProgramNodeSerializer,
 )
 from course_metadata.api.v1.views.base import ReadViewSet, as_uuid
-from course_metadata.models import LearnerPathway, Pathway
-from course_metadata.selectors.pathways import learner_pathway_list, learner_pathways_containing, pathway_list
+from course_metadata.models import (
+    LearnerPathway,
+    LearnerPathwayBlock,
+    LearnerPathwayCourse,
+    LearnerPathwayProgram,
+    LearnerPathwayStep,
+    Pathway,
+)
+from course_metadata.selectors.pathways import (
+    learner_pathway_block_list,
+    learner_pathway_course_list,
+    learner_pathway_list,
+    learner_pathway_program_list,
+    learner_pathway_step_list,
+    learner_pathways_containing,
+    pathway_list,
+)
 from course_metadata.selectors.programs import PROGRAMS_BY_UUID, complete_programs
 from dbkit.rows import as_rows
 
@@ -98,3 +118,51 @@ class LearnerPathwayViewSet(ReadViewSet):
     @action(detail=True, methods=["get"], filter_backends=[])
     def snapshot(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(LearnerPathwaySnapshotSerializer(self.get_object()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Steps of active learner pathways, each with its nodes and estimated hours."),
+    retrieve=extend_schema(description="One step of an active learner pathway by UUID."),
+)
+class LearnerPathwayStepViewSet(ReadViewSet):
+    serializer_class = LearnerPathwayStepSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[LearnerPathwayStep]:
+        return learner_pathway_step_list()
+
+
+@extend_schema_view(
+    list=extend_schema(description="Course nodes of active learner pathways' steps."),
+    retrieve=extend_schema(description="One course node by its UUID."),
+)
+class LearnerPathwayCourseViewSet(ReadViewSet):
+    serializer_class = CourseNodeSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[LearnerPathwayCourse]:
+        return learner_pathway_course_list()
+
+
+@extend_schema_view(
+    list=extend_schema(description="Program nodes of active learner pathways' steps."),
+    retrieve=extend_schema(description="One program node by its UUID."),
+)
+class LearnerPathwayProgramViewSet(ReadViewSet):
+    serializer_class = ProgramNodeSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[LearnerPathwayProgram]:
+        return learner_pathway_program_list()
+
+
+@extend_schema_view(
+    list=extend_schema(description="Course block nodes of active learner pathways' steps."),
+    retrieve=extend_schema(description="One block node by its UUID."),
+)
+class LearnerPathwayBlockViewSet(ReadViewSet):
+    serializer_class = LearnerPathwayBlockSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[LearnerPathwayBlock]:
+        return learner_pathway_block_list()
