@@ -1,4 +1,4 @@
-"""The configured search backend: ``settings.SEARCH_BACKEND`` is ``"database"`` (default) or ``"elasticsearch"``."""
+"""The configured search backend: ``settings.SEARCH_BACKEND`` is ``"database"`` (default), ``"elasticsearch"`` or ``"opensearch"``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from search.backends.base import SearchBackend
 BACKENDS = {
     "database": "search.backends.database:DatabaseBackend",
     "elasticsearch": "search.backends.elasticsearch:ElasticsearchBackend",
+    "opensearch": "search.backends.elasticsearch:OpenSearchBackend",
 }
 
 

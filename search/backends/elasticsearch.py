@@ -29,6 +29,7 @@ from elasticsearch_dsl.query import Query
 
 from search import ranking, schema
 from search.backends.base import DocRef, Document, Hit, SearchRequest, SearchResult, SearchUnavailable
+from search.backends.clusters import Cluster, connect
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 from search.text import BadValue, boolean_value, date_value, number_value
 
@@ -327,6 +328,15 @@ def index_action(index: str, document: Document) -> dict[str, Any]:
 # --- the backend ----------------------------------------------------------------------------------------
 
 
+SCAN_PAGE = 1000
+
+
+def scan_query(node: Node, content_types: list[str], *, now: dt.datetime) -> dict[str, Any]:
+    """The filter-only query that lists the documents of ``content_types`` that ``node`` selects."""
+    compiled = QueryCompiler(now).compile(node)
+    return dict(Q("bool", filter=[compiled, Q("terms", content_type=content_types)]).to_dict())
+
+
 def _names() -> tuple[str, str]:
     prefix = getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "lyceum") or "lyceum"
     return f"{prefix}_search", f"{prefix}_search_building"
@@ -341,107 +351,78 @@ class ElasticsearchIndexBuild:
         self.backend._bulk([index_action(self.name, document) for document in documents])
 
     def count(self) -> int:
-        client = self.backend.client
-        client.indices.refresh(index=self.name)
-        return int(client.count(index=self.name)["count"])
+        cluster = self.backend.cluster
+        cluster.refresh(self.name)
+        return cluster.count(self.name, {"match_all": {}})
 
     def swap(self) -> None:
         alias, building = _names()
-        client = self.backend.client
-        client.indices.refresh(index=self.name)
+        cluster = self.backend.cluster
+        cluster.refresh(self.name)
         actions: list[dict[str, Any]] = [{"remove": {"index": f"{alias}_*", "alias": alias, "must_exist": False}}]
         actions += [
             {"remove": {"index": self.name, "alias": building, "must_exist": False}},
             {"add": {"index": self.name, "alias": alias}},
         ]
-        client.indices.update_aliases(actions=actions)
+        cluster.update_aliases(actions)
 
     def discard(self) -> None:
-        self.backend.client.indices.delete(index=self.name, ignore_unavailable=True)
+        self.backend.cluster.delete_index(self.name)
 
 
 class ElasticsearchBackend:
+    """Elasticsearch 8 (``LYCEUM_SEARCH_BACKEND=elasticsearch``); ``OpenSearchBackend`` below for OpenSearch."""
+
     name = "elasticsearch"
 
-    def __init__(self, client: Any | None = None) -> None:
-        self._client = client
+    def __init__(self, cluster: Cluster | None = None) -> None:
+        self._cluster = cluster
 
     @property
-    def client(self) -> Any:
-        if self._client is None:
-            from elasticsearch import Elasticsearch
-
+    def cluster(self) -> Cluster:
+        if self._cluster is None:
             url = getattr(settings, "ELASTICSEARCH_URL", "")
             if not url:
                 raise SearchUnavailable(
-                    "LYCEUM_SEARCH_BACKEND is elasticsearch but ELASTICSEARCH_URL is not set; set it to the cluster's URL"
+                    f"LYCEUM_SEARCH_BACKEND is {self.name} but ELASTICSEARCH_URL is not set; set it to the cluster's URL"
                 )
-            self._client = Elasticsearch(url, request_timeout=float(getattr(settings, "ELASTICSEARCH_TIMEOUT", 10)))
-        return self._client
-
-    def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
-        from elastic_transport import TransportError
-
-        try:
-            return function(*args, **kwargs)
-        except TransportError as error:
-            raise SearchUnavailable(f"the search cluster did not answer: {error}") from error
+            self._cluster = connect(self.name, url, float(getattr(settings, "ELASTICSEARCH_TIMEOUT", 10)))
+        return self._cluster
 
     # indices ----------------------------------------------------------------------------------------
 
     def _create(self, name: str, aliases: Iterable[str] = ()) -> None:
-        body = mapping_body()
-        self._call(
-            self.client.indices.create,
-            index=name,
-            settings=body["settings"],
-            mappings=body["mappings"],
-            aliases={alias: {} for alias in aliases},
-        )
+        self.cluster.create_index(name, mapping_body(), aliases)
 
     def ensure_ready(self) -> None:
         alias, _ = _names()
-        if not self._call(self.client.indices.exists_alias, name=alias):
+        if not self.cluster.alias_exists(alias):
             self._create(f"{alias}_{timezone.now():%Y%m%d%H%M%S%f}", aliases=[alias])
 
     def new_build(self) -> ElasticsearchIndexBuild:
         alias, building = _names()
-        for stale in self._aliased(building):
-            self._call(self.client.indices.delete, index=stale, ignore_unavailable=True)
+        for stale in self.cluster.aliased(building):
+            self.cluster.delete_index(stale)
         name = f"{alias}_{timezone.now():%Y%m%d%H%M%S%f}"
         self._create(name, aliases=[building])
         return ElasticsearchIndexBuild(self, name)
 
-    def _aliased(self, alias: str) -> list[str]:
-        if not self._call(self.client.indices.exists_alias, name=alias):
-            return []
-        return sorted(self._call(self.client.indices.get_alias, name=alias))
-
     def prune(self, keep: int) -> list[str]:
         alias, building = _names()
-        protected = set(self._aliased(alias)) | set(self._aliased(building))
-        indices = sorted(self._call(self.client.indices.get, index=f"{alias}_*", expand_wildcards="open"), reverse=True)
+        protected = set(self.cluster.aliased(alias)) | set(self.cluster.aliased(building))
+        indices = sorted(self.cluster.indices(f"{alias}_*"), reverse=True)
         older = [name for name in indices if name not in protected and name != building]
         dropped = older[keep:]
         for name in dropped:
-            self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+            self.cluster.delete_index(name)
         return dropped
 
     # writes -----------------------------------------------------------------------------------------
 
-    def _refresh(self) -> str | bool:
-        return str(getattr(settings, "ELASTICSEARCH_REFRESH", "false"))
-
     def _bulk(self, actions: list[dict[str, Any]]) -> None:
         if not actions:
             return
-        from elasticsearch.helpers import bulk
-
-        refresh = self._refresh()
-        kwargs: dict[str, Any] = (
-            {"raise_on_error": False, "refresh": refresh} if refresh != "false" else {"raise_on_error": False}
-        )
-        _, errors = self._call(bulk, self.client, actions, **kwargs)
+        errors = self.cluster.bulk(actions, str(getattr(settings, "ELASTICSEARCH_REFRESH", "false")))
         real = [error for error in errors if next(iter(error.values())).get("status") != 404]
         if real:
             raise SearchUnavailable(f"the search cluster refused {len(real)} bulk actions, the first: {real[0]}")
@@ -449,7 +430,7 @@ class ElasticsearchBackend:
     def _write_targets(self) -> list[str]:
         self.ensure_ready()
         alias, building = _names()
-        return [alias, *self._aliased(building)]
+        return [alias, *self.cluster.aliased(building)]
 
     def index(self, documents: Sequence[Document]) -> None:
         unique = list({document.id: document for document in documents}.values())
@@ -464,43 +445,41 @@ class ElasticsearchBackend:
 
     def count(self, content_types: Iterable[str] | None = None) -> int:
         alias, _ = _names()
-        if not self._call(self.client.indices.exists_alias, name=alias):
+        if not self.cluster.alias_exists(alias):
             return 0
         query = {"match_all": {}} if content_types is None else {"terms": {"content_type": list(content_types)}}
-        return int(self._call(self.client.count, index=alias, query=query)["count"])
+        return self.cluster.count(alias, query)
 
     def search(self, request: SearchRequest) -> SearchResult:
         alias, _ = _names()
         body = search_body(request, now=request.now or timezone.now())
-        return parse_response(request, self._call(self.client.search, index=alias, **body))
+        return parse_response(request, self.cluster.search(alias, body))
 
     def matching_ids(self, node: Node, content_types: Iterable[str]) -> set[DocRef]:
         return set(self._scan(node, list(content_types)))
 
     def _scan(self, node: Node, content_types: list[str]) -> Iterator[DocRef]:
         alias, _ = _names()
-        query = Q(
-            "bool", filter=[QueryCompiler(timezone.now()).compile(node), Q("terms", content_type=content_types)]
-        ).to_dict()
-        after: list[Any] | None = None
+        body: dict[str, Any] = {
+            "query": scan_query(node, content_types, now=timezone.now()),
+            "sort": [{DOC_ID: "asc"}],
+            "size": SCAN_PAGE,
+            "_source": ["content_type", "uuid", "key"],
+        }
         while True:
-            extra = {"search_after": after} if after is not None else {}
-            response = self._call(
-                self.client.search,
-                index=alias,
-                query=query,
-                sort=[{DOC_ID: "asc"}],
-                size=1000,
-                source=["content_type", "uuid", "key"],
-                **extra,
-            )
-            hits = response["hits"]["hits"]
+            hits = self.cluster.search(alias, body)["hits"]["hits"]
             for hit in hits:
                 source = hit["_source"]
                 key = source.get("key")
                 yield DocRef(
                     source.get("content_type", ""), source.get("uuid", hit["_id"].split(":", 1)[-1]), key or None
                 )
-            if len(hits) < 1000:
+            if len(hits) < SCAN_PAGE:
                 return
-            after = hits[-1]["sort"]
+            body["search_after"] = hits[-1]["sort"]
+
+
+class OpenSearchBackend(ElasticsearchBackend):
+    """OpenSearch (``LYCEUM_SEARCH_BACKEND=opensearch``): the same index, bodies and meaning, through opensearch-py."""
+
+    name = "opensearch"

@@ -1,8 +1,9 @@
 """One suite for every search backend: what a query tree means, ranking order, facets, paging, rebuilds.
 
-The database backend runs always (on PostgreSQL and SQLite); the Elasticsearch backend whenever
-``ELASTICSEARCH_URL`` points at a cluster (``ELASTICSEARCH_URL=http://127.0.0.1:9200 make test
-ARGS=tests/search``), in indices of its own that are deleted afterwards.
+The database backend runs always (on PostgreSQL and SQLite); the cluster backend against Elasticsearch
+whenever ``ELASTICSEARCH_URL`` points at one and against OpenSearch whenever ``OPENSEARCH_URL`` does
+(``ELASTICSEARCH_URL=http://127.0.0.1:9200 make test ARGS=tests/search``), in indices of its own that are
+deleted afterwards.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from django.test import override_settings
 
 from search.backends.base import DocRef, Document, SearchBackend, SearchRequest
 from search.backends.database import DatabaseBackend
-from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.elasticsearch import ElasticsearchBackend, OpenSearchBackend
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+OS_URL = os.environ.get("OPENSEARCH_URL", "")
 
 
 def _course(number: int, title: str, **body: Any) -> Document:
@@ -114,15 +116,15 @@ COURSES = ("course",)
 BOTH = ("course", "courserun")
 
 
+CLUSTERS = {"elasticsearch": (ElasticsearchBackend, ES_URL), "opensearch": (OpenSearchBackend, OS_URL)}
+
+
 def _backends() -> list[Any]:
     marks = [pytest.param("database", id="database")]
-    marks.append(
-        pytest.param(
-            "elasticsearch",
-            id="elasticsearch",
-            marks=pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH_URL is not set: no cluster to test against"),
-        )
-    )
+    for name, (_, url) in CLUSTERS.items():
+        variable = "ELASTICSEARCH_URL" if name == "elasticsearch" else "OPENSEARCH_URL"
+        reason = f"{variable} is not set: no {name} cluster to test against"
+        marks.append(pytest.param(name, id=name, marks=pytest.mark.skipif(not url, reason=reason)))
     return marks
 
 
@@ -133,16 +135,16 @@ def backend(request: pytest.FixtureRequest, db: None) -> Iterator[SearchBackend]
         found.index(list(DOCUMENTS))
         yield found
         return
+    family, url = CLUSTERS[request.param]
     prefix = f"lyceumtest{uuid.uuid4().hex[:10]}"
-    with override_settings(
-        ELASTICSEARCH_URL=ES_URL, ELASTICSEARCH_INDEX_PREFIX=prefix, ELASTICSEARCH_REFRESH="wait_for"
-    ):
-        es = ElasticsearchBackend()
+    with override_settings(ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX_PREFIX=prefix, ELASTICSEARCH_REFRESH="wait_for"):
+        cluster = family()
         try:
-            es.index(list(DOCUMENTS))
-            yield es
+            cluster.index(list(DOCUMENTS))
+            yield cluster
         finally:
-            es.client.indices.delete(index=f"{prefix}_*", ignore_unavailable=True)
+            for name in cluster.cluster.indices(f"{prefix}_*"):
+                cluster.cluster.delete_index(name)
 
 
 def _keys(backend: SearchBackend, node: Node, types: tuple[str, ...] = COURSES) -> set[str]:

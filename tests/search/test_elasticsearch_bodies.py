@@ -1,26 +1,20 @@
 """The Elasticsearch backend's requests, asserted as data (no cluster needed).
 
-The pure builders are checked directly; then the backend is pointed at a local HTTP server that answers
-like Elasticsearch 8 and records what it is sent, to show that those very bodies go over the wire and that
-the answers are read back into results. ``test_backend_contract`` runs the behaviour against a real cluster
-when ``ELASTICSEARCH_URL`` is set.
+The pure builders are checked here; ``test_cluster_wire`` shows that those very bodies go over the wire
+to Elasticsearch and OpenSearch alike. ``test_backend_contract`` runs the behaviour against a real cluster
+when ``ELASTICSEARCH_URL`` (or ``OPENSEARCH_URL``) is set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from search import ranking, schema
-from search.backends.base import Document, SearchRequest, SearchUnavailable
-from search.backends.elasticsearch import ElasticsearchBackend, QueryCompiler, mapping_body, search_body
+from search.backends.base import SearchRequest
+from search.backends.elasticsearch import QueryCompiler, mapping_body, search_body
 from search.query.nodes import And, Exists, MatchAll, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 from search.text import BadValue
 
@@ -165,116 +159,3 @@ class TestSearchBody:
             search_body(self.request(offset=9_990, size=20), now=NOW)
         with pytest.raises(BadValue, match="cannot order by"):
             search_body(self.request(ordering=("bio",)), now=NOW)
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    """Answers like an Elasticsearch 8 node and records each request (method, path, JSON body)."""
-
-    requests: list[tuple[str, str, Any]]
-    answers: dict[str, Any]
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode() if length else ""
-        if raw and self.path.split("?")[0].endswith("_bulk"):
-            body: Any = [json.loads(line) for line in raw.splitlines() if line]
-        else:
-            body = json.loads(raw) if raw else None
-        self.requests.append((self.command, self.path, body))
-        path = self.path.split("?")[0]
-        status, payload = self.answers.get(f"{self.command} {path}", self.answers.get(path, (200, {})))
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def cluster() -> Iterator[tuple[str, type[_Recorder]]]:
-    handler = type("Handler", (_Recorder,), {"requests": [], "answers": {}})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class TestOverTheWire:
-    def test_search_sends_the_built_body_and_reads_hits_and_facets(self, cluster: tuple[str, Any]) -> None:
-        url, handler = cluster
-        handler.answers["POST /t_search/_search"] = (
-            200,
-            {
-                "hits": {
-                    "total": {"value": 1, "relation": "eq"},
-                    "hits": [
-                        {
-                            "_id": "course:1",
-                            "_score": 2.5,
-                            "_source": {"content_type": "course", "key": "edX+Med"},
-                            "sort": [2.5, "k", "course:1"],
-                        }
-                    ],
-                },
-                "aggregations": {
-                    "facet:seat_types": {"buckets": [{"key": "verified", "doc_count": 1}]},
-                    "query:intro": {"doc_count": 1},
-                },
-            },
-        )
-        request = SearchRequest(
-            query=Term(None, "medicine"),
-            content_types=("course",),
-            text="medicine",
-            facets=("seat_types",),
-            facet_queries={"intro": Term("level_type.raw", "Introductory")},
-            now=NOW,
-        )
-        with override_settings(ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX_PREFIX="t"):
-            result = ElasticsearchBackend().search(request)
-        method, path, body = handler.requests[-1]
-        assert (method, path.split("?")[0]) == ("POST", "/t_search/_search")
-        assert body == json.loads(json.dumps(search_body(request, now=NOW)))
-        assert result.total == 1
-        assert result.hits[0].id == "course:1"
-        assert result.hits[0].sort == (2.5, "k", "course:1")
-        assert result.facets == {"seat_types": [("verified", 1)]}
-        assert result.facet_queries == {"intro": 1}
-
-    def test_index_writes_bulk_actions_to_the_alias(self, cluster: tuple[str, Any]) -> None:
-        url, handler = cluster
-        handler.answers["HEAD /_alias/t_search_building"] = (404, {})
-        handler.answers["/_bulk"] = (200, {"errors": False, "items": [{"index": {"status": 201}}]})
-        document = Document("course:1", "course", {"content_type": "course", "key": "edX+Med", "title": "Medicine"})
-        with override_settings(ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX_PREFIX="t"):
-            ElasticsearchBackend().index([document])
-        bulk = [body for method, path, body in handler.requests if path.split("?")[0] == "/_bulk"]
-        assert bulk == [
-            [
-                {"index": {"_index": "t_search", "_id": "course:1"}},
-                {"content_type": "course", "key": "edX+Med", "title": "Medicine", "doc_id": "course:1"},
-            ]
-        ]
-
-    def test_a_cluster_that_does_not_answer_is_search_unavailable(self) -> None:
-        with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9", ELASTICSEARCH_INDEX_PREFIX="t"):
-            backend = ElasticsearchBackend()
-            backend.client.options(max_retries=0)
-            with pytest.raises(SearchUnavailable, match="did not answer"):
-                backend.count()
-
-    def test_no_url_says_what_to_set(self) -> None:
-        with override_settings(ELASTICSEARCH_URL=""), pytest.raises(SearchUnavailable, match="ELASTICSEARCH_URL"):
-            ElasticsearchBackend().count()
