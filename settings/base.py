@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LYCEUM_VAR_DIR", BASE_DIR / "var"))
@@ -325,6 +326,15 @@ ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
 # Bulk writes' `refresh`: "false" (searchable within the index's refresh interval, 1 s by default),
 # "wait_for" (the write returns once searchable) or "true".
 ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
+if SEARCH_BACKEND not in {"database", "elasticsearch", "opensearch"}:
+    raise ImproperlyConfigured(
+        f"LYCEUM_SEARCH_BACKEND is {SEARCH_BACKEND!r}: set it to database, elasticsearch or opensearch."
+    )
+if SEARCH_BACKEND != "database" and not ELASTICSEARCH_URL:
+    raise ImproperlyConfigured(
+        f"LYCEUM_SEARCH_BACKEND is {SEARCH_BACKEND} but ELASTICSEARCH_URL is not set: set it to the cluster's "
+        "address (e.g. http://search.internal:9200), or use LYCEUM_SEARCH_BACKEND=database."
+    )
 
 # --- Publisher ------------------------------------------------------------------------------
 PUBLISHER_LEGAL_GROUP_NAME = os.environ.get("PUBLISHER_LEGAL_GROUP_NAME", "Legal Team Members")

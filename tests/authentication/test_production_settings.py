@@ -129,3 +129,21 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
 )
 def test_unsafe_environments_are_refused(environment: dict[str, str | None], message: str) -> None:
     assert message in refused(**environment)
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"LYCEUM_SEARCH_BACKEND": "solr"}, "LYCEUM_SEARCH_BACKEND is 'solr'"),
+        ({"LYCEUM_SEARCH_BACKEND": "opensearch"}, "ELASTICSEARCH_URL is not set"),
+        ({"LYCEUM_SEARCH_BACKEND": "elasticsearch", "ELASTICSEARCH_URL": ""}, "ELASTICSEARCH_URL is not set"),
+    ],
+)
+def test_a_search_backend_it_cannot_reach_refuses_to_start(environment: dict[str, str], message: str) -> None:
+    result = start(**environment)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_cluster_backend_with_its_address_starts() -> None:
+    loaded(LYCEUM_SEARCH_BACKEND="opensearch", ELASTICSEARCH_URL="http://search.internal:9200")
