@@ -94,15 +94,7 @@ class CatalogAdmin(GuardedModelAdmin):
     search_fields = ["title", "uuid"]
     readonly_fields = ["uuid", "content_version", "query_hash", "membership_preview", "created", "modified"]
     fields = [
-        "title",
-        "query",
-        "include_archived",
-        "enterprise_customer_uuid",
-        "enterprise_customer_name",
-        "enabled_course_modes",
-        "publish_audit_enrollment_urls",
-        "catalog_query_uuid",
-        "query_title",
+        *CatalogForm.Meta.fields,
         "query_hash",
         "membership_preview",
         "uuid",

@@ -141,6 +141,22 @@ class AdditionalMetadata(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
 
     tracker = FieldTracker()
 
+    # The columns that are plain values (no related rows): read and written under their own names.
+    PLAIN_FIELDS = (
+        "external_url",
+        "external_identifier",
+        "lead_capture_form_url",
+        "organic_url",
+        "start_date",
+        "end_date",
+        "registration_deadline",
+        "variant_id",
+        "course_term_override",
+        "product_status",
+        "external_course_marketing_type",
+        "display_on_org_page",
+    )
+
     class Meta:
         verbose_name = _("additional metadata")
         verbose_name_plural = _("additional metadata")

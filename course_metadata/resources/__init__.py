@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from rest_framework import serializers
 
+from course_metadata.api.v1.serializers.common import dt_string
 from dbkit.json_values import Source
 from dbkit.rows import FieldSpec, Row
 
@@ -58,6 +59,13 @@ class PublicField:
 def column(name: str, schema: SchemaField, **kwargs: Any) -> PublicField:
     """A field whose value is its own column, as stored."""
     return PublicField(name, schema, columns={name: name}, **kwargs)
+
+
+def timestamp(name: str) -> PublicField:
+    """A read-only date and time column, formatted as the API formats them."""
+    return PublicField(
+        name, serializers.DateTimeField, lambda row, ctx, extra: dt_string(row[name]), columns={name: name}
+    )
 
 
 def selector_spec(internal: Iterable[str], *groups: Sequence[PublicField]) -> FieldSpec:

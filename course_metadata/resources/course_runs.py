@@ -35,7 +35,7 @@ from course_metadata.models import (
     Person,
     ProgramType,
 )
-from course_metadata.resources import PublicField, Write, column, selector_spec
+from course_metadata.resources import PublicField, Write, column, selector_spec, timestamp
 
 S = serializers
 
@@ -343,18 +343,8 @@ RUN_NESTED: tuple[PublicField, ...] = (
         ),
     ),
     column("enterprise_subscription_inclusion", S.BooleanField),
-    PublicField(
-        "modified",
-        S.DateTimeField,
-        lambda run, ctx, course: dt_string(run["modified"]),
-        columns={"modified": "modified"},
-    ),
-    PublicField(
-        "data_modified_timestamp",
-        S.DateTimeField,
-        lambda run, ctx, course: dt_string(run["data_modified_timestamp"]),
-        columns={"data_modified_timestamp": "data_modified_timestamp"},
-    ),
+    timestamp("modified"),
+    timestamp("data_modified_timestamp"),
 )
 
 RUN_WITH_PROGRAMS: tuple[PublicField, ...] = (

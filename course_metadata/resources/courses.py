@@ -20,7 +20,6 @@ from course_metadata.api.v1.serializers.common import (
     ProgramSummarySerializer,
     SubjectSerializer,
     VideoSerializer,
-    dt_string,
     image,
     organization_data,
     subject_data,
@@ -47,7 +46,7 @@ from course_metadata.api.v1.serializers.course_runs import (
     minimal_course_run_data,
 )
 from course_metadata.models import Collaborator, CourseType, LevelType, Partner, Source
-from course_metadata.resources import PublicField, Write, column, selector_spec, with_overrides
+from course_metadata.resources import PublicField, Write, column, selector_spec, timestamp, with_overrides
 from course_metadata.selectors import course_runs as rules
 
 S = serializers
@@ -380,18 +379,8 @@ COURSE_DETAIL: tuple[PublicField, ...] = (
     _empty_list("skills", S.JSONField, "Needs a skills taxonomy integration Lyceum does not have; empty."),
     _empty_list("skill_names", S.CharField, "Needs a skills taxonomy integration Lyceum does not have; empty."),
     column("draft", lambda: S.BooleanField(help_text=_("This is a draft row (only ever with editable=1)."))),
-    PublicField(
-        "modified",
-        S.DateTimeField,
-        lambda course, ctx, runs: dt_string(course["modified"]),
-        columns={"modified": "modified"},
-    ),
-    PublicField(
-        "data_modified_timestamp",
-        S.DateTimeField,
-        lambda course, ctx, runs: dt_string(course["data_modified_timestamp"]),
-        columns={"data_modified_timestamp": "data_modified_timestamp"},
-    ),
+    timestamp("modified"),
+    timestamp("data_modified_timestamp"),
 )
 
 COURSE_INPUT_ONLY: tuple[PublicField, ...] = (

@@ -19,7 +19,6 @@ from course_metadata.api.v1.serializers.common import (
     SubjectSerializer,
     TypeAttrsSerializer,
     VideoSerializer,
-    dt_string,
     organization_data,
     program_marketing_path,
     sized_image,
@@ -38,7 +37,7 @@ from course_metadata.api.v1.serializers.program_parts import (
 )
 from course_metadata.api.v1.serializers.taxonomy import LevelTypeSerializer
 from course_metadata.models import Partner, ProgramStatus, ProgramType
-from course_metadata.resources import PublicField, column, representation, selector_spec, shape
+from course_metadata.resources import PublicField, column, representation, selector_spec, shape, timestamp
 from course_metadata.selectors import course_runs as rules
 from course_metadata.selectors import program_rules
 from dbkit.nested import Nested
@@ -236,12 +235,7 @@ PROGRAM_DETAIL: tuple[PublicField, ...] = (
     column("excluded_from_search", S.BooleanField),
     column("excluded_from_seo", S.BooleanField),
     column("enterprise_subscription_inclusion", S.BooleanField),
-    PublicField(
-        "data_modified_timestamp",
-        S.DateTimeField,
-        lambda program, ctx, given: dt_string(program["data_modified_timestamp"]),
-        columns={"data_modified_timestamp": "data_modified_timestamp"},
-    ),
+    timestamp("data_modified_timestamp"),
 )
 
 

@@ -45,20 +45,6 @@ _OWNED_EXTRAS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
         ("per_click_usa", "per_click_international", "per_lead_usa", "per_lead_international"),
     ),
 }
-ADDITIONAL_METADATA_FIELDS = (
-    "external_url",
-    "external_identifier",
-    "lead_capture_form_url",
-    "organic_url",
-    "start_date",
-    "end_date",
-    "registration_deadline",
-    "variant_id",
-    "course_term_override",
-    "product_status",
-    "external_course_marketing_type",
-    "display_on_org_page",
-)
 
 
 def apply_nested(*, course: Course, fields: Mapping[str, Any]) -> list[str]:
@@ -219,7 +205,7 @@ def _set_additional_metadata(course: Course, values: Mapping[str, Any] | None) -
         course.additional_metadata = metadata
         course.save()
         changed = True
-    changed |= _update_row(metadata, _clean_values(AdditionalMetadata, values, ADDITIONAL_METADATA_FIELDS))
+    changed |= _update_row(metadata, _clean_values(AdditionalMetadata, values, AdditionalMetadata.PLAIN_FIELDS))
     if certificate_info is not None:
         changed |= _set_owned(metadata, "certificate_info", CertificateInfo, certificate_info, ("heading", "blurb"))
     if product_meta is not None:
