@@ -170,10 +170,14 @@ def _range(node: lucene.Range, field: str | None) -> list[Clause]:
     if low is None and high is None:
         return [build_clause(key, field, Lookup.NOT, None)]  # [* TO *] means "has a value"
     clauses = []
-    if low is not None:
-        clauses.append(build_clause(key, field, Lookup.GTE if node.include_low else Lookup.GT, low))
-    if high is not None:
-        clauses.append(build_clause(key, field, Lookup.LTE if node.include_high else Lookup.LT, high))
+    try:
+        if low is not None:
+            clauses.append(build_clause(key, field, Lookup.GTE if node.include_low else Lookup.GT, low))
+        if high is not None:
+            clauses.append(build_clause(key, field, Lookup.LTE if node.include_high else Lookup.LT, high))
+    except QueryError as error:
+        # A range over text (org:[a TO m]) is lexicographic in Lucene: the search query language holds it.
+        raise UnsupportedQuery(key, error.detail) from None
     return clauses
 
 
