@@ -28,11 +28,13 @@ def members(catalog: Catalog) -> set[str]:
 @pytest.fixture
 def courses(run_consumer):
     intro = LevelTypeFactory(name="Introductory")
+    # Named, not left to the factory's cycle of names (which can come round to "Introductory").
+    advanced = LevelTypeFactory(name="Advanced")
     made = {
         "a1": make_course(org_key="edX", number="A1", runs=[{}], level_type=intro),
         "b2": make_course(org_key="edX", number="B2", runs=[{}], level_type=intro),
-        "a3": make_course(org_key="edX", number="A3", runs=[{}]),
-        "m1": make_course(org_key="MITx", number="M1", runs=[{}]),
+        "a3": make_course(org_key="edX", number="A3", runs=[{}], level_type=advanced),
+        "m1": make_course(org_key="MITx", number="M1", runs=[{}], level_type=advanced),
     }
     run_consumer()
     return made
