@@ -33,6 +33,14 @@ if JWT_SECRET_KEY == DEVELOPMENT_JWT_SECRET:
         "JWT_SECRET_KEY is the development secret 'lms-secret'; set it to the LMS's JWT signing secret, "
         "or leave it empty and set JWT_PUBLIC_SIGNING_JWK_SET."
     )
+# HS256 with a short secret can be brute-forced offline from any one token; RFC 7518 asks for a key at least as
+# long as the hash (32 bytes), and PyJWT warns below that.
+JWT_SECRET_MIN_BYTES = 32
+if JWT_SECRET_KEY and len(JWT_SECRET_KEY.encode()) < JWT_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"JWT_SECRET_KEY is shorter than {JWT_SECRET_MIN_BYTES} bytes; an HS256 secret that short can be guessed from "
+        "a single token. Use the LMS's full signing secret, or verify RS256 tokens with JWT_PUBLIC_SIGNING_JWK_SET."
+    )
 if not JWT_SECRET_KEY and not JWT_PUBLIC_SIGNING_JWK_SET:
     raise ImproperlyConfigured(
         "No JWT verification key: set JWT_SECRET_KEY (the LMS's HS256 secret) and/or "

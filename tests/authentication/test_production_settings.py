@@ -99,6 +99,8 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
     [
         ({"JWT_SECRET_KEY": "lms-secret"}, "JWT_SECRET_KEY is the development secret"),
         ({"JWT_SECRET_KEY": None}, "No JWT verification key"),
+        ({"JWT_SECRET_KEY": "short-hs256-secret"}, "JWT_SECRET_KEY is shorter than 32 bytes"),
+        ({"JWT_SECRET_KEY": "x" * 31}, "JWT_SECRET_KEY is shorter than 32 bytes"),
         ({"JWT_SECRET_KEY": ""}, "No JWT verification key"),
         ({"JWT_PUBLIC_SIGNING_JWK_SET": "{not json"}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
         ({"JWT_PUBLIC_SIGNING_JWK_SET": '{"keys": []}'}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
@@ -117,6 +119,8 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
     ids=[
         "dev-jwt-secret",
         "no-jwt-key",
+        "short-jwt-secret",
+        "jwt-secret-one-byte-short",
         "empty-jwt-key",
         "bad-jwk-set",
         "empty-jwk-set",
