@@ -56,6 +56,15 @@ if JWT_PUBLIC_SIGNING_JWK_SET:
 JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = JWT_SECRET_KEY
 JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = JWT_PUBLIC_SIGNING_JWK_SET or None
 
+# Stored credentials are encrypted (ADR 0072): a real key, never the development one.
+LYCEUM_SECRETS_KEYS = env_list("LYCEUM_SECRETS_KEY")
+if not LYCEUM_SECRETS_KEYS or any(len(key) < 32 or "not-a-secret" in key for key in LYCEUM_SECRETS_KEYS):
+    raise ImproperlyConfigured(
+        "LYCEUM_SECRETS_KEY must be set in production to random keys of at least 32 characters (comma-separated, "
+        "newest first); it encrypts stored LMS credentials. For example: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+
 # Sign-in through the LMS (ADR 0160): a configured application needs its secret; callbacks are https://.
 SOCIAL_AUTH_EDX_OAUTH2_KEY = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_KEY", "")
 SOCIAL_AUTH_EDX_OAUTH2_SECRET = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_SECRET", "")

@@ -13,6 +13,8 @@ from model_utils import FieldTracker
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from dbkit.encrypted import EncryptedTextField
+
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
@@ -50,7 +52,8 @@ class Partner(TimeStampedModel, UUIDMixin):
     lms_admin_url = models.URLField(blank=True, verbose_name=_("lms admin url"))
     # What refresh_course_metadata signs in to the LMS with (OAuth2 client credentials, a JWT access token).
     oauth2_client_id = models.CharField(max_length=255, blank=True, verbose_name=_("OAuth2 client id"))
-    oauth2_client_secret = models.CharField(max_length=255, blank=True, verbose_name=_("OAuth2 client secret"))
+    # Encrypted at rest and write-only in the admin (ADR 0072); no API serializes partners' credentials.
+    oauth2_client_secret = EncryptedTextField(blank=True, verbose_name=_("OAuth2 client secret"))
     uses_publisher = models.BooleanField(
         default=True,
         verbose_name=_("uses Publisher"),

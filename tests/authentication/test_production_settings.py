@@ -41,6 +41,7 @@ def start(**environment: str | None) -> subprocess.CompletedProcess[str]:
         "DATABASE_URL": "postgres://lyceum@127.0.0.1:5432/lyceum",
         "ALLOWED_HOSTS": "catalog.example.com",
         "JWT_SECRET_KEY": "the-lms-jwt-signing-secret-from-the-vault",
+        "LYCEUM_SECRETS_KEY": "the-credentials-encryption-key-from-the-vault",
     }
     for name, value in environment.items():
         if value is None:
@@ -107,6 +108,9 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS must be set"),
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": None}, "LYCEUM_SECRETS_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": "lyceum-development-secrets-key-not-a-secret"}, "LYCEUM_SECRETS_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": "the-credentials-encryption-key-from-the-vault,short"}, "LYCEUM_SECRETS_KEY must be"),
         (
             {"SOCIAL_AUTH_EDX_OAUTH2_KEY": "lyceum-sso", "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT": "https://lms.example.com"},
             "SOCIAL_AUTH_EDX_OAUTH2_SECRET is not",
@@ -127,6 +131,9 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
         "no-hosts",
         "blank-hosts",
         "no-secret-key",
+        "no-secrets-key",
+        "development-secrets-key",
+        "short-old-secrets-key",
         "lms-key-without-secret",
         "lms-key-without-address",
     ],
