@@ -14,7 +14,6 @@ from guardian.admin import GuardedModelAdmin
 from course_metadata.admin.base import SubscriptionInclusionAdminMixin
 from course_metadata.models import Organization, OrganizationExtension, Partner
 
-
 SECRET_FIELD = "oauth2_client_secret"
 CLEAR_SECRET_FIELD = "clear_oauth2_client_secret"
 
@@ -35,13 +34,11 @@ class PartnerAdminForm(forms.ModelForm):
     """The OAuth2 client secret is write-only: the form says whether one is stored, never what it is (ADR 0072)."""
 
     oauth2_client_secret = WriteOnlySecretField()
-    clear_oauth2_client_secret = forms.BooleanField(
-        required=False, label=_("Remove the stored OAuth2 client secret")
-    )
+    clear_oauth2_client_secret = forms.BooleanField(required=False, label=_("Remove the stored OAuth2 client secret"))
 
     class Meta:
         model = Partner
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007  (the ModelAdmin passes its own field list to the form)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

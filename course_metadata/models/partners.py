@@ -13,15 +13,15 @@ from model_utils import FieldTracker
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from dbkit.encrypted import EncryptedTextField
-
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
+    RichTextMixin,
     TimeStampedModel,
     TrackedQuerySet,
     UUIDMixin,
 )
+from dbkit.encrypted import EncryptedTextField
 
 # The characters edx-opaque-keys accepts in the org and course parts of a key.
 KEY_PART_RE = re.compile(r"^[\w\-~.:]+$")
@@ -83,7 +83,7 @@ class TaggedOrganization(ChangeTrackedMixin, TaggedItemBase):
         verbose_name_plural = _("tagged organizations")
 
 
-class Organization(TimeStampedModel, UUIDMixin, DataModifiedMixin):
+class Organization(RichTextMixin, TimeStampedModel, UUIDMixin, DataModifiedMixin):
     """An institution that authors or sponsors courses (edX, MITx, HarvardX)."""
 
     partner = models.ForeignKey(
@@ -100,6 +100,7 @@ class Organization(TimeStampedModel, UUIDMixin, DataModifiedMixin):
         help_text=_("Spanish description, where the marketing site has one."),
         verbose_name=_("description es"),
     )
+    RICH_TEXT_FIELDS = ("description", "description_es")
     homepage_url = models.URLField(max_length=255, blank=True, verbose_name=_("homepage url"))
     marketing_url_path = models.CharField(max_length=255, blank=True, verbose_name=_("marketing url path"))
     logo_image_url = models.URLField(blank=True, verbose_name=_("logo image url"))
