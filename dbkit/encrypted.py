@@ -34,7 +34,9 @@ def _fernet_key(secret: str) -> bytes:
 @lru_cache(maxsize=4)
 def _cipher(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        raise ImproperlyConfigured("LYCEUM_SECRETS_KEYS is empty: set LYCEUM_SECRETS_KEY to encrypt stored credentials.")
+        raise ImproperlyConfigured(
+            "LYCEUM_SECRETS_KEYS is empty: set LYCEUM_SECRETS_KEY to encrypt stored credentials."
+        )
     return MultiFernet([Fernet(_fernet_key(key)) for key in keys])
 
 
