@@ -360,6 +360,11 @@ CELERY_BEAT_SCHEDULE["catalog-availability-clock"] = {
     "task": "catalog.tasks.refresh_content_past_boundary",
     "schedule": timedelta(minutes=5),
 }
+# Catalog edits whose membership refresh was lost (broker down) or failed past its retries (ADR 0074).
+CELERY_BEAT_SCHEDULE["catalog-requested-refreshes"] = {
+    "task": "catalog.tasks.refresh_requested_catalog_memberships",
+    "schedule": timedelta(minutes=2),
+}
 
 # --- Event bus (openedx-events over Redis Streams, docs/decisions/0130-event-bus.rst) ---------------------------
 # Unset: no bus. Lyceum's content-changed events are then only in-process signals, and `consume_events` refuses
