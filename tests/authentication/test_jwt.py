@@ -119,6 +119,16 @@ def test_rs256_token_without_a_jwk_set_is_refused(hs256: None) -> None:
     assert get_roles(jwt.encode(claims(), rsa_key(), algorithm="RS256")) == 401
 
 
+def test_a_valid_token_of_a_deactivated_user_is_refused(hs256: None) -> None:
+    """Deactivating an account here revokes API access at once, as it does for session and Basic sign-in."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create(username="mallory", email="mallory@example.com", is_active=False)
+    response = APIClient(HTTP_AUTHORIZATION=f"JWT {jwt.encode(claims(), SECRET, algorithm='HS256')}").get(ROLES_URL)
+    assert response.status_code == 401
+    assert "mallory" not in response.content.decode()  # the refusal names no account
+
+
 def test_forged_token_creates_no_user(hs256: None) -> None:
     from django.contrib.auth import get_user_model
 
