@@ -120,3 +120,12 @@ def test_staff_who_may_only_view_partners_see_whether_a_secret_is_set_not_what_i
     page = response.content.decode()
     assert SECRET not in page
     assert "OAuth2 client secret stored" in page
+
+
+def test_the_loaders_credentials_never_print_the_secret() -> None:
+    from course_metadata.loaders.http import ClientCredentials
+
+    credentials = ClientCredentials(
+        token_url="https://lms.example.com/oauth2/access_token", client_id="c", client_secret=SECRET
+    )
+    assert SECRET not in repr(credentials) and SECRET not in str(credentials)
