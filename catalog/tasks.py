@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
@@ -13,7 +14,7 @@ from dbkit.locks import single_flight
 
 # A failed refresh (database restarting, a lock timeout) is retried after about 10 s, 20 s, 40 s ... at most
 # 10 min apart; past the last try the catalog is still marked and the periodic drain redoes it (ADR 0074).
-REFRESH_RETRY = {
+REFRESH_RETRY: dict[str, Any] = {
     "autoretry_for": (Exception,),
     "retry_backoff": 10,
     "retry_backoff_max": 600,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -51,7 +50,7 @@ class PartnerAdminForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get(CLEAR_SECRET_FIELD) and cleaned.get(SECRET_FIELD):
             self.add_error(CLEAR_SECRET_FIELD, _("Either type a new secret or remove the stored one, not both."))
         elif cleaned.get(CLEAR_SECRET_FIELD):
@@ -68,7 +67,7 @@ class PartnerAdmin(admin.ModelAdmin):
     search_fields = ["short_code", "name"]
     readonly_fields = ["uuid", "oauth2_client_secret_status", "created", "modified"]
 
-    def get_fields(self, request: HttpRequest, obj: Partner | None = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Partner | None = None) -> Any:
         fields = list(super().get_fields(request, obj))
         if not self.has_change_permission(request, obj):
             # A view-only page renders every field as text: the secret itself is never one of them.
