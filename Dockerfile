@@ -18,12 +18,13 @@ RUN pip install -r requirements/base.txt
 
 COPY . .
 
-# settings.production insists on a real SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and JWT key; collectstatic
+# settings.production insists on a real SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, JWT and secrets key; collectstatic
 # needs none of them, so it gets throwaway values that exist only for this build step.
 RUN SECRET_KEY=collectstatic-only-build-time-placeholder-key \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     ALLOWED_HOSTS=localhost \
     JWT_SECRET_KEY=collectstatic-only-build-time-placeholder \
+    LYCEUM_SECRETS_KEY=collectstatic-only-build-time-placeholder-key \
     python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app --no-create-home lyceum \
     && chown -R lyceum:lyceum /app/var

@@ -361,6 +361,7 @@ def main() -> int:
     }
     # One signing key for both: the session made by the setup must be valid for the server.
     base_env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    base_env["LYCEUM_SECRETS_KEY"] = secrets.token_urlsafe(50)
     setup_env = {**base_env, "DJANGO_SETTINGS_MODULE": "settings.local", "DEBUG": "0"}
     served_env = {
         **base_env,

@@ -35,6 +35,8 @@ from tests.course_metadata.loaders.fake_services import (  # noqa: E402
 DATABASE = "lyceum_bench_loaders"
 COURSES = int(os.environ.get("BENCH_LOADERS_COURSES", "10000"))
 RUNS_PER_COURSE = int(os.environ.get("BENCH_LOADERS_RUNS_PER_COURSE", "3"))
+# One key for every process of the run: the setup encrypts the partner's client secret, the loaders decrypt it.
+SECRETS_KEY = secrets.token_urlsafe(50)
 
 SETUP = """
 from course_metadata.models import Partner
@@ -77,6 +79,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SECRET_KEY": secrets.token_urlsafe(50),
+        "LYCEUM_SECRETS_KEY": SECRETS_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "CELERY_BROKER_URL": os.environ.get("BENCH_LOADERS_BROKER_URL", "redis://127.0.0.1:6379/13"),
         "LYCEUM_CACHE_URL": os.environ.get("BENCH_LOADERS_CACHE_URL", "redis://127.0.0.1:6379/14"),

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 # --- Loaders (refresh_course_metadata, import_from_discovery) ---------------------------------
+# Encrypts stored credentials (a partner's OAuth2 client secret, ADR 0072): comma-separated, the first key
+# encrypts and every one decrypts (rotation). Production refuses this development value.
+DEVELOPMENT_SECRETS_KEY = "lyceum-development-secrets-key-not-a-secret"
+LYCEUM_SECRETS_KEYS = env_list("LYCEUM_SECRETS_KEY") or [DEVELOPMENT_SECRETS_KEY]
 # Seconds before a request to the LMS, e-commerce or course-discovery is given up; attempts per request
 # (retried on timeouts, connection errors, 5xx, 429 and bodies that are not JSON); seconds before the
 # second attempt, doubled for each further one.
@@ -365,6 +369,11 @@ CATALOG_REBUILD_GUARD_MIN_SIZE = int(os.environ.get("CATALOG_REBUILD_GUARD_MIN_S
 CELERY_BEAT_SCHEDULE["catalog-availability-clock"] = {
     "task": "catalog.tasks.refresh_content_past_boundary",
     "schedule": timedelta(minutes=5),
+}
+# Catalog edits whose membership refresh was lost (broker down) or failed past its retries (ADR 0074).
+CELERY_BEAT_SCHEDULE["catalog-requested-refreshes"] = {
+    "task": "catalog.tasks.refresh_requested_catalog_memberships",
+    "schedule": timedelta(minutes=2),
 }
 
 # --- Event bus (openedx-events over Redis Streams, docs/decisions/0130-event-bus.rst) ---------------------------

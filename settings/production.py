@@ -33,6 +33,14 @@ if JWT_SECRET_KEY == DEVELOPMENT_JWT_SECRET:
         "JWT_SECRET_KEY is the development secret 'lms-secret'; set it to the LMS's JWT signing secret, "
         "or leave it empty and set JWT_PUBLIC_SIGNING_JWK_SET."
     )
+# HS256 with a short secret can be brute-forced offline from any one token; RFC 7518 asks for a key at least as
+# long as the hash (32 bytes), and PyJWT warns below that.
+JWT_SECRET_MIN_BYTES = 32
+if JWT_SECRET_KEY and len(JWT_SECRET_KEY.encode()) < JWT_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"JWT_SECRET_KEY is shorter than {JWT_SECRET_MIN_BYTES} bytes; an HS256 secret that short can be guessed from "
+        "a single token. Use the LMS's full signing secret, or verify RS256 tokens with JWT_PUBLIC_SIGNING_JWK_SET."
+    )
 if not JWT_SECRET_KEY and not JWT_PUBLIC_SIGNING_JWK_SET:
     raise ImproperlyConfigured(
         "No JWT verification key: set JWT_SECRET_KEY (the LMS's HS256 secret) and/or "
@@ -47,6 +55,15 @@ if JWT_PUBLIC_SIGNING_JWK_SET:
         raise ImproperlyConfigured(f"JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set: {error}") from error
 JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = JWT_SECRET_KEY
 JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = JWT_PUBLIC_SIGNING_JWK_SET or None
+
+# Stored credentials are encrypted (ADR 0072): a real key, never the development one.
+LYCEUM_SECRETS_KEYS = env_list("LYCEUM_SECRETS_KEY")
+if not LYCEUM_SECRETS_KEYS or any(len(key) < 32 or "not-a-secret" in key for key in LYCEUM_SECRETS_KEYS):
+    raise ImproperlyConfigured(
+        "LYCEUM_SECRETS_KEY must be set in production to random keys of at least 32 characters (comma-separated, "
+        "newest first); it encrypts stored LMS credentials. For example: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 # Sign-in through the LMS (ADR 0160): a configured application needs its secret; callbacks are https://.
 SOCIAL_AUTH_EDX_OAUTH2_KEY = os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_KEY", "")

@@ -40,3 +40,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 LYCEUM_DEMO_ADMIN_ALLOWED = True
+
+# Tests sign HS256 tokens with this secret: as long as production requires (32 bytes), so PyJWT never warns
+# about a short key and a test cannot pass only because the secret is weak.
+JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = "lyceum-test-jwt-signing-secret-of-at-least-32-bytes"

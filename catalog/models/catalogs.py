@@ -112,6 +112,11 @@ class Catalog(TimeStampedModel):
     # Set when the query has no positive exact clause, so the index cannot narrow it down: such catalogs
     # are evaluated against every changed document.
     query_unindexable = models.BooleanField(default=False, editable=False, verbose_name=_("query unindexable"))
+    # Set in the transaction that changes the query; cleared once a rebuild that started after it succeeded. A
+    # refresh whose hand-off or task failed is still marked, and the periodic drain redoes it (ADR 0074).
+    membership_refresh_requested = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("membership refresh requested")
+    )
 
     class Meta:
         verbose_name = _("catalog")

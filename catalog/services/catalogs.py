@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import Catalog, CatalogQueryIndex
 from catalog.models.catalogs import query_hash
@@ -94,8 +95,12 @@ def catalog_index_rebuild(*, catalog: Catalog) -> None:
 def _schedule_membership_refresh(catalog_id: int) -> None:
     from catalog.tasks import refresh_catalog_membership
 
-    # Handed off without waiting for the broker: a committed catalog edit is never answered with an error.
-    transaction.on_commit(lambda: hand_off(refresh_catalog_membership, catalog_id))
+    # The request is recorded with the write, so it survives a broker that is down or a task that fails: the
+    # task clears it on success and the periodic drain redoes what is still marked (ADR 0074).
+    with transaction.atomic():
+        Catalog.objects.filter(pk=catalog_id).update(membership_refresh_requested=timezone.now())
+        # Handed off without waiting for the broker: a committed catalog edit is never answered with an error.
+        transaction.on_commit(lambda: hand_off(refresh_catalog_membership, catalog_id))
 
 
 def _shared_query_uuid(query: dict[str, Any] | str) -> UUID:

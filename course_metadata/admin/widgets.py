@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from course_metadata.html import sanitize_html
+from course_metadata.rules.rich_text import sanitize_html
 
 MEDIA_CSS = {"all": ["course_metadata/admin/widgets.css"]}
 # Language codes as the LMS writes them: en, en-us, zh-Hans, es-419.
@@ -191,7 +191,7 @@ class RichTextWidget(forms.Textarea):
 
 
 class RichTextField(forms.CharField):
-    """HTML cleaned by :func:`course_metadata.html.sanitize_html` before it reaches the model."""
+    """HTML cleaned by :func:`course_metadata.rules.rich_text.sanitize_html` before it reaches the model."""
 
     widget = RichTextWidget
 
@@ -219,6 +219,6 @@ class CatalogEditingFormMixin:
             return AiLanguagesField(
                 label=options["label"], help_text="Transcription languages, then translation languages."
             )
-        if db_field.name in self.rich_text_fields:
+        if db_field.name in self.rich_text_fields or db_field.name in getattr(db_field.model, "RICH_TEXT_FIELDS", ()):
             return RichTextField(**options)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]

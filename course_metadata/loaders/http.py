@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
@@ -48,7 +48,7 @@ class ClientCredentials:
 
     token_url: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)  # never in a log line or an error report (ADR 0072)
     clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from course_metadata.models.base import (
     DataModifiedMixin,
     DerivedFieldsMixin,
     DraftModelMixin,
+    RichTextMixin,
     TimeStampedModel,
     UUIDMixin,
 )
@@ -60,7 +61,7 @@ class CourseRunReportingType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CourseRun(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class CourseRun(RichTextMixin, DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_runs", verbose_name=_("course"))
     key = models.CharField(max_length=255, validators=[validate_course_run_key], db_index=True, verbose_name=_("key"))
     external_key = models.CharField(  # noqa: DJ001  (null = no external key; uniqueness ignores NULLs)
@@ -82,6 +83,7 @@ class CourseRun(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStam
     short_description_override = models.TextField(blank=True, verbose_name=_("short description override"))
     full_description_override = models.TextField(blank=True, verbose_name=_("full description override"))
     outcome_override = models.TextField(blank=True, verbose_name=_("outcome override"))
+    RICH_TEXT_FIELDS = ("short_description_override", "full_description_override", "outcome_override")
     start = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("start"))
     end = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("end"))
     enrollment_start = models.DateTimeField(null=True, blank=True, verbose_name=_("enrollment start"))

@@ -17,6 +17,7 @@ from course_metadata.models.base import (
     DataModifiedMixin,
     DerivedFieldsMixin,
     DraftModelMixin,
+    RichTextMixin,
     TimeStampedModel,
     TrackedQuerySet,
     UUIDMixin,
@@ -47,7 +48,7 @@ class TaggedCourse(ChangeTrackedMixin, TaggedItemBase):
         verbose_name_plural = gettext_lazy("tagged courses")
 
 
-class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class Course(RichTextMixin, DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     """A course (``edX+CS101``): the marketed product that owns its runs."""
 
     partner = models.ForeignKey(
@@ -91,6 +92,16 @@ class Course(DraftModelMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStamped
     additional_information = models.TextField(blank=True, verbose_name=gettext_lazy("additional information"))
     faq = models.TextField(blank=True, verbose_name=gettext_lazy("faq"))
     learner_testimonials = models.TextField(blank=True, verbose_name=gettext_lazy("learner testimonials"))
+    RICH_TEXT_FIELDS = (
+        "short_description",
+        "full_description",
+        "outcome",
+        "prerequisites_raw",
+        "syllabus_raw",
+        "additional_information",
+        "faq",
+        "learner_testimonials",
+    )
     level_type = models.ForeignKey(
         LevelType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=gettext_lazy("level type")
     )

@@ -8,13 +8,13 @@ from model_utils import FieldTracker
 from model_utils.fields import MonitorField
 from simple_history.models import HistoricalRecords
 
-from course_metadata.models.base import ChangeTrackedMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
+from course_metadata.models.base import ChangeTrackedMixin, RichTextMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
 from course_metadata.models.course_runs import CourseRun
 from course_metadata.models.courses import Course
 from course_metadata.models.programs import Program
 
 
-class Curriculum(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
+class Curriculum(RichTextMixin, ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="curricula", verbose_name=_("program"))
     name = models.CharField(max_length=255, blank=True, verbose_name=_("name"))
     is_active = models.BooleanField(default=True, verbose_name=_("is active"))
@@ -25,6 +25,7 @@ class Curriculum(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     )
     marketing_text = models.TextField(blank=True, verbose_name=_("marketing text"))
     marketing_text_brief = models.TextField(blank=True, verbose_name=_("marketing text brief"))
+    RICH_TEXT_FIELDS = ("marketing_text", "marketing_text_brief")
     course_curriculum = models.ManyToManyField(
         Course,
         through="CurriculumCourseMembership",

@@ -6,7 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
-from course_metadata.models.base import ChangeTrackedMixin, DraftModelMixin, TimeStampedModel, TrackedQuerySet
+from course_metadata.models.base import (
+    ChangeTrackedMixin,
+    DraftModelMixin,
+    RichTextMixin,
+    TimeStampedModel,
+    TrackedQuerySet,
+)
 
 
 class Video(ChangeTrackedMixin, TimeStampedModel):
@@ -27,9 +33,10 @@ class Video(ChangeTrackedMixin, TimeStampedModel):
         return self.src
 
 
-class AdditionalPromoArea(ChangeTrackedMixin, TimeStampedModel):
+class AdditionalPromoArea(RichTextMixin, ChangeTrackedMixin, TimeStampedModel):
     title = models.CharField(max_length=255, blank=True, verbose_name=_("title"))
     description = models.TextField(blank=True, verbose_name=_("description"))
+    RICH_TEXT_FIELDS = ("description",)
 
     objects = TrackedQuerySet.as_manager()
     tracker = FieldTracker()
@@ -62,9 +69,10 @@ class TaxiForm(ChangeTrackedMixin, TimeStampedModel):
         return self.title or self.form_id
 
 
-class Fact(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
+class Fact(RichTextMixin, ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
     heading = models.CharField(max_length=255, blank=True, verbose_name=_("heading"))
     blurb = models.TextField(blank=True, verbose_name=_("blurb"))
+    RICH_TEXT_FIELDS = ("blurb",)
 
     tracker = FieldTracker()
 
@@ -76,9 +84,10 @@ class Fact(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
         return self.heading
 
 
-class CertificateInfo(ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
+class CertificateInfo(RichTextMixin, ChangeTrackedMixin, DraftModelMixin, TimeStampedModel):
     heading = models.CharField(max_length=255, blank=True, verbose_name=_("heading"))
     blurb = models.TextField(blank=True, verbose_name=_("blurb"))
+    RICH_TEXT_FIELDS = ("blurb",)
 
     tracker = FieldTracker()
 

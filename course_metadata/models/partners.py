@@ -16,10 +16,12 @@ from taggit.models import TaggedItemBase
 from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
+    RichTextMixin,
     TimeStampedModel,
     TrackedQuerySet,
     UUIDMixin,
 )
+from dbkit.encrypted import EncryptedTextField
 
 # The characters edx-opaque-keys accepts in the org and course parts of a key.
 KEY_PART_RE = re.compile(r"^[\w\-~.:]+$")
@@ -50,7 +52,8 @@ class Partner(TimeStampedModel, UUIDMixin):
     lms_admin_url = models.URLField(blank=True, verbose_name=_("lms admin url"))
     # What refresh_course_metadata signs in to the LMS with (OAuth2 client credentials, a JWT access token).
     oauth2_client_id = models.CharField(max_length=255, blank=True, verbose_name=_("OAuth2 client id"))
-    oauth2_client_secret = models.CharField(max_length=255, blank=True, verbose_name=_("OAuth2 client secret"))
+    # Encrypted at rest and write-only in the admin (ADR 0072); no API serializes partners' credentials.
+    oauth2_client_secret = EncryptedTextField(blank=True, verbose_name=_("OAuth2 client secret"))
     uses_publisher = models.BooleanField(
         default=True,
         verbose_name=_("uses Publisher"),
@@ -80,7 +83,7 @@ class TaggedOrganization(ChangeTrackedMixin, TaggedItemBase):
         verbose_name_plural = _("tagged organizations")
 
 
-class Organization(TimeStampedModel, UUIDMixin, DataModifiedMixin):
+class Organization(RichTextMixin, TimeStampedModel, UUIDMixin, DataModifiedMixin):
     """An institution that authors or sponsors courses (edX, MITx, HarvardX)."""
 
     partner = models.ForeignKey(
@@ -97,6 +100,7 @@ class Organization(TimeStampedModel, UUIDMixin, DataModifiedMixin):
         help_text=_("Spanish description, where the marketing site has one."),
         verbose_name=_("description es"),
     )
+    RICH_TEXT_FIELDS = ("description", "description_es")
     homepage_url = models.URLField(max_length=255, blank=True, verbose_name=_("homepage url"))
     marketing_url_path = models.CharField(max_length=255, blank=True, verbose_name=_("marketing url path"))
     logo_image_url = models.URLField(blank=True, verbose_name=_("logo image url"))

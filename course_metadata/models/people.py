@@ -7,11 +7,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
-from course_metadata.models.base import ChangeTrackedMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
+from course_metadata.models.base import ChangeTrackedMixin, RichTextMixin, TimeStampedModel, TrackedQuerySet, UUIDMixin
 from course_metadata.models.partners import Organization, Partner
 
 
-class Person(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
+class Person(RichTextMixin, ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="people", null=True, verbose_name=_("partner")
     )
@@ -22,6 +22,7 @@ class Person(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     email = models.EmailField(blank=True, verbose_name=_("email"))
     bio = models.TextField(blank=True, verbose_name=_("bio"))
     major_works = models.TextField(blank=True, verbose_name=_("major works"))
+    RICH_TEXT_FIELDS = ("bio", "major_works")
     profile_image_url = models.URLField(blank=True, verbose_name=_("profile image url"))
     published = models.BooleanField(default=True, verbose_name=_("published"))
 

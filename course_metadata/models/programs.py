@@ -15,6 +15,7 @@ from course_metadata.models.base import (
     ChangeTrackedMixin,
     DataModifiedMixin,
     DerivedFieldsMixin,
+    RichTextMixin,
     TimeStampedModel,
     TrackedQuerySet,
     UUIDMixin,
@@ -48,7 +49,7 @@ class TaggedProgram(ChangeTrackedMixin, TaggedItemBase):
         verbose_name_plural = _("tagged programs")
 
 
-class Program(DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
+class Program(RichTextMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="programs", verbose_name=_("partner"))
     title = models.CharField(max_length=255, verbose_name=_("title"))
     subtitle = models.CharField(max_length=255, blank=True, verbose_name=_("subtitle"))
@@ -63,6 +64,7 @@ class Program(DerivedFieldsMixin, DataModifiedMixin, TimeStampedModel, UUIDMixin
     )
     marketing_slug = models.SlugField(max_length=255, blank=True, db_index=True, verbose_name=_("marketing slug"))
     overview = models.TextField(blank=True, verbose_name=_("overview"))
+    RICH_TEXT_FIELDS: tuple[str, ...] = ("overview",)
     courses = SortedManyToManyField(Course, blank=True, related_name="programs", verbose_name=_("courses"))
     excluded_course_runs = models.ManyToManyField(
         CourseRun, blank=True, related_name="excluded_from_programs", verbose_name=_("excluded course runs")
@@ -182,6 +184,7 @@ class Degree(Program):
     campus_image_url = models.URLField(blank=True, verbose_name=_("campus image url"))
     title_background_image_url = models.URLField(blank=True, verbose_name=_("title background image url"))
     prerequisite_coursework = models.TextField(blank=True, verbose_name=_("prerequisite coursework"))
+    RICH_TEXT_FIELDS = (*Program.RICH_TEXT_FIELDS, "application_requirements", "prerequisite_coursework")
     lead_capture_list_name = models.CharField(max_length=255, blank=True, verbose_name=_("lead capture list name"))
     banner_border_color = models.CharField(max_length=6, blank=True, verbose_name=_("banner border color"))
     application_deadline = models.CharField(max_length=255, blank=True, verbose_name=_("application deadline"))

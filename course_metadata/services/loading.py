@@ -38,6 +38,7 @@ from course_metadata.models import (
     SeatType,
     Video,
 )
+from course_metadata.rules.rich_text import rich_text_values
 from course_metadata.services.course_types import CourseTypeShape, course_type_fit, course_type_shapes
 from course_metadata.services.drafts import course_ensure_draft, draft_rebase_onto_official
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
@@ -75,7 +76,7 @@ class PageOutcomes:
 def assign_changed(row: Any, values: Mapping[str, Any]) -> list[str]:
     """Set the values (by attname) that differ on ``row``; return their names. The one compare-and-set."""
     changed = []
-    for attname, value in values.items():
+    for attname, value in rich_text_values(type(row), values).items():
         if getattr(row, attname) != value:
             setattr(row, attname, value)
             changed.append(attname)
@@ -83,7 +84,7 @@ def assign_changed(row: Any, values: Mapping[str, Any]) -> list[str]:
 
 
 def differs(row: Any, values: Mapping[str, Any]) -> bool:
-    return any(getattr(row, attname) != value for attname, value in values.items())
+    return any(getattr(row, attname) != value for attname, value in rich_text_values(type(row), values).items())
 
 
 def _clean(row: Any) -> None:

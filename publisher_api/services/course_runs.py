@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseRunType, Person, Seat
 from course_metadata.resources import own_attrs
 from course_metadata.resources.course_runs import RUN_DECLARATION
+from course_metadata.rules.rich_text import rich_text_values
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit, course_run_lock_for_edit
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
@@ -278,6 +279,7 @@ def _apply_update(
     draft = CourseRun.objects.select_for_update().get(pk=draft.pk)
     if "type" in fields:
         _check_run_type(draft.course, fields["type"])
+    fields = rich_text_values(CourseRun, fields)  # compared as they will be stored
     changed = [name for name, value in fields.items() if getattr(draft, name) != value]
     for name in changed:
         setattr(draft, name, fields[name])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from course_metadata.models import Course, CourseEditor, CourseRun, CourseType, Organization
 from course_metadata.resources import own_attrs
 from course_metadata.resources.courses import COURSE_DECLARATION
+from course_metadata.rules.rich_text import rich_text_values
 from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit
@@ -107,6 +108,7 @@ def course_update(
         if unknown:
             raise ValidationError({name: "This field cannot be edited through Publisher." for name in sorted(unknown)})
         require_if_match(if_match, course)
+        fields = rich_text_values(Course, fields)  # compared as they will be stored
         draft = course_ensure_draft(course=course)
         draft = Course.objects.select_for_update().get(pk=draft.pk)
         changed = []

@@ -18,9 +18,11 @@ from typing import Any, cast
 
 import jwt
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from edx_rest_framework_extensions.auth.jwt import decoder as edx_decoder
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from jwt import PyJWK, PyJWKSet, PyJWKSetError
+from rest_framework import exceptions
 
 logger = logging.getLogger(__name__)
 
@@ -120,5 +122,9 @@ class VerifiedJwtAuthentication(JwtAuthentication):
 
     def authenticate_credentials(self, payload: dict[str, Any]) -> Any:
         user = super().authenticate_credentials(payload)
+        if not user.is_active:
+            # The library creates or updates the user from the token but never looks at is_active: a
+            # deactivated account kept its API access for as long as the LMS issued it tokens.
+            raise exceptions.AuthenticationFailed(_("This account is deactivated."))
         setattr(user, JWT_PAYLOAD_ATTRIBUTE, payload)
         return user

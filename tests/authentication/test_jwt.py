@@ -20,8 +20,9 @@ from rest_framework_jwt.settings import api_settings
 from settings.authentication import tokens
 
 ROLES_URL = "/api/v1/publisher-roles/"
-# Long enough that PyJWT does not warn about the key length; the tests set it as the configured secret.
-SECRET = "a-test-secret-of-more-than-thirty-two-bytes"
+# Long enough that PyJWT does not warn about the key length even for HS512 (64 bytes); the tests set it as the
+# configured secret.
+SECRET = "a-test-secret-long-enough-for-every-hmac-algorithm-pyjwt-knows-" * 2
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
@@ -116,6 +117,16 @@ def test_rs256_token_is_verified_against_the_jwk_set(db: None) -> None:
 
 def test_rs256_token_without_a_jwk_set_is_refused(hs256: None) -> None:
     assert get_roles(jwt.encode(claims(), rsa_key(), algorithm="RS256")) == 401
+
+
+def test_a_valid_token_of_a_deactivated_user_is_refused(hs256: None) -> None:
+    """Deactivating an account here revokes API access at once, as it does for session and Basic sign-in."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create(username="mallory", email="mallory@example.com", is_active=False)
+    response = APIClient(HTTP_AUTHORIZATION=f"JWT {jwt.encode(claims(), SECRET, algorithm='HS256')}").get(ROLES_URL)
+    assert response.status_code == 401
+    assert "mallory" not in response.content.decode()  # the refusal names no account
 
 
 def test_forged_token_creates_no_user(hs256: None) -> None:

@@ -41,6 +41,7 @@ def start(**environment: str | None) -> subprocess.CompletedProcess[str]:
         "DATABASE_URL": "postgres://lyceum@127.0.0.1:5432/lyceum",
         "ALLOWED_HOSTS": "catalog.example.com",
         "JWT_SECRET_KEY": "the-lms-jwt-signing-secret-from-the-vault",
+        "LYCEUM_SECRETS_KEY": "the-credentials-encryption-key-from-the-vault",
     }
     for name, value in environment.items():
         if value is None:
@@ -99,12 +100,17 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
     [
         ({"JWT_SECRET_KEY": "lms-secret"}, "JWT_SECRET_KEY is the development secret"),
         ({"JWT_SECRET_KEY": None}, "No JWT verification key"),
+        ({"JWT_SECRET_KEY": "short-hs256-secret"}, "JWT_SECRET_KEY is shorter than 32 bytes"),
+        ({"JWT_SECRET_KEY": "x" * 31}, "JWT_SECRET_KEY is shorter than 32 bytes"),
         ({"JWT_SECRET_KEY": ""}, "No JWT verification key"),
         ({"JWT_PUBLIC_SIGNING_JWK_SET": "{not json"}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
         ({"JWT_PUBLIC_SIGNING_JWK_SET": '{"keys": []}'}, "JWT_PUBLIC_SIGNING_JWK_SET is not a usable JWK set"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS must be set"),
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": None}, "LYCEUM_SECRETS_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": "lyceum-development-secrets-key-not-a-secret"}, "LYCEUM_SECRETS_KEY must be set"),
+        ({"LYCEUM_SECRETS_KEY": "the-credentials-encryption-key-from-the-vault,short"}, "LYCEUM_SECRETS_KEY must be"),
         (
             {"SOCIAL_AUTH_EDX_OAUTH2_KEY": "lyceum-sso", "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT": "https://lms.example.com"},
             "SOCIAL_AUTH_EDX_OAUTH2_SECRET is not",
@@ -117,12 +123,17 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
     ids=[
         "dev-jwt-secret",
         "no-jwt-key",
+        "short-jwt-secret",
+        "jwt-secret-one-byte-short",
         "empty-jwt-key",
         "bad-jwk-set",
         "empty-jwk-set",
         "no-hosts",
         "blank-hosts",
         "no-secret-key",
+        "no-secrets-key",
+        "development-secrets-key",
+        "short-old-secrets-key",
         "lms-key-without-secret",
         "lms-key-without-address",
     ],

@@ -19,8 +19,8 @@ from course_metadata.admin.widgets import (
     email_list_field,
     language_list_field,
 )
-from course_metadata.html import sanitize_html
 from course_metadata.models import Course, CourseRun
+from course_metadata.rules.rich_text import sanitize_html
 
 
 def test_a_list_is_typed_one_value_per_line() -> None:
