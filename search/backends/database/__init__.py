@@ -7,15 +7,24 @@ JSON; the query tree compiles to one SQL condition. The parts, by sub-domain:
 - ``compiler``: query tree → SQL condition;
 - ``indexing``: writing and deleting documents;
 - ``querying``: ranked, paged searches and counts;
-- ``facets``: facet counts by SQL aggregation.
+- ``facets``: facet counts by SQL aggregation;
+- ``typeahead``: word-prefix suggestions from a narrow table (PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from search.backends.base import DocRef, Document, SearchRequest, SearchResult
-from search.backends.database import indexing, querying, storage
+from search.backends.base import (
+    DocRef,
+    Document,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    TypeaheadRequest,
+    typeahead_search_request,
+)
+from search.backends.database import indexing, querying, storage, typeahead
 from search.backends.database.compiler import Compiler
 from search.backends.database.storage import FTS_COLUMNS
 from search.models import SearchGeneration
@@ -83,3 +92,8 @@ class DatabaseBackend:
 
     def search(self, request: SearchRequest) -> SearchResult:
         return querying.search(request)
+
+    def typeahead(self, request: TypeaheadRequest) -> list[Hit]:
+        if storage.vendor() == "postgresql":
+            return typeahead.search(request)
+        return querying.search(typeahead_search_request(request)).hits

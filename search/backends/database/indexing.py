@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from search import schema
 from search.backends.base import Document
+from search.backends.database import typeahead
 from search.backends.database.storage import DOCS, FTS, FTS_COLUMNS, ROW_COLUMNS, UNWEIGHTED_TEXT, to_json, vendor
 from search.text import plain
 
@@ -93,27 +94,47 @@ def _pg_record(document: Document, columns: dict[str, Any]) -> dict[str, Any]:
 
 def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
     # One JSON parameter unpacked by jsonb_to_recordset: psycopg quotes array parameters in Python,
-    # element by element, which cost more than building the documents.
-    records = [_pg_record(document, columns) for document, columns in zip(documents, rows, strict=True)]
+    # element by element, which cost more than building the documents. One statement writes the documents
+    # and their typeahead rows (a document no longer visible loses its row).
+    records = [
+        {**_pg_record(document, columns), **typeahead.row_values(document)}
+        for document, columns in zip(documents, rows, strict=True)
+    ]
     names = ", ".join(ROW_COLUMNS)
     updates = ", ".join(
         f"{column} = EXCLUDED.{column}" for column in (*ROW_COLUMNS[1:], "search_vector", "field_tokens")
     )
     sql = f"""
-        INSERT INTO {DOCS} (generation_id, {names}, search_vector, field_tokens)
-        SELECT %s, u.doc_id, u.content_type, u.partner, u.key, u.aggregation_key, u.sort_start, u.sort_title,
-               u.body, u.facts,
-               setweight(to_tsvector('english', u.wa), 'A') || setweight(to_tsvector('english', u.wb), 'B')
-               || setweight(to_tsvector('english', u.wc), 'C') || setweight(to_tsvector('english', u.wd), 'D'),
-               ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields) e,
-                     unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
-        FROM jsonb_to_recordset(%s::jsonb) AS u(
-            doc_id text, content_type text, partner text, key text, aggregation_key text, sort_start text,
-            sort_title text, body jsonb, facts jsonb, wa text, wb text, wc text, wd text, fields jsonb)
-        ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
+        WITH u AS MATERIALIZED (
+            SELECT * FROM jsonb_to_recordset(%(records)s::jsonb) AS u(
+                doc_id text, content_type text, partner text, key text, aggregation_key text, sort_start text,
+                sort_title text, body jsonb, facts jsonb, wa text, wb text, wc text, wd text, fields jsonb,
+                ta boolean, ta_title text)
+        ), written AS (
+            INSERT INTO {DOCS} (generation_id, {names}, search_vector, field_tokens)
+            SELECT %(generation)s, u.doc_id, u.content_type, u.partner, u.key, u.aggregation_key, u.sort_start,
+                   u.sort_title, u.body, u.facts,
+                   setweight(to_tsvector('english', u.wa), 'A') || setweight(to_tsvector('english', u.wb), 'B')
+                   || setweight(to_tsvector('english', u.wc), 'C') || setweight(to_tsvector('english', u.wd), 'D'),
+                   ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields) e,
+                         unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
+            FROM u
+            ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
+            RETURNING id, doc_id
+        ), hidden AS (
+            DELETE FROM {typeahead.TABLE} t USING written w, u
+            WHERE t.doc = w.id AND u.doc_id = w.doc_id AND NOT u.ta
+        )
+        INSERT INTO {typeahead.TABLE} (doc, generation_id, content_type, partner, title, words, sort_key)
+        SELECT w.id, %(generation)s, u.content_type, lower(u.partner), u.ta_title, to_tsvector('simple', u.ta_title),
+               u.aggregation_key
+        FROM written w JOIN u ON u.doc_id = w.doc_id
+        WHERE u.ta
+        ON CONFLICT (doc) DO UPDATE SET title = EXCLUDED.title, words = EXCLUDED.words, partner = EXCLUDED.partner,
+            sort_key = EXCLUDED.sort_key
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [generation, to_json(records)])
+        cursor.execute(sql, {"generation": generation, "records": to_json(records)})
 
 
 def _write_sqlite(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:

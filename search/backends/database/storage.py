@@ -23,6 +23,7 @@ from search.models import SearchGeneration
 DOCS = "search_searchdocument"
 GENS = "search_searchgeneration"
 FTS = "search_fts"
+TYPEAHEAD = "search_typeahead"  # PostgreSQL only
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.FIELDS if f.kind is schema.Kind.TEXT)
 FTS_COLUMNS = TEXT_FIELDS
 DEFAULT_FIELDS: tuple[str, ...] = tuple(schema.TEXT_WEIGHTS)
@@ -113,6 +114,9 @@ def drop(generation_id: int) -> None:
                 f"DELETE FROM {FTS} WHERE rowid IN (SELECT id FROM {DOCS} WHERE generation_id = %s)",
                 [generation_id],
             )
+        else:
+            # Before the documents, by its own index: the cascade then finds nothing to delete.
+            cursor.execute(f"DELETE FROM {TYPEAHEAD} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {DOCS} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {GENS} WHERE id = %s", [generation_id])
 
