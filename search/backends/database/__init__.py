@@ -40,7 +40,7 @@ class DatabaseIndexBuild:
         self.name = generation.name
 
     def add(self, documents: Sequence[Document]) -> None:
-        indexing.write([self.generation.pk], documents)
+        indexing.write([self.generation.pk], documents, rebuild=True)
 
     def count(self) -> int:
         return storage.count(self.generation.pk)

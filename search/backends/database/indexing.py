@@ -42,12 +42,19 @@ def facts(document: Document) -> dict[str, Any]:
     return {name: document.body[name] for name in schema.STRUCTURED if name in document.body}
 
 
-def write(generations: Sequence[int], documents: Sequence[Document]) -> None:
-    """Insert or replace ``documents`` in each of ``generations`` (one transaction)."""
+def write(generations: Sequence[int], documents: Sequence[Document], *, rebuild: bool = False) -> None:
+    """Insert or replace ``documents`` in each of ``generations`` (one transaction).
+
+    ``rebuild``: the batch fills a generation that is not live yet (its own transaction): PostgreSQL does not
+    wait for it to reach the disk at commit, as a crash discards the unfinished build anyway."""
     unique = list({document.id: document for document in documents}.values())
     rows = [row(document) for document in unique]
     pg = vendor() == "postgresql"
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
+        if pg and rebuild and own_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         for generation in generations:
             for start in range(0, len(unique), CHUNK):
                 part = slice(start, start + CHUNK)

@@ -112,7 +112,8 @@ def search(request: SearchRequest) -> SearchResult:
         if expression != "score"
     )
     inner = (
-        f"SELECT d.doc_id, d.content_type, d.body, {score} AS score, {select_sorts} FROM {DOCS} d{join} WHERE {where}"
+        f"SELECT d.id AS rid, d.doc_id, d.content_type, {score} AS score, {select_sorts} "
+        f"FROM {DOCS} d{join} WHERE {where}"
     )
     # Parameters in the order of the SQL text: the score, the join (SQLite's bm25), the condition.
     params_in_order = [*relevance_params, *boost_params, *join_params, *where_params]
@@ -122,7 +123,14 @@ def search(request: SearchRequest) -> SearchResult:
         f"{_sort_name(expression, index)} {'DESC' if descending else 'ASC'}"
         for index, (expression, descending) in enumerate(sorts)
     )
-    sql = f"SELECT * FROM ({inner}) t{outer_where} ORDER BY {order} LIMIT %s OFFSET %s"
+    # The page is chosen without the bodies (long, and with many matches a sort carrying them spilled to
+    # disk), then only its rows' bodies are read.
+    page = f"SELECT * FROM ({inner}) t{outer_where} ORDER BY {order} LIMIT %s OFFSET %s"
+    columns = ", ".join(f"t.s{index}" for index, (expression, _) in enumerate(sorts) if expression != "score")
+    sql = (
+        f"SELECT t.doc_id, t.content_type, b.body, t.score, {columns} "
+        f"FROM ({page}) t JOIN {DOCS} b ON b.id = t.rid ORDER BY {order}"
+    )
     offset = 0 if request.search_after is not None else request.offset
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params_in_order, *outer_params, request.size, offset])
