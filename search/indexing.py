@@ -134,12 +134,15 @@ class ChangeTooLarge(RuntimeError):
 
 class _Writer:
     """Adds built batches to the new index from a second thread (its own database connection), so building
-    the next batch in Python overlaps writing this one in the database. Inside a transaction (tests) a
-    second connection could not see the new generation: then batches are written in place."""
+    the next batch in Python overlaps writing this one in PostgreSQL. Inside a transaction (tests) a
+    second connection could not see the new generation: then, and on other backends, batches are written
+    in place."""
 
-    def __init__(self, build: IndexBuild) -> None:
+    def __init__(self, build: IndexBuild, backend: SearchBackend) -> None:
         self.build = build
-        self.threaded = not transaction.get_connection().in_atomic_block
+        database = transaction.get_connection()
+        # PostgreSQL only: SQLite has one writer at a time, and an in-memory test database is per connection.
+        self.threaded = backend.name == "database" and database.vendor == "postgresql" and not database.in_atomic_block
         self.queue: queue.Queue[list[Document] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="update_index-writer", daemon=True)
@@ -194,7 +197,7 @@ def rebuild_index(
         on_total(sum(len(ids) for _, ids in sources))
     build = backend.new_build()
     try:
-        with _Writer(build) as writer:
+        with _Writer(build, backend) as writer:
             for kind, ids in sources:
                 for batch in documents.batches(ids):
                     writer.add(documents.build(kind, batch, now=now))

@@ -3,8 +3,9 @@
 ``search_typeahead`` holds one small row per visible (published, not hidden) course run and program
 document of a generation: the folded title, its words as a ``simple`` tsvector (no stemming, so
 ``to_tsquery('simple', 'data:*')`` is a true word-prefix match) with a GIN index, and the sort key. A typeahead
-reads only these rows, then the bodies of the few it returns. Rows go with their document (``ON DELETE
-CASCADE``).
+reads only these rows, then the bodies of the few it returns. ``doc`` is the document row's id; the
+backend deletes a document's row with it (no foreign key: Django's flush truncates the tables it knows,
+and a foreign key from this unmanaged table would stop it).
 
 The documents' ``body`` (read only for the page of hits) is stored out of line (``STORAGE EXTERNAL``) once a
 row passes 4 kB, so a heap page holds several documents' ``facts`` and ``search_vector`` (what conditions,
@@ -22,7 +23,7 @@ from django.db import migrations
 UP = [
     """
     CREATE TABLE search_typeahead (
-        doc bigint PRIMARY KEY REFERENCES search_searchdocument (id) ON DELETE CASCADE,
+        doc bigint PRIMARY KEY,
         generation_id bigint NOT NULL,
         content_type varchar(32) NOT NULL,
         partner varchar(64) NOT NULL,

@@ -74,12 +74,11 @@ def delete(generations: Sequence[int], ids: Iterable[str]) -> None:
             part = wanted[start : start + CHUNK]
             marks = ", ".join(["%s"] * len(part))
             for generation in generations:
-                if sqlite:
-                    cursor.execute(
-                        f"DELETE FROM {FTS} WHERE rowid IN (SELECT id FROM {DOCS} "
-                        f"WHERE generation_id = %s AND doc_id IN ({marks}))",
-                        [generation, *part],
-                    )
+                cursor.execute(
+                    f"DELETE FROM {FTS if sqlite else typeahead.TABLE} WHERE {'rowid' if sqlite else 'doc'} IN "
+                    f"(SELECT id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks}))",
+                    [generation, *part],
+                )
                 cursor.execute(
                     f"DELETE FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *part]
                 )

@@ -115,7 +115,6 @@ def drop(generation_id: int) -> None:
                 [generation_id],
             )
         else:
-            # Before the documents, by its own index: the cascade then finds nothing to delete.
             cursor.execute(f"DELETE FROM {TYPEAHEAD} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {DOCS} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {GENS} WHERE id = %s", [generation_id])
