@@ -15,11 +15,14 @@ Draft rows never reach here: the consumer reads official changes only.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 
 from course_metadata.changelog.feed import Change
@@ -27,7 +30,7 @@ from course_metadata.models import Course, CourseRun, Program
 from course_metadata.models.changes import ChangeAction
 from search import documents, schema
 from search.backends import get_backend
-from search.backends.base import Document, SearchBackend
+from search.backends.base import Document, IndexBuild, SearchBackend
 from search.query.nodes import Or, Term
 
 CONSUMER_NAME = "search_index"
@@ -129,6 +132,54 @@ class ChangeTooLarge(RuntimeError):
     pass
 
 
+class _Writer:
+    """Adds built batches to the new index from a second thread (its own database connection), so building
+    the next batch in Python overlaps writing this one in PostgreSQL. Inside a transaction (tests) a
+    second connection could not see the new generation: then, and on other backends, batches are written
+    in place."""
+
+    def __init__(self, build: IndexBuild, backend: SearchBackend) -> None:
+        self.build = build
+        database = transaction.get_connection()
+        # PostgreSQL only: SQLite has one writer at a time, and an in-memory test database is per connection.
+        self.threaded = backend.name == "database" and database.vendor == "postgresql" and not database.in_atomic_block
+        self.queue: queue.Queue[list[Document] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="update_index-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        if self.threaded:
+            self.thread.start()
+        return self
+
+    def add(self, batch: list[Document]) -> None:
+        if not self.threaded:
+            self.build.add(batch)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    self.build.add(batch)
+        except BaseException as error:  # handed to the building thread
+            self.error = error
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connections.close_all()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+            if self.error is not None and exc_info[0] is None:
+                raise self.error
+
+
 def rebuild_index(
     *,
     backend: SearchBackend | None = None,
@@ -146,11 +197,12 @@ def rebuild_index(
         on_total(sum(len(ids) for _, ids in sources))
     build = backend.new_build()
     try:
-        for kind, ids in sources:
-            for batch in documents.batches(ids):
-                build.add(documents.build(kind, batch, now=now))
-                if progress is not None:
-                    progress(len(batch))
+        with _Writer(build, backend) as writer:
+            for kind, ids in sources:
+                for batch in documents.batches(ids):
+                    writer.add(documents.build(kind, batch, now=now))
+                    if progress is not None:
+                        progress(len(batch))
         count = build.count()
         live = backend.count()
         limit = float(settings.SEARCH_INDEX_CHANGE_LIMIT)

@@ -20,7 +20,7 @@ from search import schema
 from search.api import params as p
 from search.api.results import result_of
 from search.backends import get_backend
-from search.backends.base import SearchRequest, SearchResult, SearchUnavailable
+from search.backends.base import SearchRequest, SearchResult, SearchUnavailable, TypeaheadRequest
 from search.query.nodes import And, Or, Prefix, Term
 from search.text import BadValue, words
 
@@ -327,15 +327,7 @@ class AllSearchV2(SearchView):
 
 
 TYPEAHEAD_COUNT = 3
-
-
-def _typeahead_node(text: str) -> Any:
-    tokens = words(text)
-    if not tokens:
-        raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
-    # Every typed word starts a word of the title (the indexed part of course-discovery's typeahead; its
-    # course-key and organization alternatives would scan every document's fields on the database backend).
-    return And(tuple(Prefix(name, token) for name in schema.TYPEAHEAD_FIELDS for token in tokens))
+TYPEAHEAD_RUNS = 30  # runs fetched to find three of different courses
 
 
 class TypeaheadSearch(APIView):
@@ -360,15 +352,18 @@ class TypeaheadSearch(APIView):
         if unknown:
             raise ValidationError({name: ["Unknown parameter."] for name in unknown})
         text = request.query_params.get("q", "")
-        node = And((p.visibility(True), _typeahead_node(text)))
+        if not words(text):
+            raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
         partner = request.query_params.get("partner") or None
         backend = get_backend()
-        runs = backend.search(
-            SearchRequest(query=node, content_types=(schema.COURSE_RUN,), partner=partner, text=text, size=30)
-        )
+        try:
+            runs = backend.typeahead(TypeaheadRequest(text, schema.COURSE_RUN, partner, TYPEAHEAD_RUNS))
+            programs = backend.typeahead(TypeaheadRequest(text, schema.PROGRAM, partner, TYPEAHEAD_COUNT))
+        except SearchUnavailable as error:
+            raise ServiceUnavailable(str(error)) from None
         seen: set[str] = set()
         course_runs = []
-        for hit in runs.hits:
+        for hit in runs:
             course_key = str(hit.body.get("course_key"))
             if course_key in seen:
                 continue
@@ -376,15 +371,10 @@ class TypeaheadSearch(APIView):
             course_runs.append(_typeahead_item(hit.body, ("key", "title", "marketing_url")))
             if len(course_runs) == TYPEAHEAD_COUNT:
                 break
-        programs = backend.search(
-            SearchRequest(query=node, content_types=(schema.PROGRAM,), partner=partner, text=text, size=TYPEAHEAD_COUNT)
-        )
         return Response(
             {
                 "course_runs": course_runs,
-                "programs": [
-                    _typeahead_item(hit.body, ("uuid", "title", "type", "marketing_url")) for hit in programs.hits
-                ],
+                "programs": [_typeahead_item(hit.body, ("uuid", "title", "type", "marketing_url")) for hit in programs],
             }
         )
 

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from search.query.nodes import Node
+from search import schema
+from search.query.nodes import And, Exists, Node, Not, Or, Prefix, Term
+from search.text import words
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,30 @@ class SearchResult:
     facet_queries: dict[str, int]
 
 
+@dataclass(frozen=True)
+class TypeaheadRequest:
+    """Suggestions of one content type for what was typed: published, not hidden documents whose title has a
+    word starting with each typed word; at most ``size``, best first."""
+
+    text: str
+    content_type: str
+    partner: str | None = None
+    size: int = 3
+
+
+def typeahead_search_request(request: TypeaheadRequest) -> SearchRequest:
+    """A typeahead as an ordinary search: what a backend without a typeahead index of its own runs."""
+    visible = And((Not(Term("hidden", "true")), Or((Not(Exists("published")), Term("published", "true")))))
+    prefixes = tuple(Prefix(name, token) for name in schema.TYPEAHEAD_FIELDS for token in words(request.text))
+    return SearchRequest(
+        query=And((visible, And(prefixes))),
+        content_types=(request.content_type,),
+        partner=request.partner,
+        text=request.text,
+        size=request.size,
+    )
+
+
 class IndexBuild(Protocol):
     """A fresh index (table or Elasticsearch index) being filled by ``update_index``; not live until swapped."""
 
@@ -117,6 +143,9 @@ class SearchBackend(Protocol):
 
     def matching_ids(self, node: Node, content_types: Iterable[str]) -> set[DocRef]:
         """Every document of ``content_types`` the query matches (no paging, no ranking)."""
+
+    def typeahead(self, request: TypeaheadRequest) -> list[Hit]:
+        """Suggestions for a typeahead (search/typeahead/), best first."""
 
     def new_build(self) -> IndexBuild:
         """Start a fresh timestamped index for ``update_index``."""

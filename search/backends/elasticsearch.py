@@ -28,7 +28,16 @@ from elasticsearch_dsl import Q, analyzer, token_filter, tokenizer
 from elasticsearch_dsl.query import Query
 
 from search import ranking, schema
-from search.backends.base import DocRef, Document, Hit, SearchRequest, SearchResult, SearchUnavailable
+from search.backends.base import (
+    DocRef,
+    Document,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+    TypeaheadRequest,
+    typeahead_search_request,
+)
 from search.backends.clusters import Cluster, connect
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 from search.text import BadValue, boolean_value, date_value, number_value
@@ -457,6 +466,10 @@ class ElasticsearchBackend:
 
     def matching_ids(self, node: Node, content_types: Iterable[str]) -> set[DocRef]:
         return set(self._scan(node, list(content_types)))
+
+    def typeahead(self, request: TypeaheadRequest) -> list[Hit]:
+        # The title's edge n-grams make the Prefix nodes an indexed match here.
+        return self.search(typeahead_search_request(request)).hits
 
     def _scan(self, node: Node, content_types: list[str]) -> Iterator[DocRef]:
         alias, _ = _names()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from search import schema
-from search.backends.base import SearchRequest
+from search.backends.base import SearchRequest, TypeaheadRequest
 from search.backends.database import DatabaseBackend
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 from search.text import BadValue
@@ -274,3 +274,34 @@ def test_a_discarded_build_leaves_the_live_index_alone(loaded: DatabaseBackend) 
     build.discard()
     assert loaded.count() == len(DOCS)
     assert ids(loaded, Term(None, "geneve")) == {"course:c1"}
+
+
+def suggested(backend: DatabaseBackend, text: str, content_type: str = "courserun", **options: Any) -> list[str]:
+    return [hit.id for hit in backend.typeahead(TypeaheadRequest(text, content_type, **options))]
+
+
+def test_typeahead_matches_title_word_prefixes_of_visible_documents(loaded: DatabaseBackend) -> None:
+    assert suggested(loaded, "intro pyt") == ["courserun:r1"]  # r2 is hidden and unpublished
+    assert suggested(loaded, "PYTH") == ["courserun:r1"]
+    assert suggested(loaded, "ython") == []  # a prefix of a word, not any part of it
+    assert suggested(loaded, "learn") == []  # the title only
+    assert suggested(loaded, "data sci", "program") == ["program:p1"]
+    assert suggested(loaded, "statist", "program") == []
+    assert suggested(loaded, "intro", partner="EDX") == ["courserun:r1"]
+    assert suggested(loaded, "intro", partner="mitx") == []
+
+
+def test_typeahead_follows_edits_deletes_and_builds(loaded: DatabaseBackend) -> None:
+    shown = make_doc("courserun", "r2", key="course-v1:edX+Py101+2T2025", title="Intro to Pythons", published=True)
+    loaded.index([shown])
+    assert sorted(suggested(loaded, "intro pyt")) == ["courserun:r1", "courserun:r2"]
+    loaded.index([make_doc("courserun", "r2", title="Intro to Pythons", published=True, hidden=True)])
+    assert suggested(loaded, "intro pyt") == ["courserun:r1"]
+    loaded.delete(["courserun:r1"])
+    assert suggested(loaded, "intro pyt") == []
+    build = loaded.new_build()
+    build.add([shown])
+    assert suggested(loaded, "intro pyt") == []  # not live yet
+    build.swap()
+    assert suggested(loaded, "intro pyt") == ["courserun:r2"]
+    assert suggested(loaded, "intro pyt", size=0) == []

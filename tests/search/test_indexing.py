@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from course_metadata.changelog.consumers import consume, consumer_position
 from course_metadata.models import Course, CourseRun, CourseRunStatus
 from course_metadata.services.drafts import course_run_ensure_draft
 from course_metadata.services.publishing import course_run_publish_draft
-from search import schema
-from search.backends.database import DatabaseBackend
-from search.indexing import CONSUMER_NAME
+from search import documents, schema
+from search.backends.database import DatabaseBackend, DatabaseIndexBuild
+from search.indexing import CONSUMER_NAME, rebuild_index
+from search.models import SearchGeneration
 from search.query.nodes import Node, Term
 from tests.course_metadata.tracking.conftest import commit  # noqa: F401  (re-exported fixture)
 from tests.factories import (
@@ -165,3 +168,39 @@ def test_update_index_rebuilds_guards_the_count_and_swaps(backend: DatabaseBacke
     call_command("update_index", "--no-progress", "--disable-change-limit")
     assert backend.count() == 6
     assert found(backend, Term(None, "astronomy"), "course") == {f"course:{other.key}"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_index_writes_from_a_second_connection_on_postgresql(
+    backend: DatabaseBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a transaction (as in production) batches are written by a writer thread on PostgreSQL; a failed
+    write stops the rebuild with its error and leaves the live index as it was."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the writer thread is PostgreSQL only")
+    partner = PartnerFactory(short_code="edx")
+    for title in ("Thermodynamics", "Topology", "Tectonics"):
+        CourseRunFactory(course=CourseFactory(partner=partner, title=title), status=CourseRunStatus.PUBLISHED)
+    batches = documents.batches
+    monkeypatch.setattr(documents, "batches", lambda ids: batches(ids, 1))  # several batches through the queue
+    threads: set[str] = set()
+    add = DatabaseIndexBuild.add
+
+    def watched(build: DatabaseIndexBuild, batch: Any) -> None:
+        threads.add(threading.current_thread().name)
+        add(build, batch)
+
+    monkeypatch.setattr(DatabaseIndexBuild, "add", watched)
+    report = rebuild_index(backend=backend, enforce_change_limit=False)
+    assert threads == {"update_index-writer"}
+    assert report.documents == backend.count() == 6
+    assert found(backend, Term("title", "topology"), "course") == {f"course:{Course.objects.get(title='Topology').key}"}
+
+    def failing(build: DatabaseIndexBuild, batch: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(DatabaseIndexBuild, "add", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        rebuild_index(backend=backend, enforce_change_limit=False)
+    assert backend.count() == 6
+    assert not SearchGeneration.objects.filter(state=SearchGeneration.State.BUILDING).exists()

@@ -1,0 +1,59 @@
+"""Facets: the matching rows in a CTE and one grouped sub-select per facet field, in one statement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from search import schema
+from search.backends.database.compiler import pg_elements
+from search.backends.database.storage import DOCS, vendor
+
+
+def facet_counts(where: str, params: list[Any], names: Sequence[str]) -> dict[str, list[tuple[Any, int]]]:
+    if not names:
+        return {}
+    limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
+    pg = vendor() == "postgresql"
+    parts: list[str] = []
+    fields = [schema.resolve(name)[0] for name in names]
+    for index, found in enumerate(fields):
+        name = found.name
+        if found.multi:
+            source = (
+                f"m CROSS JOIN {pg_elements('m', name)} e(v)"
+                if pg
+                else f"m CROSS JOIN json_each(m.facts, '$.{name}') e"
+            )
+            value = "e.v" if pg else "e.value"
+        else:
+            source = "m"
+            value = f"(m.facts->>'{name}')" if pg else f"json_extract(m.facts, '$.{name}')"
+        parts.append(
+            f"SELECT * FROM (SELECT {index} AS f, {value} AS v, count(*) AS c FROM {source} "
+            f"WHERE {value} IS NOT NULL GROUP BY {value} ORDER BY c DESC, v LIMIT {limit}) p{index}"
+        )
+    materialized = "MATERIALIZED " if pg else ""
+    sql = f"WITH m AS {materialized}(SELECT d.facts FROM {DOCS} d WHERE {where}) " + " UNION ALL ".join(parts)
+    found_values: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for index, value, count in rows:
+        found = fields[index]
+        found_values[names[index]].append((_facet_value(found, value), int(count)))
+    for values in found_values.values():
+        values.sort(key=lambda item: (-item[1], str(item[0])))
+    return found_values
+
+
+def _facet_value(found: schema.SearchField, value: Any) -> Any:
+    if found.kind is schema.Kind.BOOLEAN:
+        return value in (True, 1, "true", "1")
+    if found.kind is schema.Kind.NUMBER and isinstance(value, str):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value

@@ -1,0 +1,178 @@
+"""Writing documents into generations: upserts and deletes, in batches of ``CHUNK`` rows per statement.
+
+PostgreSQL: one statement per chunk computes the weighted ``tsvector`` and the per-field lexemes in the
+database from folded text. SQLite: the rows, then their FTS5 rows (rowid = the document row's id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from search import schema
+from search.backends.base import Document
+from search.backends.database import typeahead
+from search.backends.database.storage import DOCS, FTS, FTS_COLUMNS, ROW_COLUMNS, UNWEIGHTED_TEXT, to_json, vendor
+from search.text import plain
+
+CHUNK = 500
+
+
+def row(document: Document) -> dict[str, Any]:
+    """The plain columns of a document's row (sorting, paging, partner)."""
+    body = document.body
+    start = body.get("start")
+    if isinstance(start, list):
+        start = min(start) if start else None
+    title = body.get("title") or body.get("full_name") or ""
+    return {
+        "doc_id": document.id,
+        "content_type": document.content_type,
+        "partner": body.get("partner") or "",
+        "key": body.get("key") or "",
+        "aggregation_key": body.get("aggregation_key") or document.id,
+        "sort_start": start or "",
+        "sort_title": plain(title)[:300],
+    }
+
+
+def facts(document: Document) -> dict[str, Any]:
+    return {name: document.body[name] for name in schema.STRUCTURED if name in document.body}
+
+
+def write(generations: Sequence[int], documents: Sequence[Document], *, rebuild: bool = False) -> None:
+    """Insert or replace ``documents`` in each of ``generations`` (one transaction).
+
+    ``rebuild``: the batch fills a generation that is not live yet (its own transaction): PostgreSQL does not
+    wait for it to reach the disk at commit, as a crash discards the unfinished build anyway."""
+    unique = list({document.id: document for document in documents}.values())
+    rows = [row(document) for document in unique]
+    pg = vendor() == "postgresql"
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic():
+        if pg and rebuild and own_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        for generation in generations:
+            for start in range(0, len(unique), CHUNK):
+                part = slice(start, start + CHUNK)
+                if pg:
+                    _write_pg(generation, unique[part], rows[part])
+                else:
+                    _write_sqlite(generation, unique[part], rows[part])
+
+
+def delete(generations: Sequence[int], ids: Iterable[str]) -> None:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    sqlite = vendor() == "sqlite"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(wanted), CHUNK):
+            part = wanted[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(part))
+            for generation in generations:
+                cursor.execute(
+                    f"DELETE FROM {FTS if sqlite else typeahead.TABLE} WHERE {'rowid' if sqlite else 'doc'} IN "
+                    f"(SELECT id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks}))",
+                    [generation, *part],
+                )
+                cursor.execute(
+                    f"DELETE FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *part]
+                )
+
+
+def _pg_record(document: Document, columns: dict[str, Any]) -> dict[str, Any]:
+    by_class: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    for name, weight in schema.TEXT_WEIGHTS.items():
+        if name in document.body:
+            by_class[weight].append(plain(document.body[name]))
+    return {
+        **columns,
+        "body": document.body,
+        "facts": facts(document),
+        **{f"w{weight.lower()}": "\n".join(text for text in texts if text) for weight, texts in by_class.items()},
+        "fields": {name: plain(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
+    }
+
+
+def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
+    # One JSON parameter unpacked by jsonb_to_recordset: psycopg quotes array parameters in Python,
+    # element by element, which cost more than building the documents. One statement writes the documents
+    # and their typeahead rows (a document no longer visible loses its row).
+    records = [
+        {**_pg_record(document, columns), **typeahead.row_values(document)}
+        for document, columns in zip(documents, rows, strict=True)
+    ]
+    names = ", ".join(ROW_COLUMNS)
+    updates = ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in (*ROW_COLUMNS[1:], "search_vector", "field_tokens")
+    )
+    sql = f"""
+        WITH u AS MATERIALIZED (
+            SELECT * FROM jsonb_to_recordset(%(records)s::jsonb) AS u(
+                doc_id text, content_type text, partner text, key text, aggregation_key text, sort_start text,
+                sort_title text, body jsonb, facts jsonb, wa text, wb text, wc text, wd text, fields jsonb,
+                ta boolean, ta_title text)
+        ), written AS (
+            INSERT INTO {DOCS} (generation_id, {names}, search_vector, field_tokens)
+            SELECT %(generation)s, u.doc_id, u.content_type, u.partner, u.key, u.aggregation_key, u.sort_start,
+                   u.sort_title, u.body, u.facts,
+                   setweight(to_tsvector('english', u.wa), 'A') || setweight(to_tsvector('english', u.wb), 'B')
+                   || setweight(to_tsvector('english', u.wc), 'C') || setweight(to_tsvector('english', u.wd), 'D'),
+                   ARRAY(SELECT DISTINCT e.key || ':' || l FROM jsonb_each_text(u.fields) e,
+                         unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
+            FROM u
+            ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
+            RETURNING id, doc_id
+        ), hidden AS (
+            DELETE FROM {typeahead.TABLE} t USING written w, u
+            WHERE t.doc = w.id AND u.doc_id = w.doc_id AND NOT u.ta
+        )
+        INSERT INTO {typeahead.TABLE} (doc, generation_id, content_type, partner, title, words, sort_key)
+        SELECT w.id, %(generation)s, u.content_type, lower(u.partner), u.ta_title, to_tsvector('simple', u.ta_title),
+               u.aggregation_key
+        FROM written w JOIN u ON u.doc_id = w.doc_id
+        WHERE u.ta
+        ON CONFLICT (doc) DO UPDATE SET title = EXCLUDED.title, words = EXCLUDED.words, partner = EXCLUDED.partner,
+            sort_key = EXCLUDED.sort_key
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"generation": generation, "records": to_json(records)})
+
+
+def _write_sqlite(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
+    ids = [columns["doc_id"] for columns in rows]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS} WHERE rowid IN (SELECT id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks}))",
+            [generation, *ids],
+        )
+        cursor.execute(f"DELETE FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *ids])
+        cursor.executemany(
+            f"INSERT INTO {DOCS} (generation_id, {', '.join(ROW_COLUMNS)}) "
+            f"VALUES (%s, {', '.join(['%s'] * len(ROW_COLUMNS))})",
+            [
+                [
+                    generation,
+                    *(columns[column] for column in ROW_COLUMNS[:-2]),
+                    to_json(document.body),
+                    to_json(facts(document)),
+                ]
+                for document, columns in zip(documents, rows, strict=True)
+            ],
+        )
+        cursor.execute(
+            f"SELECT doc_id, id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks})", [generation, *ids]
+        )
+        rowids = dict(cursor.fetchall())
+        cursor.executemany(
+            f"INSERT INTO {FTS} (rowid, {', '.join(FTS_COLUMNS)}) VALUES (%s, {', '.join(['%s'] * len(FTS_COLUMNS))})",
+            [
+                [rowids[document.id], *(plain(document.body.get(name)) for name in FTS_COLUMNS)]
+                for document in documents
+            ],
+        )

@@ -1,0 +1,211 @@
+"""Answering searches: one condition (the compiled query, the live generation, content types, partner),
+then the page of hits ranked and paged in SQL, the total and the named query counts, and the facets.
+
+Scores multiply text relevance (``ts_rank`` with the schema's weights on PostgreSQL; on SQLite the weight
+classes whose fields match) by ``search.ranking``'s boosts; ties break on aggregation key, then document id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from search import ranking, schema
+from search.backends.base import DocRef, Hit, SearchRequest, SearchResult
+from search.backends.database import storage
+from search.backends.database.compiler import Compiler
+from search.backends.database.facets import facet_counts
+from search.backends.database.storage import DOCS, FTS, vendor
+from search.query.nodes import Node
+from search.text import BadValue, words
+
+SORT_COLUMNS = {
+    "aggregation_key": "d.aggregation_key",
+    "start": "d.sort_start",
+    "title": "d.sort_title",
+    "full_name": "d.sort_title",
+    "key": "d.key",
+}
+
+
+def base_condition(request_types: Sequence[str], partner: str | None) -> tuple[str, list[Any]]:
+    # The live generation read first and written as a constant: with a sub-select in its place the
+    # planner cannot tell how many rows the generation holds, and it filtered by generation and
+    # evaluated the text match row by row instead of using the GIN index (ADR 0081).
+    live = storage.live()
+    types = list(request_types)
+    sql = "1=0" if live is None else f"d.generation_id = {int(live)}"
+    params: list[Any] = []
+    if types:
+        sql += f" AND d.content_type IN ({', '.join(['%s'] * len(types))})"
+        params += types
+    else:
+        sql += " AND 1=0"
+    if partner:
+        sql += " AND lower(d.partner) = %s"
+        params.append(partner.lower())
+    return sql, params
+
+
+def matching_ids(node: Node, content_types: Iterable[str]) -> set[DocRef]:
+    compiler = Compiler(vendor(), timezone.now())
+    base, params = base_condition(list(content_types), None)
+    condition, more = compiler.compile(node)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.content_type, d.doc_id, d.key FROM {DOCS} d WHERE {base} AND {condition}", [*params, *more]
+        )
+        return {DocRef(kind, doc_id.split(":", 1)[1], key or None) for kind, doc_id, key in cursor.fetchall()}
+
+
+def _relevance(text: str | None) -> tuple[str, list[Any], str, list[Any]]:
+    """(join, its params, relevance expression, its params) for ranking by ``text``'s words."""
+    tokens = words(text or "")
+    if not tokens:
+        return "", [], "1.0", []
+    if vendor() == "postgresql":
+        query = " | ".join(f"'{token}'" for token in tokens)
+        weights = "{" + ",".join(str(weight) for weight in ranking.PG_WEIGHTS) + "}"
+        return "", [], f"(ts_rank('{weights}', d.search_vector, to_tsquery('english', %s)) + 1e-6)", [query]
+    # FTS5's bm25 scales with how rare a word is, down to nothing for a word every document has, which
+    # would let ranking hinge on corpus statistics: instead, like ts_rank's weight classes, a document
+    # scores each class (title A, short description B, ...) whose fields match one of the words.
+    joins: list[str] = []
+    params: list[Any] = []
+    terms: list[str] = []
+    alternatives = " OR ".join(f'"{token}"' for token in tokens)
+    for index, weight in enumerate(("A", "B", "C", "D")):
+        columns = [name for name, klass in schema.TEXT_WEIGHTS.items() if klass == weight]
+        joins.append(
+            f" LEFT JOIN (SELECT rowid AS rid FROM {FTS} WHERE {FTS} MATCH %s) w{index} ON w{index}.rid = d.id"
+        )
+        params.append("{" + " ".join(columns) + "} : (" + alternatives + ")")
+        terms.append(f"(CASE WHEN w{index}.rid IS NULL THEN 0 ELSE {ranking.FIELD_BOOSTS[weight]} END)")
+    return "".join(joins), params, "(" + " + ".join(terms) + " + 0.01)", []
+
+
+def search(request: SearchRequest) -> SearchResult:
+    now = request.now or timezone.now()
+    compiler = Compiler(vendor(), now)
+    base, base_params = base_condition(request.content_types, request.partner)
+    condition, condition_params = compiler.compile(request.query)
+    where = f"{base} AND {condition}"
+    where_params = [*base_params, *condition_params]
+
+    join, join_params, relevance, relevance_params = _relevance(request.text)
+    boost_sql: list[str] = []
+    boost_params: list[Any] = []
+    for boost in ranking.boosts(now):
+        sql, params = compiler.compile(boost.condition)
+        boost_sql.append(f"(CASE WHEN {sql} THEN {boost.factor} ELSE 1.0 END)")
+        boost_params += params
+    score = " * ".join([relevance, *boost_sql])
+
+    sorts = _ordering(request)
+    select_sorts = ", ".join(
+        f"{'score' if expression == 'score' else expression} AS s{index}"
+        for index, (expression, _) in enumerate(sorts)
+        if expression != "score"
+    )
+    inner = (
+        f"SELECT d.id AS rid, d.doc_id, d.content_type, {score} AS score, {select_sorts} "
+        f"FROM {DOCS} d{join} WHERE {where}"
+    )
+    # Parameters in the order of the SQL text: the score, the join (SQLite's bm25), the condition.
+    params_in_order = [*relevance_params, *boost_params, *join_params, *where_params]
+
+    outer_where, outer_params = _keyset(sorts, request.search_after)
+    order = ", ".join(
+        f"{_sort_name(expression, index)} {'DESC' if descending else 'ASC'}"
+        for index, (expression, descending) in enumerate(sorts)
+    )
+    # The page is chosen without the bodies (long, and with many matches a sort carrying them spilled to
+    # disk), then only its rows' bodies are read.
+    page = f"SELECT * FROM ({inner}) t{outer_where} ORDER BY {order} LIMIT %s OFFSET %s"
+    columns = ", ".join(f"t.s{index}" for index, (expression, _) in enumerate(sorts) if expression != "score")
+    sql = (
+        f"SELECT t.doc_id, t.content_type, b.body, t.score, {columns} "
+        f"FROM ({page}) t JOIN {DOCS} b ON b.id = t.rid ORDER BY {order}"
+    )
+    offset = 0 if request.search_after is not None else request.offset
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params_in_order, *outer_params, request.size, offset])
+        rows = cursor.fetchall()
+    positions: dict[int, int] = {}
+    column = 4
+    for index, (expression, _) in enumerate(sorts):
+        if expression != "score":
+            positions[index] = column
+            column += 1
+    hits = [
+        Hit(
+            id=row[0],
+            content_type=row[1],
+            score=float(row[3]),
+            sort=tuple(
+                row[3] if expression == "score" else row[positions[index]]
+                for index, (expression, _) in enumerate(sorts)
+            ),
+            body=json.loads(row[2]) if isinstance(row[2], str) else row[2],
+        )
+        for row in rows
+    ]
+    total, queries = _counts(where, where_params, request, compiler)
+    facets = facet_counts(where, where_params, request.facets)
+    return SearchResult(hits=hits, total=total, facets=facets, facet_queries=queries)
+
+
+def _ordering(request: SearchRequest) -> list[tuple[str, bool]]:
+    wanted = list(request.ordering)
+    if not wanted:
+        wanted = ["-score"] if words(request.text or "") else ["-start"]
+    sorts: list[tuple[str, bool]] = []
+    for item in wanted:
+        descending = item.startswith("-")
+        name = item.lstrip("-")
+        if name == "score":
+            sorts.append(("score", True))
+            continue
+        column = SORT_COLUMNS.get(name)
+        if column is None:
+            raise BadValue(f"cannot order by {name!r}; use one of: {', '.join(sorted(SORT_COLUMNS))}")
+        sorts.append((f"COALESCE({column}, '')", descending))
+    sorts += [("d.aggregation_key", False), ("d.doc_id", False)]
+    return sorts
+
+
+def _keyset(sorts: list[tuple[str, bool]], after: tuple[Any, ...] | None) -> tuple[str, list[Any]]:
+    if after is None:
+        return "", []
+    if len(after) != len(sorts):
+        raise BadValue(f"search_after must list {len(sorts)} values (the 'sort' of the last result)")
+    clauses: list[str] = []
+    params: list[Any] = []
+    for index, (_, descending) in enumerate(sorts):
+        equal = [f"{_sort_name(sorts[earlier][0], earlier)} = %s" for earlier in range(index)]
+        clause = " AND ".join([*equal, f"{_sort_name(sorts[index][0], index)} {'<' if descending else '>'} %s"])
+        clauses.append(f"({clause})")
+        params += [*after[:index], after[index]]
+    return " WHERE " + " OR ".join(clauses), params
+
+
+def _counts(where: str, params: list[Any], request: SearchRequest, compiler: Compiler) -> tuple[int, dict[str, int]]:
+    parts = ["count(*)"]
+    part_params: list[Any] = []
+    names = list(request.facet_queries)
+    for name in names:
+        sql, more = compiler.compile(request.facet_queries[name])
+        parts.append(f"count(*) FILTER (WHERE {sql})")
+        part_params += more
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)} FROM {DOCS} d WHERE {where}", [*part_params, *params])
+        row = cursor.fetchone()
+    return int(row[0]), {name: int(count) for name, count in zip(names, row[1:], strict=True)}
+
+
+def _sort_name(expression: str, index: int) -> str:
+    return "t.score" if expression == "score" else f"t.s{index}"
