@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 
 from lyceum_admin.sections import OTHER, SECTIONS, Section
+from settings.authentication.lms import lms_sign_out_url, signed_in_through_the_lms
 
 
 class LyceumAdminSite(admin.AdminSite):
@@ -65,6 +66,15 @@ class LyceumAdminSite(admin.AdminSite):
             "app_label": slug,
         }
         return TemplateResponse(request, "admin/app_index.html", context)
+
+    def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Sign out here; a user who signed in through the LMS is then signed out of the LMS too (ADR 0162)."""
+        # Read before the logout flushes the session.
+        through_the_lms = signed_in_through_the_lms(request)
+        response = super().logout(request, extra_context)
+        if through_the_lms and request.method == "POST" and not request.user.is_authenticated:
+            return HttpResponseRedirect(lms_sign_out_url(request))
+        return response
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         own: list[URLResolver | URLPattern] = [
