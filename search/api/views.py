@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -86,7 +87,7 @@ def run_search(
     try:
         return get_backend().search(request)
     except schema.UnknownField as error:
-        raise ValidationError({"q": [f"Unknown field '{error.name}'."]}) from None
+        raise ValidationError({"q": [_("Unknown field '%(name)s'.") % {"name": error.name}]}) from None
     except BadValue as error:
         raise ValidationError({"q": [str(error)]}) from None
     except SearchUnavailable as error:
@@ -332,7 +333,7 @@ TYPEAHEAD_COUNT = 3
 def _typeahead_node(text: str) -> Any:
     tokens = words(text)
     if not tokens:
-        raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
+        raise ValidationError({"q": [_("The 'q' querystring parameter is required for searching.")]})
     # Every typed word starts a word of the title (the indexed part of course-discovery's typeahead; its
     # course-key and organization alternatives would scan every document's fields on the database backend).
     return And(tuple(Prefix(name, token) for name in schema.TYPEAHEAD_FIELDS for token in tokens))
@@ -417,7 +418,7 @@ class PersonTypeahead(APIView):
         text = request.query_params.get("q", "")
         tokens = words(text)
         if not tokens:
-            raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
+            raise ValidationError({"q": [_("The 'q' querystring parameter is required for searching.")]})
         conditions: list[Any] = [Prefix("full_name", token) for token in tokens]
         orgs = [org for org in request.query_params.getlist("org") if org]
         if orgs:

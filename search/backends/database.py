@@ -29,6 +29,7 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from search import ranking, schema
 from search.backends.base import DocRef, Document, Hit, SearchRequest, SearchResult
@@ -98,7 +99,9 @@ class Compiler:
                 return ("1=1" if isinstance(node, And) else "1=0"), []
             parts = [self.compile(child) for child in node.children]
             joiner = " AND " if isinstance(node, And) else " OR "
-            return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+            return "(" + joiner.join(sql for sql, _unused in parts) + ")", [
+                p for _unused, params in parts for p in params
+            ]
         if isinstance(node, Not):
             sql, params = self.compile(node.child)
             return f"NOT ({sql})", params
@@ -581,7 +584,7 @@ class DatabaseBackend:
         sorts = self._ordering(request)
         select_sorts = ", ".join(
             f"{'score' if expression == 'score' else expression} AS s{index}"
-            for index, (expression, _) in enumerate(sorts)
+            for index, (expression, _unused) in enumerate(sorts)
             if expression != "score"
         )
         inner = (
@@ -603,7 +606,7 @@ class DatabaseBackend:
             rows = cursor.fetchall()
         positions: dict[int, int] = {}
         column = 4
-        for index, (expression, _) in enumerate(sorts):
+        for index, (expression, _unused) in enumerate(sorts):
             if expression != "score":
                 positions[index] = column
                 column += 1
@@ -614,7 +617,7 @@ class DatabaseBackend:
                 score=float(row[3]),
                 sort=tuple(
                     row[3] if expression == "score" else row[positions[index]]
-                    for index, (expression, _) in enumerate(sorts)
+                    for index, (expression, _unused) in enumerate(sorts)
                 ),
                 body=json.loads(row[2]) if isinstance(row[2], str) else row[2],
             )
@@ -637,7 +640,10 @@ class DatabaseBackend:
                 continue
             column = SORT_COLUMNS.get(name)
             if column is None:
-                raise BadValue(f"cannot order by {name!r}; use one of: {', '.join(sorted(SORT_COLUMNS))}")
+                raise BadValue(
+                    _("cannot order by %(name)r; use one of: %(sort_columns)s")
+                    % {"name": name, "sort_columns": ", ".join(sorted(SORT_COLUMNS))}
+                )
             sorts.append((f"COALESCE({column}, '')", descending))
         sorts += [("d.aggregation_key", False), ("d.doc_id", False)]
         return sorts
@@ -647,10 +653,12 @@ class DatabaseBackend:
         if after is None:
             return "", []
         if len(after) != len(sorts):
-            raise BadValue(f"search_after must list {len(sorts)} values (the 'sort' of the last result)")
+            raise BadValue(
+                _("search_after must list %(count)s values (the 'sort' of the last result)") % {"count": len(sorts)}
+            )
         clauses: list[str] = []
         params: list[Any] = []
-        for index, (_, descending) in enumerate(sorts):
+        for index, (_unused, descending) in enumerate(sorts):
             equal = [f"{_sort_name(sorts[earlier][0], earlier)} = %s" for earlier in range(index)]
             clause = " AND ".join([*equal, f"{_sort_name(sorts[index][0], index)} {'<' if descending else '>'} %s"])
             clauses.append(f"({clause})")
