@@ -345,3 +345,12 @@ def test_a_search_query_syntax_error_comes_out_in_spanish(client_of_staff: APICl
 def test_an_unknown_api_path_is_a_spanish_404(client_of_staff: APIClient) -> None:
     answer = client_of_staff.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="es")
     assert (answer.status_code, answer.json()) == (404, {"detail": "No encontrado."})
+
+
+def test_the_admin_speaks_spanish_when_asked(client: Any, db: None) -> None:
+    client.force_login(User.objects.create_superuser("editora", "editora@example.org", "x"))
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Cursos y ediciones" in index and "Edición del catálogo" in index
+    form = client.get("/admin/course_metadata/course/add/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">Identidad</h2>" in form and ">Textos de marketing</h2>" in form
+    assert "Los campos marcados con" in form
