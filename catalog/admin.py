@@ -70,7 +70,7 @@ class CatalogForm(forms.ModelForm):
     def clean_enabled_course_modes(self) -> list[str]:
         modes = self.cleaned_data.get("enabled_course_modes") or []
         if not isinstance(modes, list) or not all(isinstance(mode, str) for mode in modes):
-            raise ValidationError('A JSON list of course mode slugs, e.g. ["verified", "audit"].')
+            raise ValidationError(_('A JSON list of course mode slugs, e.g. ["verified", "audit"].'))
         return modes
 
     def clean_query(self) -> Any:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Section:
     slug: str
-    name: str
+    name: str | Promise  # translated when shown
     models: tuple[str, ...]
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "courses",
-        "Courses and runs",
+        _("Courses and runs"),
         (
             "course_metadata.Course",
             "course_metadata.CourseRun",
@@ -41,7 +44,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "programs",
-        "Programs and degrees",
+        _("Programs and degrees"),
         (
             "course_metadata.Program",
             "course_metadata.Degree",
@@ -63,7 +66,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "people",
-        "Organizations and people",
+        _("Organizations and people"),
         (
             "course_metadata.Organization",
             "course_metadata.OrganizationExtension",
@@ -77,7 +80,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "taxonomy",
-        "Taxonomy",
+        _("Taxonomy"),
         (
             "course_metadata.Subject",
             "course_metadata.Topic",
@@ -92,10 +95,10 @@ SECTIONS: tuple[Section, ...] = (
             "course_metadata.Track",
         ),
     ),
-    Section("catalogs", "Catalogs", ("catalog.Catalog", "catalog.ContentMetadata")),
+    Section("catalogs", _("Catalogs"), ("catalog.Catalog", "catalog.ContentMetadata")),
     Section(
         "publishing",
-        "Publishing and change log",
+        _("Publishing and change log"),
         (
             "publisher_api.PublisherRoleAssignment",
             "publisher_api.PublisherRole",
@@ -106,7 +109,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "access",
-        "Users and switches",
+        _("Users and switches"),
         (
             "auth.User",
             "auth.Group",
@@ -120,4 +123,4 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
-OTHER = Section("other", "Other", ())
+OTHER = Section("other", _("Other"), ())

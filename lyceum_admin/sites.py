@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from lyceum_admin.sections import OTHER, SECTIONS, Section
+from settings.authentication.lms import lms_sign_out_url, signed_in_through_the_lms
 
 
 class LyceumAdminSite(admin.AdminSite):
-    site_header = "Lyceum"
-    site_title = "Lyceum admin"
-    index_title = "Catalog editing"
+    site_header = _("Lyceum")
+    site_title = _("Lyceum admin")
+    index_title = _("Catalog editing")
     # The sidebar would take 280 px of a 1,400 px screen from the forms and lists; the index and the
     # breadcrumbs lead everywhere it does (docs/decisions/0140-admin-for-catalog-editors.rst).
     enable_nav_sidebar = False
@@ -55,7 +58,7 @@ class LyceumAdminSite(admin.AdminSite):
         """One section on its own page, like an app's page."""
         section = next((section for section in self.sections(request) if section["app_label"] == slug), None)
         if section is None:
-            raise Http404(f"No admin section {slug!r} that you may see.")
+            raise Http404(gettext_now("No admin section %(slug)r that you may see.") % {"slug": slug})
         request.current_app = self.name
         context = {
             **self.each_context(request),
@@ -65,6 +68,18 @@ class LyceumAdminSite(admin.AdminSite):
             "app_label": slug,
         }
         return TemplateResponse(request, "admin/app_index.html", context)
+
+    # The admin's logout answers with a page; after an LMS sign-in this one answers with a redirect instead.
+    def logout(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Sign out here; a user who signed in through the LMS is then signed out of the LMS too (ADR 0162)."""
+        # Read before the logout flushes the session.
+        through_the_lms = signed_in_through_the_lms(request)
+        response = super().logout(request, extra_context)
+        if through_the_lms and request.method == "POST" and not request.user.is_authenticated:
+            return HttpResponseRedirect(lms_sign_out_url(request))
+        return response
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         own: list[URLResolver | URLPattern] = [

@@ -6,6 +6,8 @@ editors the very tag checked here.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from course_metadata.models import Course, CourseRun
 from course_metadata.selectors.etags import etag_for
 
@@ -25,4 +27,6 @@ class StaleEdit(Exception):
 def require_if_match(if_match: str | None, row: Course | CourseRun) -> None:
     """Raise ``StaleEdit`` unless ``if_match`` matches ``row``; call it under the lock the write holds."""
     if not if_match_satisfied(if_match, etag_for(row)):
-        raise StaleEdit("This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again.")
+        raise StaleEdit(
+            _("This draft changed since you read it; reload it (GET ?editable=1) and apply your edit again.")
+        )

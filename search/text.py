@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from course_metadata.api.v1.serializers.common import dt_string
 
@@ -73,7 +74,9 @@ def date_value(raw: str, *, now: dt.datetime | None = None, end_of_day: bool = F
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=dt.UTC)
     except ValueError:
-        raise BadValue(f"{raw!r} is not a date (use YYYY-MM-DD, an ISO 8601 date-time, or now+Nd)") from None
+        raise BadValue(
+            _("%(raw)r is not a date (use YYYY-MM-DD, an ISO 8601 date-time, or now+Nd)") % {"raw": raw}
+        ) from None
     return str(dt_string(moment))
 
 
@@ -81,7 +84,7 @@ def number_value(raw: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise BadValue(f"{raw!r} is not a number") from None
+        raise BadValue(_("%(raw)r is not a number") % {"raw": raw}) from None
 
 
 def boolean_value(raw: str) -> bool:
@@ -90,4 +93,4 @@ def boolean_value(raw: str) -> bool:
         return True
     if lowered in ("false", "0", "no"):
         return False
-    raise BadValue(f"{raw!r} is not a boolean (use true or false)")
+    raise BadValue(_("%(raw)r is not a boolean (use true or false)") % {"raw": raw})

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -40,7 +41,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """An API path no route matches (``courses/a.b/``, ``course_editors/1.5/``) is answered in JSON like
     every other API error, as the schema documents; other paths keep Django's page."""
     if request.path.startswith(("/api/", "/api-docs/")):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return page_not_found(request, exception)
 
 

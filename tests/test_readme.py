@@ -16,6 +16,7 @@ SOURCES = [
     "search",
     "eventbus",
     "dbkit",
+    "lyceum_admin",
     "gunicorn.conf.py",
     "manage.py",
 ]

@@ -116,7 +116,9 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             try:
                 field.run_validators(name)
             except DjangoValidationError as error:
-                raise serializers.ValidationError(f"{name!r} is not a username: {' '.join(error.messages)}") from None
+                raise serializers.ValidationError(
+                    _("%(name)r is not a username: %(messages)s") % {"name": name, "messages": " ".join(error.messages)}
+                ) from None
         return names
 
     def to_representation(self, instance: Catalog) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from catalog.query.errors import QueryError
 from catalog.query.fields import FIELDS, FieldSpec, Value
 from catalog.query.tree import Clause, Lookup
@@ -16,16 +18,20 @@ def build_clause(key: str, field_name: str, lookup: Lookup, raw: object) -> Clau
     spec = field_spec(key, field_name)
     if lookup.is_range:
         if not spec.ordered:
-            raise QueryError(key, f"{lookup} compares numbers or dates, but {field_name} is a {spec.kind} field")
+            raise QueryError(
+                key,
+                _("%(lookup)s compares numbers or dates, but %(field_name)s is a %(kind)s field")
+                % {"lookup": lookup, "field_name": field_name, "kind": spec.kind},
+            )
         if isinstance(raw, list | tuple):
-            raise QueryError(key, f"{lookup} takes a single value, not a list")
+            raise QueryError(key, _("%(lookup)s takes a single value, not a list") % {"lookup": lookup})
         if raw is None:
-            raise QueryError(key, f"{lookup} needs a value, not null")
+            raise QueryError(key, _("%(lookup)s needs a value, not null") % {"lookup": lookup})
         return Clause(spec, lookup, (_normalize(key, spec, raw),))
     items = list(raw) if isinstance(raw, list | tuple) else [raw]
     if not items:
         # An empty any-of list can never match; it is always a mistake in a stored filter.
-        raise QueryError(key, "an empty list is not a valid value")
+        raise QueryError(key, _("an empty list is not a valid value"))
     values = tuple(_normalize(key, spec, item) for item in items if item is not None)
     return Clause(spec, lookup, values, null=any(item is None for item in items))
 
@@ -34,7 +40,7 @@ def field_spec(key: str, field_name: str) -> FieldSpec:
     """The registered field called ``field_name``; an unknown name is an error naming ``key``."""
     spec = FIELDS.get(field_name)
     if spec is None:
-        raise QueryError(key, f"unknown field {field_name!r}")
+        raise QueryError(key, _("unknown field %(field_name)r") % {"field_name": field_name})
     return spec
 
 

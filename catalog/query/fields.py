@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 # A normalized value: what query values and content values are both turned into before
 # they are compared, by the Python evaluator and (through the tree) the database evaluator.
 Value = str | Decimal | datetime | bool
@@ -71,14 +73,16 @@ class FieldSpec:
         if self.choices and isinstance(value, str):
             canonical = {choice.casefold(): choice for choice in self.choices}.get(value.casefold())
             if canonical is None:
-                raise ValueError(f"{value!r} is not one of {', '.join(self.choices)}")
+                raise ValueError(
+                    _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(self.choices)}
+                )
             return canonical
         return value
 
 
 def _as_string(raw: object) -> str:
     if not isinstance(raw, str):
-        raise ValueError(f"{raw!r} is not a string")
+        raise ValueError(_("%(raw)r is not a string") % {"raw": raw})
     return raw
 
 
@@ -88,13 +92,13 @@ def _as_uuid(raw: object) -> str:
     try:
         return str(uuid.UUID(_as_string(raw)))
     except ValueError:
-        raise ValueError(f"{raw!r} is not a UUID") from None
+        raise ValueError(_("%(raw)r is not a UUID") % {"raw": raw}) from None
 
 
 def _as_number(raw: object) -> Decimal:
     # bool is an int subclass, but `true` as a price is a mistake, not 1.
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(_("%(raw)r is not a number") % {"raw": raw})
     if isinstance(raw, int | Decimal):
         number = Decimal(raw)
     elif isinstance(raw, float):
@@ -103,9 +107,9 @@ def _as_number(raw: object) -> Decimal:
     elif isinstance(raw, str) and _NUMBER.fullmatch(raw.strip()):
         number = Decimal(raw.strip())
     else:
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(_("%(raw)r is not a number") % {"raw": raw})
     if not number.is_finite():
-        raise ValueError(f"{raw!r} is not a finite number")
+        raise ValueError(_("%(raw)r is not a finite number") % {"raw": raw})
     return number
 
 
@@ -118,9 +122,9 @@ def _as_datetime(raw: object) -> datetime:
         try:
             moment = datetime.fromisoformat(raw.strip())
         except ValueError:
-            raise ValueError(f"{raw!r} is not an ISO date or datetime") from None
+            raise ValueError(_("%(raw)r is not an ISO date or datetime") % {"raw": raw}) from None
     else:
-        raise ValueError(f"{raw!r} is not an ISO date or datetime")
+        raise ValueError(_("%(raw)r is not an ISO date or datetime") % {"raw": raw})
     # Naive means UTC: that is how the platform's APIs write times without an offset.
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -139,7 +143,7 @@ def normalize_boolean(raw: object) -> bool:
             return True
         if text in _FALSE:
             return False
-    raise ValueError(f"{raw!r} is not a boolean (true, false, 1 or 0)")
+    raise ValueError(_("%(raw)r is not a boolean (true, false, 1 or 0)") % {"raw": raw})
 
 
 _NORMALIZERS: Mapping[Kind, Callable[[object], Value]] = {

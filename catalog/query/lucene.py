@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from decimal import InvalidOperation
 
+from django.utils.translation import gettext as _
 from luqum import thread as luqum_thread
 from luqum import tree as lucene
 from luqum.exceptions import ParseError
@@ -65,11 +66,11 @@ def _parse_clauses(text: str) -> Query:
         return Query(tuple(_translate(root, None)))
     except (ParseError, InvalidOperation):
         # The search parser reads it again and says where it is malformed.
-        raise UnsupportedQuery(text, "invalid query syntax") from None
+        raise UnsupportedQuery(text, _("invalid query syntax")) from None
     except RecursionError:
         # luqum and the translation walk the tree recursively: a 2 KB string of nested parentheses or
         # NOTs exhausts the stack. No real query nests that deep.
-        raise QueryError(text[:100], "the query is nested too deeply") from None
+        raise QueryError(text[:100], _("the query is nested too deeply")) from None
 
 
 def _translate(node: lucene.Item, field: str | None) -> list[Clause]:
@@ -152,20 +153,20 @@ def _term(node: lucene.Term, field: str | None) -> Clause:
     key = _key(node, field)
     if field is None:
         if node.value.casefold() in _OPERATOR_LOOKALIKES:
-            raise UnsupportedQuery(key, "operators are written AND, OR and NOT, in capitals")
-        raise UnsupportedQuery(key, "a term without a field is not supported; write field:value")
+            raise UnsupportedQuery(key, _("operators are written AND, OR and NOT, in capitals"))
+        raise UnsupportedQuery(key, _("a term without a field is not supported; write field:value"))
     if isinstance(node, lucene.Word):
         if node.value == "*":
             return build_clause(key, field, Lookup.NOT, None)  # field:* means "has a value"
         if node.has_wildcard():
-            raise UnsupportedQuery(key, "wildcards are not supported (only field:* and *:*)")
+            raise UnsupportedQuery(key, _("wildcards are not supported (only field:* and *:*)"))
     return build_clause(key, field, Lookup.EXACT, _term_text(node))
 
 
 def _range(node: lucene.Range, field: str | None) -> list[Clause]:
     key = _key(node, field)
     if field is None:
-        raise QueryError(key, "a range needs a field")
+        raise QueryError(key, _("a range needs a field"))
     low, high = _bound(node.low, key), _bound(node.high, key)
     if low is None and high is None:
         return [build_clause(key, field, Lookup.NOT, None)]  # [* TO *] means "has a value"
@@ -184,10 +185,10 @@ def _range(node: lucene.Range, field: str | None) -> list[Clause]:
 def _open_range(node: lucene.From | lucene.To, field: str | None) -> Clause:
     key = _key(node, field)
     if field is None:
-        raise QueryError(key, "a range needs a field")
+        raise QueryError(key, _("a range needs a field"))
     bound = _bound(node.a, key)
     if bound is None:
-        raise QueryError(key, "an open range needs a value, not *")
+        raise QueryError(key, _("an open range needs a value, not *"))
     if isinstance(node, lucene.From):
         return build_clause(key, field, Lookup.GTE if node.include else Lookup.GT, bound)
     return build_clause(key, field, Lookup.LTE if node.include else Lookup.LT, bound)
@@ -199,7 +200,7 @@ def _bound(node: lucene.Item, key: str) -> str | None:
         return None
     if isinstance(node, lucene.Word | lucene.Phrase):
         return _term_text(node)
-    raise QueryError(key, "range bounds must be plain values")
+    raise QueryError(key, _("range bounds must be plain values"))
 
 
 def _term_text(node: lucene.Term) -> str:

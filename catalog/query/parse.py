@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 from catalog.query.clauses import build_clause, field_spec
 from catalog.query.errors import QueryError
 from catalog.query.fields import OPTIONS, normalize_boolean
@@ -33,7 +35,9 @@ def parse_query(query: Mapping[str, object] | str | Query) -> Query:
         return parse_lucene(query)
     if isinstance(query, Mapping):
         return parse_dict(query)
-    raise QueryError(None, f"a query is a JSON object or a query string, not {type(query).__name__}")
+    raise QueryError(
+        None, _("a query is a JSON object or a query string, not %(type)s") % {"type": type(query).__name__}
+    )
 
 
 def parse_dict(query: Mapping[str, object]) -> Query:
@@ -42,20 +46,26 @@ def parse_dict(query: Mapping[str, object]) -> Query:
     options: dict[str, bool] = {}
     for key, raw in query.items():
         if not isinstance(key, str):
-            raise QueryError(repr(key), "query keys must be strings")
+            raise QueryError(repr(key), _("query keys must be strings"))
         if key in OPTIONS:
             options[key] = _parse_option(key, raw)
             continue
         field_name, separator, lookup_name = key.partition("__")
         if "__" in lookup_name:
-            raise QueryError(key, "a key is `field` or `field__lookup`, with at most one '__'")
+            raise QueryError(key, _("a key is `field` or `field__lookup`, with at most one '__'"))
         if field_name in OPTIONS:
-            raise QueryError(key, f"{field_name} is a search option and takes no lookup")
+            raise QueryError(
+                key, _("%(field_name)s is a search option and takes no lookup") % {"field_name": field_name}
+            )
         field_spec(key, field_name)  # an unknown field is the clearer error than its lookup
         lookup = LOOKUPS.get(lookup_name if separator else "exact")
         if lookup is None:
             expected = ", ".join(LOOKUPS)
-            raise QueryError(key, f"unknown lookup {lookup_name!r} (expected one of {expected})")
+            raise QueryError(
+                key,
+                _("unknown lookup %(lookup_name)r (expected one of %(expected)s)")
+                % {"lookup_name": lookup_name, "expected": expected},
+            )
         clauses.append(build_clause(key, field_name, lookup, raw))
     return Query(tuple(clauses), QueryOptions(**options))
 

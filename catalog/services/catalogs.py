@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Catalog, CatalogQueryIndex
 from catalog.models.catalogs import query_hash
@@ -131,7 +132,7 @@ def catalog_create(
     ``catalog_query_uuid`` is shared with catalogs of the same query when not given.
     """
     if uuid is not None and Catalog.objects.filter(uuid=uuid).exists():
-        raise ValidationError({"uuid": f"A catalog with the UUID {uuid} exists already."})
+        raise ValidationError({"uuid": _("A catalog with the UUID %(uuid)s exists already.") % {"uuid": uuid}})
     catalog = Catalog(
         title=title,
         query=query,

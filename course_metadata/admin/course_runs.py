@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from course_metadata.admin.base import (
@@ -26,30 +27,36 @@ def _move(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[Co
         try:
             course_run_transition(course_run=course_run, to_status=to_status, user=request.user)  # type: ignore[arg-type]
         except ValidationError as error:
-            model_admin.message_user(request, f"{course_run.key}: {' '.join(error.messages)}", messages.ERROR)
+            model_admin.message_user(
+                request,
+                gettext("%(key)s: %(errors)s") % {"key": course_run.key, "errors": " ".join(error.messages)},
+                messages.ERROR,
+            )
         else:
             moved.append(course_run.key)
     if moved:
         label = CourseRunStatus(to_status).label
-        model_admin.message_user(request, f"{label}: {', '.join(moved)}.", messages.SUCCESS)
+        model_admin.message_user(
+            request, gettext("%(status)s: %(keys)s.") % {"status": label, "keys": ", ".join(moved)}, messages.SUCCESS
+        )
 
 
-@admin.action(description="Submit for legal review")
+@admin.action(description=_("Submit for legal review"))
 def submit_for_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
     _move(model_admin, request, runs, CourseRunStatus.LEGAL_REVIEW)
 
 
-@admin.action(description="Pass legal review (on to internal review)")
+@admin.action(description=_("Pass legal review (on to internal review)"))
 def pass_legal_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
     _move(model_admin, request, runs, CourseRunStatus.INTERNAL_REVIEW)
 
 
-@admin.action(description="Pass internal review (publish when due)")
+@admin.action(description=_("Pass internal review (publish when due)"))
 def pass_internal_review(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
     _move(model_admin, request, runs, CourseRunStatus.REVIEWED)
 
 
-@admin.action(description="Send back to the course team (unpublished)")
+@admin.action(description=_("Send back to the course team (unpublished)"))
 def send_back(model_admin: admin.ModelAdmin, request: HttpRequest, runs: QuerySet[CourseRun]) -> None:
     _move(model_admin, request, runs, CourseRunStatus.UNPUBLISHED)
 
@@ -100,11 +107,11 @@ class CourseRunAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, D
         return course_run.title
 
     # Dates without the time: the list has ten columns to fit into a 1,400 px screen.
-    @admin.display(description="Start", ordering="start")
+    @admin.display(description=_("Start"), ordering="start")
     def start_date(self, course_run: CourseRun) -> str:
         return course_run.start.date().isoformat() if course_run.start else "-"
 
-    @admin.display(description="End", ordering="end")
+    @admin.display(description=_("End"), ordering="end")
     def end_date(self, course_run: CourseRun) -> str:
         return course_run.end.date().isoformat() if course_run.end else "-"
 

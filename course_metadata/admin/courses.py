@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.admin.base import (
     CompactTabularInline,
@@ -33,11 +34,13 @@ class CourseAdminForm(forms.ModelForm):
             organizations = cleaned_data.get("authoring_organizations") or []
             number, partner = cleaned_data.get("number"), cleaned_data.get("partner")
             if not organizations:
-                self.add_error("authoring_organizations", "A new course needs an authoring organization for its key.")
+                self.add_error(
+                    "authoring_organizations", _("A new course needs an authoring organization for its key.")
+                )
             elif number and partner:
                 key = Course.make_key(organizations[0].key, number)
                 if Course.objects.filter(partner=partner, key=key, draft=False).exists():
-                    self.add_error("number", f"The course {key} already exists.")
+                    self.add_error("number", _("The course %(key)s already exists.") % {"key": key})
                 self.instance.key = key
         return cleaned_data
 
@@ -118,6 +121,78 @@ class CourseAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, Draf
         "data_modified_timestamp",
         "created",
         "modified",
+    ]
+    # The change form in the sections an editor works through, most used first; the record's own
+    # bookkeeping folds away at the end. tests/course_metadata/test_admin.py checks every field is placed.
+    fieldsets = [
+        (
+            _("Identity"),
+            {"fields": ["partner", "number", "key", "key_for_reruns", "title", "url_slug", "type", "product_source"]},
+        ),
+        (
+            _("Marketing copy"),
+            {
+                "description": _("What the course's marketing page and cards say about it."),
+                "fields": [
+                    "short_description",
+                    "full_description",
+                    "outcome",
+                    "prerequisites_raw",
+                    "syllabus_raw",
+                    "additional_information",
+                    "faq",
+                    "learner_testimonials",
+                    "extra_description",
+                    "additional_metadata",
+                ],
+            },
+        ),
+        (
+            _("Media and branding"),
+            {
+                "fields": [
+                    "image_url",
+                    "card_image_url",
+                    "video",
+                    "organization_logo_override_url",
+                    "organization_short_code_override",
+                ]
+            },
+        ),
+        (
+            _("Organizations"),
+            {"fields": ["authoring_organizations", "sponsoring_organizations", "collaborators"]},
+        ),
+        (_("Taxonomy"), {"fields": ["level_type", "subjects", "topics"]}),
+        (
+            _("Enrollment"),
+            {
+                "fields": [
+                    "canonical_course_run",
+                    "enrollment_count",
+                    "recent_enrollment_count",
+                    "location_restriction",
+                    "geolocation",
+                    "in_year_value",
+                ]
+            },
+        ),
+        (
+            _("Visibility and enterprise"),
+            {
+                "fields": [
+                    "excluded_from_search",
+                    "excluded_from_seo",
+                    "enterprise_subscription_opt_in",
+                    "enterprise_subscription_inclusion",
+                ]
+            },
+        ),
+        (_("Review and notifications"), {"fields": ["draft", "draft_version", "watchers"]}),
+        (
+            _("Record"),
+            {"classes": ["collapse"], "fields": ["uuid", "data_modified_timestamp", "created", "modified"]},
+        ),
     ]
     inlines = [CourseRunInline, CourseEntitlementInline, CourseUrlSlugHistoryInline, CourseEditorInline]
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from course_metadata.rules.rich_text import sanitize_html
 
@@ -24,12 +26,17 @@ LANGUAGE_CODE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# Defaults of the list widgets' texts, translated when a page is rendered.
+ADD_A_VALUE = _("Add a value")
+A_VALUE = _("value")
+
+
 class ListWidget(forms.Textarea):
     """A list edited as removable items plus an "add" box; without JavaScript, one value per line."""
 
     template_name = "course_metadata/admin/list_widget.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None, *, placeholder: str = "Add a value") -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None, *, placeholder: str | Promise = ADD_A_VALUE) -> None:
         super().__init__(attrs={"rows": 3, "cols": 40, **(attrs or {})})
         self.placeholder = placeholder
 
@@ -57,9 +64,9 @@ class ListField(forms.Field):
         self,
         *,
         item_pattern: re.Pattern[str] | None = None,
-        item_description: str = "value",
+        item_description: str | Promise = A_VALUE,
         normalize: Callable[[str], str] = str.strip,
-        placeholder: str = "Add a value",
+        placeholder: str | Promise = ADD_A_VALUE,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("widget", ListWidget(placeholder=placeholder))
@@ -96,9 +103,11 @@ class ListField(forms.Field):
         try:
             parsed = json.loads(value)
         except json.JSONDecodeError:
-            raise ValidationError("This looks like a JSON list but does not parse; put one value per line.") from None
+            raise ValidationError(
+                _("This looks like a JSON list but does not parse; put one value per line.")
+            ) from None
         if not isinstance(parsed, list):
-            raise ValidationError("Put one value per line.")
+            raise ValidationError(_("Put one value per line."))
         return parsed
 
     def validate(self, value: list[str]) -> None:
@@ -107,7 +116,11 @@ class ListField(forms.Field):
         if self.item_pattern is not None:
             wrong = [item for item in value if not self.item_pattern.match(item)]
             if wrong:
-                raise ValidationError(f"Not a {self.item_description}: {', '.join(wrong)}.", code="invalid_list_item")
+                raise ValidationError(
+                    _("Not a %(item_description)s: %(wrong)s.")
+                    % {"item_description": self.item_description, "wrong": ", ".join(wrong)},
+                    code="invalid_list_item",
+                )
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return self.to_python(initial or []) != self.to_python(data)
@@ -116,8 +129,8 @@ class ListField(forms.Field):
 def language_list_field(**kwargs: Any) -> ListField:
     return ListField(
         item_pattern=LANGUAGE_CODE_RE,
-        item_description="language code (en, en-us, zh-Hans)",
-        placeholder="Add a language code, e.g. en-us",
+        item_description=_("language code (en, en-us, zh-Hans)"),
+        placeholder=_("Add a language code, e.g. en-us"),
         **kwargs,
     )
 
@@ -125,9 +138,9 @@ def language_list_field(**kwargs: Any) -> ListField:
 def email_list_field(**kwargs: Any) -> ListField:
     return ListField(
         item_pattern=EMAIL_RE,
-        item_description="email address",
+        item_description=_("email address"),
         normalize=lambda item: item.strip().lower(),
-        placeholder="Add an email address",
+        placeholder=_("Add an email address"),
         **kwargs,
     )
 
@@ -136,7 +149,7 @@ class AiLanguagesWidget(forms.MultiWidget):
     template_name = "course_metadata/admin/ai_languages_widget.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        placeholder = "Add a language code, e.g. en-us"
+        placeholder = _("Add a language code, e.g. en-us")
         super().__init__([ListWidget(placeholder=placeholder), ListWidget(placeholder=placeholder)], attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -217,7 +230,7 @@ class CatalogEditingFormMixin:
             return email_list_field(**options)
         if db_field.name in self.ai_language_fields:
             return AiLanguagesField(
-                label=options["label"], help_text="Transcription languages, then translation languages."
+                label=options["label"], help_text=_("Transcription languages, then translation languages.")
             )
         if db_field.name in self.rich_text_fields or db_field.name in getattr(db_field.model, "RICH_TEXT_FIELDS", ()):
             return RichTextField(**options)

@@ -28,7 +28,9 @@ class PayloadTooLarge(APIException):
 
 
 def too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"The request body is larger than this endpoint accepts ({limit:,} bytes).")
+    return PayloadTooLarge(
+        _("The request body is larger than this endpoint accepts (%(limit)s bytes).") % {"limit": f"{limit:,}"}
+    )
 
 
 def check_depth(document: Any, limit: int = MAX_JSON_DEPTH) -> None:

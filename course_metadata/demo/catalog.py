@@ -11,6 +11,7 @@ from typing import IO, Any
 import factory.random
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from faker import Faker
 from tqdm import tqdm
 
@@ -64,7 +65,7 @@ def seed_catalog(options: SeedOptions) -> SeededCatalog:
     """Seed the catalog described by ``options``; everything or nothing is written."""
     existing = Course.objects.count()
     if existing and not options.append:
-        raise CatalogNotEmptyError(f"The database already has {existing} courses.")
+        raise CatalogNotEmptyError(_("The database already has %(existing)s courses.") % {"existing": existing})
     # A seed reproduces the catalog; when appending, the existing size is mixed in so new rows differ.
     effective_seed = options.seed + existing
     random.seed(effective_seed)

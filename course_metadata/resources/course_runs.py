@@ -89,7 +89,7 @@ def _staff(run: Any, ctx: Any, course: Any) -> list[dict[str, Any]]:
 
 
 def _no_restriction(value: Any) -> None:
-    raise S.ValidationError("Lyceum models no restricted runs; send null.")
+    raise S.ValidationError(_("Lyceum models no restricted runs; send null."))
 
 
 def _is_marketable_external(run: Any, ctx: Any, course: Any) -> bool:

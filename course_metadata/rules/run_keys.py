@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -55,8 +56,15 @@ def check_course_run_key(course_run: CourseRun) -> None:
     raise ValidationError(
         {
             "key": (
-                f"The run key {course_run.key} belongs to the course {course_part}, not to "
-                f"{course_run.course.key}; a run of {course_run.course.key} has a key of the form {expected}."
+                _(
+                    "The run key %(key)s belongs to the course %(course_part)s, not to %(key_2)s; a run of %(key_2)s has a key of the form %(expected)s."
+                )
+                % {
+                    "key": course_run.key,
+                    "course_part": course_part,
+                    "key_2": course_run.course.key,
+                    "expected": expected,
+                }
             )
         },
         code="run_key_of_other_course",

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from course_metadata.models import (
     Course,
@@ -320,7 +321,9 @@ class _CourseContext:
     def pks(self, table: Mapping[str, Any], uuids: Sequence[str], what: str) -> list[int]:
         missing = [uuid for uuid in uuids if uuid not in table]
         if missing:
-            raise ValidationError(f"unknown {what} {', '.join(missing)} (import them first)")
+            raise ValidationError(
+                _("unknown %(what)s %(missing)s (import them first)") % {"what": what, "missing": ", ".join(missing)}
+            )
         return [table[uuid].pk for uuid in uuids]
 
 
@@ -336,14 +339,17 @@ def _import_course(context: _CourseContext, item: CourseImport) -> tuple[Course,
     if course is None:
         _org, plus, number = item.key.partition("+")
         if not plus:
-            raise ValidationError(f"{item.key!r} is not a course key (org+number)")
+            raise ValidationError(_("%(key)r is not a course key (org+number)") % {"key": item.key})
         course = Course(partner=context.partner, uuid=item.uuid, key=item.key, number=number, **values)
         _clean(course)
         course.save()
         outcome = CREATED
     else:
         if course.key != item.key:
-            raise ValidationError(f"course {item.uuid} is {course.key} here and {item.key} there; keys never change")
+            raise ValidationError(
+                _("course %(uuid)s is %(key)s here and %(key_2)s there; keys never change")
+                % {"uuid": item.uuid, "key": course.key, "key_2": item.key}
+            )
         outcome = UNCHANGED
         if assign_changed(course, values):
             _clean(course)
@@ -374,7 +380,9 @@ def _import_run(
         outcome = CREATED
     else:
         if run.course_id != course.pk:
-            raise ValidationError(f"run {item.key} belongs to {run.course.key} here")
+            raise ValidationError(
+                _("run %(key)s belongs to %(key_2)s here") % {"key": item.key, "key_2": run.course.key}
+            )
         outcome = UNCHANGED
         if assign_changed(run, values):
             _clean(run)
@@ -511,13 +519,13 @@ def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport])
     course_pks: dict[str, int] = {
         str(uuid): pk
         for uuid, pk in Course.objects.official()
-        .filter(uuid__in={uuid for c in curricula for uuid, _ in c.courses})
+        .filter(uuid__in={uuid for c in curricula for uuid, _unused in c.courses})
         .values_list("uuid", "pk")
     }
     program_pks: dict[str, int] = {
         str(uuid): pk
         for uuid, pk in Program.objects.filter(
-            uuid__in={uuid for c in curricula for uuid, _ in c.programs}
+            uuid__in={uuid for c in curricula for uuid, _unused in c.programs}
         ).values_list("uuid", "pk")
     }
     existing = {str(c.uuid): c for c in Curriculum.objects.filter(uuid__in=[c.uuid for c in curricula])}
@@ -554,11 +562,11 @@ def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport])
                             curriculum=curriculum, program_id=program_id, is_active=active
                         )
                     outcome = UPDATED if outcome == UNCHANGED else outcome
-                missing = [u for u, _ in item.courses if u not in course_pks] + [
-                    u for u, _ in item.programs if u not in program_pks
+                missing = [u for u, _unused in item.courses if u not in course_pks] + [
+                    u for u, _unused in item.programs if u not in program_pks
                 ]
                 if missing:
-                    raise ValidationError(f"members not imported: {', '.join(missing)}")
+                    raise ValidationError(_("members not imported: %(missing)s") % {"missing": ", ".join(missing)})
         except ERRORS as error:
             outcomes.add("curriculum", item.uuid, FAILED, _messages(error))
             continue
@@ -594,7 +602,7 @@ def learner_pathways_import(*, partner: Partner, pathways: Sequence[PathwayImpor
     by_key = {
         c.key: c
         for c in Course.objects.official().filter(
-            partner=partner, key__in={k for p in pathways for s in p.steps for k, _, _ in s.blocks}
+            partner=partner, key__in={k for p in pathways for s in p.steps for k, *_rest in s.blocks}
         )
     }
     programs = {
@@ -641,9 +649,11 @@ def _pathway_steps(
     existing = {str(step.uuid): step for step in pathway.steps.all()}
     for order, item in enumerate(steps):
         missing = [u for u in item.courses if u not in courses] + [u for u in item.programs if u not in programs]
-        missing += [key for key, _, _ in item.blocks if key not in by_key]
+        missing += [key for key, *_rest in item.blocks if key not in by_key]
         if missing:
-            raise ValidationError(f"step {item.uuid}: not imported: {', '.join(missing)}")
+            raise ValidationError(
+                _("step %(uuid)s: not imported: %(missing)s") % {"uuid": item.uuid, "missing": ", ".join(missing)}
+            )
         step = existing.pop(item.uuid, None)
         values = {"min_requirement": item.min_requirement, "sort_order": order}
         if step is None:

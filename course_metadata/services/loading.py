@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 from simple_history.utils import bulk_create_with_history
@@ -119,7 +120,9 @@ def run_key_parts(key: str) -> tuple[str, str]:
     try:
         parsed = CourseKey.from_string(key)
     except InvalidKeyError as error:
-        raise ValidationError(f"{key!r} is not a course run key (course-v1:ORG+NUMBER+RUN).") from error
+        raise ValidationError(
+            _("%(key)r is not a course run key (course-v1:ORG+NUMBER+RUN).") % {"key": key}
+        ) from error
     return str(parsed.org), str(parsed.course)
 
 
@@ -127,7 +130,10 @@ def check_run_belongs(course: Course, run_key: str) -> None:
     """A run key names its course: course-v1:Org+Num+Run belongs to Org+Num (or to the course renamed to it)."""
     org, number = run_key_parts(run_key)
     if Course.make_key(org, number) not in {course.key, course.key_for_reruns}:
-        raise ValidationError(f"run {run_key} does not belong to course {course.key} (its key names {org}+{number}).")
+        raise ValidationError(
+            _("run %(run_key)s does not belong to course %(key)s (its key names %(org)s+%(number)s).")
+            % {"run_key": run_key, "key": course.key, "org": org, "number": number}
+        )
 
 
 def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOutcomes:
@@ -144,8 +150,8 @@ def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOut
     if not parsed:
         return outcomes
 
-    keys = [item.key for item, _ in parsed]
-    course_keys = {course_key for _, course_key in parsed}
+    keys = [item.key for item, _unused in parsed]
+    course_keys = {course_key for _unused, course_key in parsed}
     runs: dict[tuple[str, bool], CourseRun] = {
         (run.key, run.draft): run
         for run in CourseRun.objects.filter(key__in=keys, course__partner=partner).select_related("course")
@@ -161,7 +167,7 @@ def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOut
         org.key: org
         for org in Organization.objects.filter(partner=partner, key__in={key.partition("+")[0] for key in course_keys})
     }
-    srcs = {item.video for item, _ in parsed if item.video}
+    srcs = {item.video for item, _unused in parsed if item.video}
     videos: dict[str, Video] = {}
     for video in Video.objects.filter(src__in=srcs).order_by("-pk"):
         videos[video.src] = video
@@ -330,7 +336,7 @@ def _load_run(
 
 
 def _create_course(context: _RunContext, item: RunInput, course_key: str) -> Course:
-    org_key, _, number = course_key.partition("+")
+    org_key, _unused, number = course_key.partition("+")
     organization = context.organizations.get(org_key)
     if organization is None:
         organization = Organization(partner=context.partner, key=org_key, name=org_key)
@@ -419,7 +425,7 @@ def _insert_pending_seats(pending: list[tuple[Seat, str]], outcomes: PageOutcome
     """One tracked bulk INSERT (with history) for the page's new seats; one by one if it fails."""
     if not pending:
         return
-    seats = [seat for seat, _ in pending]
+    seats = [seat for seat, _unused in pending]
     try:
         with transaction.atomic():
             bulk_create_with_history(seats, Seat, batch_size=500)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -53,7 +54,12 @@ class StudioCatalogInfo:
         if pacing_type is None:
             raise ValidationError(
                 {
-                    "pacing": f"Unknown pacing {self.pacing!r} for {self.course_run_key}; expected one of {sorted(STUDIO_PACING)}."
+                    "pacing": _("Unknown pacing %(pacing)r for %(course_run_key)s; expected one of %(studio_pacing)s.")
+                    % {
+                        "pacing": self.pacing,
+                        "course_run_key": self.course_run_key,
+                        "studio_pacing": sorted(STUDIO_PACING),
+                    }
                 }
             )
         return {
@@ -82,7 +88,10 @@ def course_key_of_run(course_run_key: str) -> str:
         parsed = CourseKey.from_string(course_run_key)
     except InvalidKeyError as error:
         raise ValidationError(
-            {"course_run_key": f"{course_run_key!r} is not a course run key (course-v1:ORG+NUMBER+RUN)."}
+            {
+                "course_run_key": _("%(course_run_key)r is not a course run key (course-v1:ORG+NUMBER+RUN).")
+                % {"course_run_key": course_run_key}
+            }
         ) from error
     return Course.make_key(str(parsed.org), str(parsed.course))
 
@@ -137,8 +146,10 @@ def _check_run_belongs(course_run: CourseRun, course_key: str) -> None:
         raise ValidationError(
             {
                 "course_run_key": (
-                    f"{course_run.key} belongs to course {course.key}, whose keys do not match {course_key}; "
-                    "fix the run's course in the admin before replaying the event."
+                    _(
+                        "%(key)s belongs to course %(key_2)s, whose keys do not match %(course_key)s; fix the run's course in the admin before replaying the event."
+                    )
+                    % {"key": course_run.key, "key_2": course.key, "course_key": course_key}
                 )
             }
         )
@@ -155,9 +166,14 @@ def _course_for_new_run(course_key: str, info: StudioCatalogInfo, partner: Partn
         raise ValidationError(
             {
                 "course_run_key": (
-                    f"{info.course_run_key}: several courses match {course_key} "
-                    f"({', '.join(sorted({f'{c.partner_id}:{c.key}' for c in candidates}))}); "
-                    "the run cannot be placed."
+                    _(
+                        "%(course_run_key)s: several courses match %(course_key)s (%(values)s); the run cannot be placed."
+                    )
+                    % {
+                        "course_run_key": info.course_run_key,
+                        "course_key": course_key,
+                        "values": ", ".join(sorted({f"{c.partner_id}:{c.key}" for c in candidates})),
+                    }
                 )
             }
         )
@@ -165,10 +181,15 @@ def _course_for_new_run(course_key: str, info: StudioCatalogInfo, partner: Partn
         return (officials or candidates)[0], False
     if partner is None:
         raise ValidationError(
-            {"course_run_key": f"{info.course_run_key}: no course {course_key} and no partner to create it for."}
+            {
+                "course_run_key": _("%(course_run_key)s: no course %(course_key)s and no partner to create it for.")
+                % {"course_run_key": info.course_run_key, "course_key": course_key}
+            }
         )
-    org_key, _, number = course_key.partition("+")
-    organization, _ = Organization.objects.get_or_create(partner=partner, key=org_key, defaults={"name": org_key})
+    org_key, _plus, number = course_key.partition("+")
+    organization, _created = Organization.objects.get_or_create(
+        partner=partner, key=org_key, defaults={"name": org_key}
+    )
     course = Course(partner=partner, key=course_key, number=number, title=info.name or course_key)
     course.full_clean(validate_unique=False)
     course.save()

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -90,12 +91,12 @@ def parameters(request: Request) -> dict[str, list[str]]:
     if request.method == "POST":
         body = request.data
         if not isinstance(body, Mapping):
-            raise bad("body", "Send a JSON object of search parameters.")
+            raise bad("body", _("Send a JSON object of search parameters."))
         for key, value in body.items():
             items = value if isinstance(value, list | tuple) else [value]
             for item in items:
                 if isinstance(item, dict | list):
-                    raise bad(str(key), "Give a string, number, boolean or a list of them.")
+                    raise bad(str(key), _("Give a string, number, boolean or a list of them."))
                 text = json.dumps(item) if isinstance(item, bool) else str(item)
                 found.setdefault(str(key), []).append(text)
     return found
@@ -103,10 +104,18 @@ def parameters(request: Request) -> dict[str, list[str]]:
 
 def _whole(name: str, raw: str, minimum: int, maximum: int) -> int:
     if not raw.isascii() or not raw.isdigit():
-        raise bad(name, f"'{raw}' is not a whole number from {minimum} to {maximum}.")
+        raise bad(
+            name,
+            _("'%(raw)s' is not a whole number from %(minimum)s to %(maximum)s.")
+            % {"raw": raw, "minimum": minimum, "maximum": maximum},
+        )
     number = int(raw)
     if not minimum <= number <= maximum:
-        raise bad(name, f"'{raw}' is not a whole number from {minimum} to {maximum}.")
+        raise bad(
+            name,
+            _("'%(raw)s' is not a whole number from %(minimum)s to %(maximum)s.")
+            % {"raw": raw, "minimum": minimum, "maximum": maximum},
+        )
     return number
 
 
@@ -116,7 +125,11 @@ def page_values(params: Mapping[str, list[str]]) -> tuple[int, int]:
     page_values_ = _values(params, "page")
     page = _whole("page", page_values_[-1], 1, MAX_WINDOW) if page_values_ else 1
     if (page - 1) * page_size >= MAX_WINDOW:
-        raise bad("page", f"Pages end at result {MAX_WINDOW}; use /api/v2/search/all/ with search_after beyond it.")
+        raise bad(
+            "page",
+            _("Pages end at result %(max_window)s; use /api/v2/search/all/ with search_after beyond it.")
+            % {"max_window": MAX_WINDOW},
+        )
     return page, page_size
 
 
@@ -143,7 +156,7 @@ def _exact(found: schema.SearchField, value: str) -> Node:
 
 def filter_node(name: str, raw_values: list[str], endpoint: Endpoint) -> Node:
     """One ``field[__lookup]`` filter parameter as a query node."""
-    field_name, _, lookup = name.partition("__")
+    field_name, _unused, lookup = name.partition("__")
     if field_name == "key.raw":
         field_name, lookup = "key", lookup
         exact_key = True
@@ -152,23 +165,35 @@ def filter_node(name: str, raw_values: list[str], endpoint: Endpoint) -> Node:
     try:
         found = schema.field(field_name)
     except schema.UnknownField:
-        raise bad(name, f"Unknown parameter or field '{field_name}'.") from None
+        raise bad(name, _("Unknown parameter or field '%(field_name)s'.") % {"field_name": field_name}) from None
     if not found.content_types & set(endpoint.content_types):
-        raise bad(name, f"'{field_name}' is not a field of {', '.join(endpoint.content_types)} documents.")
+        raise bad(
+            name,
+            _("'%(field_name)s' is not a field of %(content_types)s documents.")
+            % {"field_name": field_name, "content_types": ", ".join(endpoint.content_types)},
+        )
     lookup = lookup or "term"
     if lookup not in LOOKUPS:
-        raise bad(name, f"Unknown lookup '{lookup}'; use one of: {', '.join(sorted(LOOKUPS))}.")
+        raise bad(
+            name,
+            _("Unknown lookup '%(lookup)s'; use one of: %(lookups)s.")
+            % {"lookup": lookup, "lookups": ", ".join(sorted(LOOKUPS))},
+        )
     values = [part for raw in raw_values for part in raw.split(VALUE_SEPARATOR) if part != ""]
     if lookup == "range":
         values = [part for raw in raw_values for part in raw.split(VALUE_SEPARATOR)]
     if not values:
-        raise bad(name, "Give a value.")
+        raise bad(name, _("Give a value."))
     if lookup in ("gt", "gte", "lt", "lte", "range"):
         if found.kind is schema.Kind.BOOLEAN:
-            raise bad(name, f"'{field_name}' is a boolean; compare it with {field_name}=true or false.")
+            raise bad(
+                name,
+                _("'%(field_name)s' is a boolean; compare it with %(field_name)s=true or false.")
+                % {"field_name": field_name},
+            )
         if lookup == "range":
             if len(values) != 2:
-                raise bad(name, "Give the range as low__high.")
+                raise bad(name, _("Give the range as low__high."))
             for value in values:
                 if value:
                     _typed(name, found, value)
@@ -194,12 +219,13 @@ def filter_node(name: str, raw_values: list[str], endpoint: Endpoint) -> Node:
 def facet_filter(raw: str, endpoint: Endpoint) -> Node:
     name, separator, value = raw.partition(":")
     if not separator:
-        raise bad("selected_facets", f"'{raw}' is not facet:value.")
+        raise bad("selected_facets", _("'%(raw)s' is not facet:value.") % {"raw": raw})
     facet = name.removesuffix("_exact")
     if facet not in endpoint.facets:
         raise bad(
             "selected_facets",
-            f"The selected query facet [{facet}] is not valid; use one of: {', '.join(endpoint.facets)}.",
+            _("The selected query facet [%(facet)s] is not valid; use one of: %(facets)s.")
+            % {"facet": facet, "facets": ", ".join(endpoint.facets)},
         )
     found = schema.field(facet)
     _typed("selected_facets", found, value)
@@ -241,20 +267,24 @@ def parse(request: Request, endpoint: Endpoint, *, published_only: bool = False)
         except QueryStringError as error:
             raise bad("q", str(error)) from None
         except schema.UnknownField as error:
-            raise bad("q", f"Unknown field '{error.name}' in the query.") from None
+            raise bad("q", _("Unknown field '%(name)s' in the query.") % {"name": error.name}) from None
 
     content_types = endpoint.content_types
     wanted_types = [part for raw in _values(params, "content_type") for part in raw.split(",")]
     if wanted_types:
         unknown = sorted(set(wanted_types) - set(endpoint.content_types))
         if unknown:
-            raise bad("content_type", f"Unknown content type {', '.join(unknown)}; use: {', '.join(content_types)}.")
+            raise bad(
+                "content_type",
+                _("Unknown content type %(unknown)s; use: %(content_types)s.")
+                % {"unknown": ", ".join(unknown), "content_types": ", ".join(content_types)},
+            )
         content_types = tuple(kind for kind in content_types if kind in wanted_types)
     include_pathways = _values(params, "include_learner_pathways")
     if schema.LEARNER_PATHWAY in content_types and len(endpoint.content_types) > 1:
         flag = include_pathways[-1].lower() if include_pathways else "false"
         if flag not in ("true", "false", "1", "0"):
-            raise bad("include_learner_pathways", "Use true or false.")
+            raise bad("include_learner_pathways", _("Use true or false."))
         if flag not in ("true", "1"):
             content_types = tuple(kind for kind in content_types if kind != schema.LEARNER_PATHWAY)
 
@@ -266,7 +296,7 @@ def parse(request: Request, endpoint: Endpoint, *, published_only: bool = False)
     queries = availability_queries() if endpoint.query_facets else {}
     for raw in _values(params, "selected_query_facets"):
         if raw not in queries:
-            raise bad("selected_query_facets", f"The selected query facet [{raw}] is not valid.")
+            raise bad("selected_query_facets", _("The selected query facet [%(raw)s] is not valid.") % {"raw": raw})
         conditions.append(queries[raw])
 
     for name, values in params.items():
@@ -279,7 +309,11 @@ def parse(request: Request, endpoint: Endpoint, *, published_only: bool = False)
         for item in raw.split(","):
             item = item.strip()
             if item.lstrip("-") not in endpoint.ordering or item in ("", "-"):
-                raise bad("ordering", f"Cannot order by '{item}'; use one of: {', '.join(endpoint.ordering)}.")
+                raise bad(
+                    "ordering",
+                    _("Cannot order by '%(item)s'; use one of: %(ordering)s.")
+                    % {"item": item, "ordering": ", ".join(endpoint.ordering)},
+                )
             ordering.append(item)
     if not ordering:
         ordering = list(endpoint.default_ordering)
@@ -291,9 +325,9 @@ def parse(request: Request, endpoint: Endpoint, *, published_only: bool = False)
         try:
             loaded = json.loads(raw)
         except json.JSONDecodeError:
-            raise bad("search_after", "Give the 'sort' list of the last result, as JSON.") from None
+            raise bad("search_after", _("Give the 'sort' list of the last result, as JSON.")) from None
         if not isinstance(loaded, list) or not all(isinstance(item, str | int | float) for item in loaded):
-            raise bad("search_after", "Give the 'sort' list of the last result, as JSON.")
+            raise bad("search_after", _("Give the 'sort' list of the last result, as JSON."))
         search_after = tuple(loaded)
     return Parsed(
         query=And(tuple(conditions)),

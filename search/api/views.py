@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -86,7 +87,7 @@ def run_search(
     try:
         return get_backend().search(request)
     except schema.UnknownField as error:
-        raise ValidationError({"q": [f"Unknown field '{error.name}'."]}) from None
+        raise ValidationError({"q": [_("Unknown field '%(name)s'.") % {"name": error.name}]}) from None
     except BadValue as error:
         raise ValidationError({"q": [str(error)]}) from None
     except SearchUnavailable as error:
@@ -350,10 +351,10 @@ class TypeaheadSearch(APIView):
     def get(self, request: Request) -> Response:
         unknown = sorted(set(request.query_params) - {"q", "partner", "format"})
         if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+            raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
         text = request.query_params.get("q", "")
         if not words(text):
-            raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
+            raise ValidationError({"q": [_("The 'q' querystring parameter is required for searching.")]})
         partner = request.query_params.get("partner") or None
         backend = get_backend()
         try:
@@ -403,11 +404,11 @@ class PersonTypeahead(APIView):
     def get(self, request: Request) -> Response:
         unknown = sorted(set(request.query_params) - {"q", "org", "format"})
         if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+            raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
         text = request.query_params.get("q", "")
         tokens = words(text)
         if not tokens:
-            raise ValidationError({"q": ["The 'q' querystring parameter is required for searching."]})
+            raise ValidationError({"q": [_("The 'q' querystring parameter is required for searching.")]})
         conditions: list[Any] = [Prefix("full_name", token) for token in tokens]
         orgs = [org for org in request.query_params.getlist("org") if org]
         if orgs:

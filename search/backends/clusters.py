@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from search.backends.base import SearchUnavailable
 
 
@@ -48,7 +50,7 @@ def _guarded(errors: tuple[type[BaseException], ...], function: Callable[..., An
     try:
         return function(*args, **kwargs)
     except errors as error:
-        raise SearchUnavailable(f"the search cluster did not answer: {error}") from error
+        raise SearchUnavailable(_("the search cluster did not answer: %(error)s") % {"error": error}) from error
 
 
 class ElasticsearchCluster:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from elasticsearch_dsl import Q, analyzer, token_filter, tokenizer
 from elasticsearch_dsl.query import Query
 
@@ -233,7 +234,9 @@ def _sort_clause(item: str) -> dict[str, Any]:
         return {"_score": {"order": "desc"}}
     if name not in schema.BY_NAME or not schema.BY_NAME[name].sortable:
         sortable = sorted(f.name for f in schema.FIELDS if f.sortable)
-        raise BadValue(f"cannot order by {name!r}; use one of: {', '.join(sortable)}")
+        raise BadValue(
+            _("cannot order by %(name)r; use one of: %(sortable)s") % {"name": name, "sortable": ", ".join(sortable)}
+        )
     found = schema.BY_NAME[name]
     target = f"{name}.{SORT_SUFFIX}" if found.kind is schema.Kind.TEXT else name
     clause: dict[str, Any] = {"order": order, "missing": "_last"}
@@ -273,7 +276,7 @@ def search_body(request: SearchRequest, *, now: dt.datetime) -> dict[str, Any]:
     aggs: dict[str, Any] = {}
     limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
     for name in request.facets:
-        found, _ = schema.resolve(name)
+        found, _unused = schema.resolve(name)
         target = f"{found.name}.raw" if found.kind is schema.Kind.TEXT else found.name
         aggs[f"facet:{name}"] = {
             "terms": {"field": target, "size": limit, "order": [{"_count": "desc"}, {"_key": "asc"}]}
@@ -291,7 +294,8 @@ def search_body(request: SearchRequest, *, now: dt.datetime) -> dict[str, Any]:
     else:
         if request.offset + request.size > MAX_RESULT_WINDOW:
             raise BadValue(
-                f"page too deep for the search index ({MAX_RESULT_WINDOW} results); use search_after (the v2 API)"
+                _("page too deep for the search index (%(max_result_window)s results); use search_after (the v2 API)")
+                % {"max_result_window": MAX_RESULT_WINDOW}
             )
         body["from"] = request.offset
     if aggs:
@@ -322,7 +326,7 @@ def parse_response(request: SearchRequest, response: Mapping[str, Any]) -> Searc
     aggregations = response.get("aggregations", {})
     facets: dict[str, list[tuple[Any, int]]] = {}
     for name in request.facets:
-        found, _ = schema.resolve(name)
+        found, _unused = schema.resolve(name)
         buckets = aggregations.get(f"facet:{name}", {}).get("buckets", [])
         facets[name] = [(_facet_value(found, bucket), int(bucket["doc_count"])) for bucket in buckets]
     queries = {name: int(aggregations.get(f"query:{name}", {}).get("doc_count", 0)) for name in request.facet_queries}
@@ -393,7 +397,8 @@ class ElasticsearchBackend:
             url = getattr(settings, "ELASTICSEARCH_URL", "")
             if not url:
                 raise SearchUnavailable(
-                    f"LYCEUM_SEARCH_BACKEND is {self.name} but ELASTICSEARCH_URL is not set; set it to the cluster's URL"
+                    _("LYCEUM_SEARCH_BACKEND is %(name)s but ELASTICSEARCH_URL is not set; set it to the cluster's URL")
+                    % {"name": self.name}
                 )
             self._cluster = connect(self.name, url, float(getattr(settings, "ELASTICSEARCH_TIMEOUT", 10)))
         return self._cluster
@@ -404,7 +409,7 @@ class ElasticsearchBackend:
         self.cluster.create_index(name, mapping_body(), aliases)
 
     def ensure_ready(self) -> None:
-        alias, _ = _names()
+        alias, _unused = _names()
         if not self.cluster.alias_exists(alias):
             self._create(f"{alias}_{timezone.now():%Y%m%d%H%M%S%f}", aliases=[alias])
 
@@ -434,7 +439,10 @@ class ElasticsearchBackend:
         errors = self.cluster.bulk(actions, str(getattr(settings, "ELASTICSEARCH_REFRESH", "false")))
         real = [error for error in errors if next(iter(error.values())).get("status") != 404]
         if real:
-            raise SearchUnavailable(f"the search cluster refused {len(real)} bulk actions, the first: {real[0]}")
+            raise SearchUnavailable(
+                _("the search cluster refused %(count)s bulk actions, the first: %(real)s")
+                % {"count": len(real), "real": real[0]}
+            )
 
     def _write_targets(self) -> list[str]:
         self.ensure_ready()
@@ -453,14 +461,14 @@ class ElasticsearchBackend:
     # reads ------------------------------------------------------------------------------------------
 
     def count(self, content_types: Iterable[str] | None = None) -> int:
-        alias, _ = _names()
+        alias, _unused = _names()
         if not self.cluster.alias_exists(alias):
             return 0
         query = {"match_all": {}} if content_types is None else {"terms": {"content_type": list(content_types)}}
         return self.cluster.count(alias, query)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        alias, _ = _names()
+        alias, _unused = _names()
         body = search_body(request, now=request.now or timezone.now())
         return parse_response(request, self.cluster.search(alias, body))
 
@@ -472,7 +480,7 @@ class ElasticsearchBackend:
         return self.search(typeahead_search_request(request)).hits
 
     def _scan(self, node: Node, content_types: list[str]) -> Iterator[DocRef]:
-        alias, _ = _names()
+        alias, _unused = _names()
         body: dict[str, Any] = {
             "query": scan_query(node, content_types, now=timezone.now()),
             "sort": [{DOC_ID: "asc"}],

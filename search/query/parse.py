@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from luqum import thread as luqum_thread
 from luqum import tree as lucene
 from luqum.exceptions import IllegalCharacterError, ParseError, ParseSyntaxError
@@ -72,9 +73,9 @@ def parse_query(text: str, fields: FieldTable, *, now: datetime | None = None, d
     course-discovery's empty ``q`` does.
     """
     if len(text) > MAX_LENGTH:
-        raise QueryError(f"the query is longer than {MAX_LENGTH} characters")
+        raise QueryError(_("the query is longer than %(max_length)s characters") % {"max_length": MAX_LENGTH})
     if "\x00" in text:
-        raise QueryError("the query contains a null character", position=text.index("\x00"), token="\\x00")
+        raise QueryError(_("the query contains a null character"), position=text.index("\x00"), token="\\x00")
     if not text.strip():
         return MatchAll()
     source = _prepare(text)
@@ -86,20 +87,20 @@ def parse_query(text: str, fields: FieldTable, *, now: datetime | None = None, d
         raise _syntax_error(source, str(error), _ILLEGAL) from None
     except (ParseError, InvalidOperation):
         # luqum reads the number after ^ or ~ with Decimal() unchecked: "a^." raises that.
-        raise QueryError("invalid query syntax") from None
+        raise QueryError(_("invalid query syntax")) from None
     except RecursionError:
-        raise QueryError("the query is nested too deeply") from None
+        raise QueryError(_("the query is nested too deeply")) from None
     reader = _Reader(source, fields, now or datetime.now(UTC), date_math=date_math)
     try:
         return reader.node(root, None)
     except RecursionError:
-        raise QueryError("the query is nested too deeply") from None
+        raise QueryError(_("the query is nested too deeply")) from None
 
 
 def _syntax_error(source: _Source, message: str, pattern: re.Pattern[str]) -> QueryError:
     found = pattern.search(message)
     if found is None:  # luqum's "unexpected end of expression"
-        return QueryError("the query ends too early (an operator without an operand, or a missing ')' or ']')")
+        return QueryError(_("the query ends too early (an operator without an operand, or a missing ')' or ']')"))
     token = found["token"]
     if pattern is _ILLEGAL:
         # luqum's lexer reports the rest of an unclosed phrase, or a stray character.
@@ -107,7 +108,11 @@ def _syntax_error(source: _Source, message: str, pattern: re.Pattern[str]) -> Qu
         token = token[:20]
     else:
         detail = "unexpected"
-    return QueryError(f"invalid query syntax: {detail}", position=source.position(int(found["position"])), token=token)
+    return QueryError(
+        _("invalid query syntax: %(detail)s") % {"detail": detail},
+        position=source.position(int(found["position"])),
+        token=token,
+    )
 
 
 def _prepare(text: str) -> _Source:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import Throttled
 
@@ -76,10 +77,10 @@ class ThrottledBasicAuthentication(BasicAuthentication):
         if request is not None:
             wait = throttle.retry_after(request, userid)
             if wait is not None:
-                raise Throttled(wait=wait, detail="Too many failed sign-in attempts.")
+                raise Throttled(wait=wait, detail=_("Too many failed sign-in attempts."))
         user = recently_verified_user(userid, password)
         if user is None:
             # Hashes the password; a wrong one is counted by the throttling authentication backend.
-            user, _ = super().authenticate_credentials(userid, password, request)
+            user, _unused = super().authenticate_credentials(userid, password, request)
             remember_verified(user, userid, password)
         return user, None

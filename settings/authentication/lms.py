@@ -9,18 +9,25 @@ things are added to the library's behaviour:
   API's JWTs (the library decodes it without verifying, trusting the back channel alone);
 * ``is_staff`` and ``is_superuser`` follow the LMS's ``administrator`` and ``superuser`` claims on every
   sign-in, the mapping the backend itself reports (social-auth protects both fields from updates).
+
+Signing out of the admin after signing in this way ends the LMS session too (ADR 0162): the browser goes on
+to the LMS's ``/logout``, which comes back to the admin's login page.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from auth_backends.backends import EdXOAuth2
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthResponseError
+from social_django.utils import load_backend, load_strategy
 
 from settings.authentication.tokens import verify_jwt
 
@@ -40,6 +47,10 @@ class LmsOAuth2(EdXOAuth2):
                 stage="token_validation",
             ) from None
         return super().user_data(access_token, *args, **kwargs)
+
+
+# What Django keeps in the session (``BACKEND_SESSION_KEY``) for a user this backend signed in.
+LMS_BACKEND_PATH = f"{LmsOAuth2.__module__}.{LmsOAuth2.__qualname__}"
 
 
 def lms_sign_in_configured() -> bool:
@@ -62,3 +73,21 @@ def sign_in_context(request: HttpRequest) -> dict[str, Any]:
     if not lms_sign_in_configured():
         return {}
     return {"lms_sign_in": {"name": settings.LYCEUM_LMS_NAME, "backend": BACKEND_NAME}}
+
+
+def signed_in_through_the_lms(request: HttpRequest) -> bool:
+    """Whether this session's user signed in through the LMS (not with a local password)."""
+    return lms_sign_in_configured() and request.session.get(BACKEND_SESSION_KEY) == LMS_BACKEND_PATH
+
+
+def lms_sign_out_url(request: HttpRequest) -> str:
+    """The LMS's logout page, which ends the LMS session too and then sends the browser back to the login page.
+
+    The LMS's ``/logout`` takes ``redirect_url`` (an address on a host it trusts) and ``client_id``, as the
+    logout of edx-auth-backends' ``EdxOAuth2LogoutView`` sends them; the way back is this site's login page.
+    """
+    strategy = load_strategy(request)
+    backend = load_backend(strategy, BACKEND_NAME, redirect_uri=None)
+    back = request.build_absolute_uri(reverse("admin:login"))
+    query = urlencode({"client_id": settings.SOCIAL_AUTH_EDX_OAUTH2_KEY, "redirect_url": back})
+    return f"{backend.end_session_url()}?{query}"

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import jwt
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from edx_rest_framework_extensions.auth.jwt import decoder as edx_decoder
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from jwt import PyJWK, PyJWKSet, PyJWKSetError
@@ -81,7 +81,9 @@ def verify_jwt(token: str) -> dict[str, Any]:
     algorithm = str(header.get("alg", ""))
     keys = verification_keys(algorithm, header.get("kid"))
     if not keys:
-        raise jwt.InvalidAlgorithmError(f"No verification key is configured for alg={algorithm!r}.")
+        raise jwt.InvalidAlgorithmError(
+            _("No verification key is configured for alg=%(algorithm)r.") % {"algorithm": algorithm}
+        )
     issuers = _issuers()
     options: dict[str, Any] = {
         "require": ["exp", "iat", "iss", "aud"],
@@ -102,7 +104,7 @@ def verify_jwt(token: str) -> dict[str, Any]:
             )
         except jwt.InvalidSignatureError as error:  # key rotation: several keys may be configured
             last_error = error
-    raise last_error or jwt.InvalidSignatureError("Signature verification failed.")
+    raise last_error or jwt.InvalidSignatureError(_("Signature verification failed."))
 
 
 def jwt_decode_handler(token: str) -> dict[str, Any]:

@@ -34,6 +34,8 @@ class StandInLms:
     signing_key: str = ""
     codes: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    # The query of each visit to the LMS's /logout (which ends the LMS session, then sends the browser on).
+    logouts: list[dict[str, str]] = field(default_factory=list)
 
     def access_token(self, claims: dict[str, Any]) -> str:
         issuer = settings.JWT_AUTH["JWT_ISSUERS"][0]
@@ -60,6 +62,10 @@ def _handler(lms: StandInLms) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+            if parts.path == "/logout":
+                # The LMS's logout: its session ends, and the browser goes to ``redirect_url`` if given.
+                lms.logouts.append(query)
+                return self._send(302, location=query["redirect_url"]) if "redirect_url" in query else self._send(200)
             if parts.path != "/oauth2/authorize":
                 return self._send(404)
             if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
@@ -119,6 +125,7 @@ def lms(lms_server: StandInLms, settings: Any, db: None) -> StandInLms:
     lms_server.signing_key = ""
     lms_server.codes.clear()
     lms_server.token_requests.clear()
+    lms_server.logouts.clear()
     return lms_server
 
 
@@ -238,3 +245,45 @@ def test_local_accounts_still_sign_in_with_a_password(lms: StandInLms) -> None:
     assert answer.status_code == 302 and answer["Location"] == "/admin/"
     assert signed_in_user(client).username == "local-editor"  # type: ignore[union-attr]
     assert "settings.authentication.backends.ThrottledModelBackend" in settings.AUTHENTICATION_BACKENDS
+
+
+def test_signing_out_of_the_admin_after_an_lms_sign_in_signs_out_of_the_lms_too(lms: StandInLms) -> None:
+    client = Client()
+    client.get(authorize_at_lms(client, lms))
+    assert signed_in_user(client) is not None
+    assert 'action="/admin/logout/"' in client.get("/admin/").content.decode()  # the "Log out" button
+
+    answer = client.post("/admin/logout/")
+
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(f"{lms.url}/logout?")
+    assert signed_in_user(client) is None  # the admin session ended before the browser left
+    # The LMS ends its session and sends the browser back to the admin's login page.
+    at_lms = requests.get(answer["Location"], allow_redirects=False, timeout=10)
+    assert lms.logouts == [{"client_id": CLIENT_ID, "redirect_url": "http://testserver/admin/login/"}]
+    assert at_lms.status_code == 302 and at_lms.headers["Location"] == "http://testserver/admin/login/"
+
+
+def test_the_lms_is_asked_at_the_address_browsers_reach_it(lms: StandInLms, settings: Any) -> None:
+    client = Client()
+    client.get(authorize_at_lms(client, lms))
+    settings.SOCIAL_AUTH_EDX_OAUTH2_PUBLIC_URL_ROOT = "https://lms.example.com"
+    answer = client.post("/admin/logout/")
+    assert answer["Location"].startswith("https://lms.example.com/logout?client_id=")
+
+
+def test_a_local_account_signs_out_of_lyceum_only(lms: StandInLms) -> None:
+    User.objects.create_user(username="local-editor", password="a-local-password", is_staff=True)
+    client = Client()
+    client.login(username="local-editor", password="a-local-password")
+    answer = client.post("/admin/logout/")
+    assert answer.status_code == 200 and "Logged out" in answer.content.decode()
+    assert signed_in_user(client) is None
+    assert lms.logouts == []
+
+
+def test_a_get_of_the_logout_page_signs_nobody_out(lms: StandInLms) -> None:
+    client = Client()
+    client.get(authorize_at_lms(client, lms))
+    assert client.get("/admin/logout/").status_code == 405
+    assert signed_in_user(client) is not None

@@ -87,6 +87,18 @@ def test_an_editors_day(
 
     # A new course with a run whose key names another course: refused, the error listed on top.
     page.goto(f"{base}/admin/course_metadata/course/add/")
+    # The form is in sections an editor works through; the record's bookkeeping is folded away.
+    headings = page.locator("#course_form fieldset.module h2").all_inner_texts()
+    assert [heading.strip() for heading in headings[:6]] == [
+        "Identity",
+        "Marketing copy",
+        "Media and branding",
+        "Organizations",
+        "Taxonomy",
+        "Enrollment",
+    ]
+    expect(page.locator("#id_partner")).to_be_visible()
+    assert_fits(page)
     page.select_option("#id_partner", str(allenchester.partner_id))
     page.fill("#id_number", "NC101")
     page.fill("#id_title", "Nineteenth-Century Novels")

@@ -202,6 +202,29 @@ def test_course_number_is_read_only_once_the_course_exists(admin_client: Client,
     assert "number" in admin_client.get(admin_url(Course, "add")).context["adminform"].form.fields
 
 
+def test_the_course_form_places_every_field_in_exactly_one_section(admin_client: Client, course: Course) -> None:
+    """Fieldsets decide what the form edits: a field left out of them would silently disappear from the page."""
+    course_admin = admin.site._registry[Course]
+    request = admin_client.get(admin_url(Course, "change", course.pk)).wsgi_request
+    assert course_admin.fieldsets is not None
+    placed = [name for _title, options in course_admin.fieldsets for name in options["fields"]]
+    # What the admin would show without fieldsets: every editable field, then the read-only ones.
+    every_field = [
+        *course_admin.get_form(request, course, fields=None).base_fields,
+        *course_admin.get_readonly_fields(request, course),
+    ]
+    assert sorted(placed) == sorted(set(every_field))
+    assert len(placed) == len(set(placed))
+
+
+def test_the_course_change_page_shows_its_sections(admin_client: Client, course: Course) -> None:
+    page = admin_client.get(admin_url(Course, "change", course.pk)).content.decode()
+    headings = ["Identity", "Marketing copy", "Media and branding", "Organizations", "Taxonomy", "Enrollment"]
+    positions = [page.index(f">{heading}</h2>") for heading in headings]
+    assert positions == sorted(positions)
+    assert 'name="title"' in page and 'name="full_description"' in page
+
+
 def _course_add_form(organization_pks: list[int], **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "number": "CS202",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -31,7 +32,7 @@ def flag(request: Request, name: str) -> bool:
         return True
     if lowered in FALSE:
         return False
-    raise ValidationError({name: [f"'{value}' is not a boolean; give true or false."]})
+    raise ValidationError({name: [_("'%(value)s' is not a boolean; give true or false.") % {"value": value}]})
 
 
 def content_keys(request: Request, name: str, *, limit: int) -> list[str]:
@@ -40,5 +41,12 @@ def content_keys(request: Request, name: str, *, limit: int) -> list[str]:
     keys = [value.strip().replace(" ", "+") for value in request.query_params.getlist(name)]
     keys = list(dict.fromkeys(key for key in keys if key))
     if len(keys) > limit:
-        raise ValidationError({name: [f"At most {limit} values per request; got {len(keys)}. Use several requests."]})
+        raise ValidationError(
+            {
+                name: [
+                    _("At most %(limit)s values per request; got %(count)s. Use several requests.")
+                    % {"limit": limit, "count": len(keys)}
+                ]
+            }
+        )
     return keys

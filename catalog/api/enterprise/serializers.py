@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from catalog.models import Catalog
@@ -61,7 +62,7 @@ class EnterpriseCatalogSerializer(StrictInputMixin, serializers.Serializer):
 
     def validate_content_filter(self, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise serializers.ValidationError("A content filter is a JSON object of field tests.")
+            raise serializers.ValidationError(_("A content filter is a JSON object of field tests."))
         try:
             validate_query(value)
         except DjangoValidationError as error:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -65,14 +66,16 @@ def _catalog_by_uuid(value: str) -> Catalog:
     parsed = as_uuid(value)
     catalog = Catalog.objects.filter(uuid=parsed).first() if parsed is not None else None
     if catalog is None:
-        raise NotFound("No enterprise catalog has this UUID.")
+        raise NotFound(_("No enterprise catalog has this UUID."))
     return catalog
 
 
 def _customer_uuid(value: str) -> UUID:
     parsed = as_uuid(value)
     if parsed is None:
-        raise ValidationError({"enterprise_uuid": [f"'{value}' is not an enterprise customer UUID."]})
+        raise ValidationError(
+            {"enterprise_uuid": [_("'%(value)s' is not an enterprise customer UUID.") % {"value": value}]}
+        )
     return parsed
 
 
@@ -80,7 +83,7 @@ def _readable_catalog(request: Request, value: str) -> Catalog:
     """The catalog, if the caller may read it; 404 otherwise (unknown, or not theirs: ADR 0061)."""
     catalog = _catalog_by_uuid(value)
     if not access.may_read_catalog(request.user, catalog):
-        raise NotFound("No enterprise catalog has this UUID.")
+        raise NotFound(_("No enterprise catalog has this UUID."))
     return catalog
 
 
@@ -156,7 +159,7 @@ class EnterpriseCatalogViewSet(
             and access.is_provisioning_admin(self.request.user)
         )
         if not (provisioning or access.may_administer(self.request.user, catalog.enterprise_customer_uuid)):
-            raise PermissionDenied("You are not an administrator of this catalog's enterprise customer.")
+            raise PermissionDenied(_("You are not an administrator of this catalog's enterprise customer."))
         return catalog
 
     def _serialized(self, catalog: Catalog) -> dict[str, Any]:
@@ -179,7 +182,7 @@ class EnterpriseCatalogViewSet(
         if not (access.may_administer(user, None) or access.is_provisioning_admin(user)):
             administered = access.admin_enterprises(user)
             if not administered:
-                raise PermissionDenied("You administer no enterprise customer.")
+                raise PermissionDenied(_("You administer no enterprise customer."))
             if "*" not in administered:
                 catalogs = catalogs.filter(
                     enterprise_customer_uuid__in=[uuid for value in administered if (uuid := as_uuid(value))]
@@ -201,7 +204,7 @@ class EnterpriseCatalogViewSet(
         customer = request.data.get("enterprise_customer") if hasattr(request.data, "get") else None
         user = request.user
         if not (access.is_provisioning_admin(user) or access.may_administer(user, as_uuid(str(customer or "")))):
-            raise PermissionDenied("You are not an administrator of this enterprise customer.")
+            raise PermissionDenied(_("You are not an administrator of this enterprise customer."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         catalog = serializer.save()
@@ -216,7 +219,7 @@ class EnterpriseCatalogViewSet(
         if customer is not None and not (
             access.is_provisioning_admin(request.user) or access.may_administer(request.user, customer)
         ):
-            raise PermissionDenied("You are not an administrator of the enterprise customer you move it to.")
+            raise PermissionDenied(_("You are not an administrator of the enterprise customer you move it to."))
         return Response(self._serialized(serializer.save()))
 
     def perform_destroy(self, instance: Catalog) -> None:
@@ -253,7 +256,7 @@ class EnterpriseCatalogContentMetadataView(APIView):
         check_parameters(request, ["content_keys", "traverse_pagination", *PAGE_PARAMETERS])
         if flag(request, "traverse_pagination"):
             raise ValidationError(
-                {"traverse_pagination": ["Not supported: every page is bounded; follow the `next` links."]}
+                {"traverse_pagination": [_("Not supported: every page is bounded; follow the `next` links.")]}
             )
         catalog = _readable_catalog(request, uuid)
         keys = content_keys(request, "content_keys", limit=MAX_GET_CONTENT_KEYS)
@@ -275,7 +278,7 @@ def _contains_keys(request: Request) -> list[str]:
         raise ValidationError(
             {
                 "course_run_ids": [
-                    "You must provide at least one of the following query parameters: course_run_ids, program_uuids."
+                    _("You must provide at least one of the following query parameters: course_run_ids, program_uuids.")
                 ]
             }
         )
@@ -333,7 +336,7 @@ class EnterpriseCustomerContainsView(APIView):
         keys = _contains_keys(request)
         with_list = flag(request, "get_catalogs_containing_specified_content_ids") or flag(request, "get_catalog_list")
         if not access.may_read_enterprise(request.user, customer):
-            raise PermissionDenied("You are neither a learner nor an administrator of this enterprise customer.")
+            raise PermissionDenied(_("You are neither a learner nor an administrator of this enterprise customer."))
         catalogs = list(customer_catalogs(customer).only("pk", "uuid"))
         containing = catalogs_containing([catalog.pk for catalog in catalogs], keys)
         answer: dict[str, Any] = {"contains_content_items": bool(containing)}
@@ -360,10 +363,10 @@ class EnterpriseCustomerContentMetadataView(APIView):
         skip_urls = flag(request, "skip_customer_fetch")
         customer = _customer_uuid(enterprise_uuid)
         if not access.may_read_enterprise(request.user, customer):
-            raise PermissionDenied("You are neither a learner nor an administrator of this enterprise customer.")
+            raise PermissionDenied(_("You are neither a learner nor an administrator of this enterprise customer."))
         found = customer_member(list(customer_catalogs(customer)), identifier, as_uuid(identifier))
         if found is None:
-            raise NotFound("No matching content in any catalog for this customer")
+            raise NotFound(_("No matching content in any catalog for this customer"))
         catalog, content = found
         (item,) = enterprise_items([content], _read_context(), catalog=catalog, with_enrollment_urls=not skip_urls)
         if skip_urls and content.content_type in (ContentType.COURSE, ContentType.COURSE_RUN):
@@ -431,14 +434,19 @@ class EnterpriseCatalogDiffView(APIView):
         check_parameters(request, ["content_keys"])
         if not request.query_params.getlist("content_keys"):
             raise ValidationError(
-                {"content_keys": ["You must provide at least one of the following query parameters: content_keys."]}
+                {"content_keys": [_("You must provide at least one of the following query parameters: content_keys.")]}
             )
         keys = [value.replace(" ", "+") for value in request.query_params.getlist("content_keys")]
         if keys == ["[]"]:
             keys = []
         if len(keys) > MAX_GET_CONTENT_KEYS:
             raise ValidationError(
-                {"content_keys": [f"At most {MAX_GET_CONTENT_KEYS} keys by GET; send more in a POST body."]}
+                {
+                    "content_keys": [
+                        _("At most %(max_get_content_keys)s keys by GET; send more in a POST body.")
+                        % {"max_get_content_keys": MAX_GET_CONTENT_KEYS}
+                    ]
+                }
             )
         return self._diff(request, uuid, keys)
 
@@ -458,9 +466,11 @@ class EnterpriseCatalogDiffView(APIView):
         if body:
             keys = body.get("content_keys") if isinstance(body, dict) else None
             if keys is None:
-                raise ValidationError({"content_keys": ["This field is required: the list of content keys you hold."]})
+                raise ValidationError(
+                    {"content_keys": [_("This field is required: the list of content keys you hold.")]}
+                )
         if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
-            raise ValidationError({"content_keys": ["Give a list of content key strings."]})
+            raise ValidationError({"content_keys": [_("Give a list of content key strings.")]})
         unknown = sorted(set(body) - {"content_keys"}) if isinstance(body, dict) else []
         if unknown:
             raise ValidationError({name: ["Unknown field."] for name in unknown})
@@ -480,10 +490,10 @@ class EnterpriseCatalogRefreshView(APIView):
     def post(self, request: Request, uuid: str) -> Response:
         check_parameters(request, [])
         if request.data:
-            raise ValidationError({"non_field_errors": ["This endpoint takes no request body."]})
+            raise ValidationError({"non_field_errors": [_("This endpoint takes no request body.")]})
         catalog = _catalog_by_uuid(uuid)
         if not access.may_administer(request.user, catalog.enterprise_customer_uuid):
-            raise PermissionDenied("You are not an administrator of this catalog's enterprise customer.")
+            raise PermissionDenied(_("You are not an administrator of this catalog's enterprise customer."))
         return Response({"async_task_id": catalog_refresh(catalog=catalog)})
 
 
@@ -526,9 +536,11 @@ class QueryByHashView(APIView):
         check_parameters(request, ["hash"])
         value = request.query_params.get("hash", "").strip()
         if not value:
-            raise ValidationError({"hash": ["You must provide at least one of the following query parameters: hash."]})
+            raise ValidationError(
+                {"hash": [_("You must provide at least one of the following query parameters: hash.")]}
+            )
         if len(value) != HASH_LENGTH or any(char not in "0123456789abcdefABCDEF" for char in value):
-            raise ValidationError({"hash": ["Invalid filter hash."]})
+            raise ValidationError({"hash": [_("Invalid filter hash.")]})
         administered = _check_query_reader(request)
         catalogs = Catalog.objects.filter(query_hash=value.lower()).order_by("pk")
         if administered is not None:
@@ -537,7 +549,7 @@ class QueryByHashView(APIView):
             catalogs = catalogs.filter(enterprise_customer_uuid__isnull=False)
         catalog = catalogs.first()
         if catalog is None:
-            raise NotFound("Catalog query not found.")
+            raise NotFound(_("Catalog query not found."))
         return Response(catalog_query_representation(catalog))
 
 
@@ -551,5 +563,5 @@ def _check_query_reader(request: Request) -> list[UUID] | None:
     if "*" in administered:
         return None
     if not administered:
-        raise PermissionDenied("You administer no enterprise customer.")
+        raise PermissionDenied(_("You administer no enterprise customer."))
     return [uuid for value in administered if (uuid := as_uuid(value)) is not None]

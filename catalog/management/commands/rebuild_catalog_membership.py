@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from catalog.models import Catalog
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if options["catalog"]:
             catalogs = catalogs.filter(uuid=options["catalog"]) if _is_uuid(options["catalog"]) else catalogs.none()
             if not catalogs.exists():
-                raise CommandError(f"No catalog with UUID {options['catalog']!r}.")
+                raise CommandError(_("No catalog with UUID %(catalog)r.") % {"catalog": options["catalog"]})
         now = timezone.now()
         reports: list[RebuildReport] = []
         total = catalogs.count()
@@ -67,9 +68,10 @@ class Command(BaseCommand):
         if refused:
             limit = f"{settings.CATALOG_REBUILD_MAX_SWING:.0%}"
             raise CommandError(
-                f"{len(refused)} catalog(s) would swing by more than {limit} of their members and were left "
-                f"unchanged: {', '.join(report.uuid for report in refused)}. Check the content documents, then "
-                "re-run with --force if the change is real."
+                _(
+                    "%(count)s catalog(s) would swing by more than %(limit)s of their members and were left unchanged: %(values)s. Check the content documents, then re-run with --force if the change is real."
+                )
+                % {"count": len(refused), "limit": limit, "values": ", ".join(report.uuid for report in refused)}
             )
 
 

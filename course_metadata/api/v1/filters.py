@@ -11,6 +11,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -162,7 +163,7 @@ class QueryStringFilter(django_filters.CharFilter):
         request = getattr(self.parent, "request", None)
         if self.has_drafts and request is not None and params.flag(request, "editable"):
             # As in course-discovery: the search index holds no drafts to search.
-            raise ValidationError({self.field_name: ["q cannot be combined with editable=1."]})
+            raise ValidationError({self.field_name: [_("q cannot be combined with editable=1.")]})
         uuids = query_string_uuids(self.field_name, value, self.content_type)
         return qs if uuids is None else qs.filter(uuid__in=uuids)
 
@@ -363,7 +364,7 @@ class StableOrderingFilter(OrderingFilter):
     def remove_invalid_fields(
         self, queryset: QuerySet, fields: Iterable[str], view: APIView, request: Request
     ) -> list[str]:
-        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        valid = [name for name, _unused in self.get_valid_fields(queryset, view, {"request": request})]
         terms = [term for term in fields if term]
         unknown = [term for term in terms if term.removeprefix("-") not in valid]
         if unknown:

@@ -150,7 +150,7 @@ def parse_id_list(values: str | Iterable[str]) -> list[int]:
     for item in split_list(values):
         number = as_id(item)
         if number is None:
-            raise BadParameter(f"'{item}' is not an id (a whole number).")
+            raise BadParameter(_("'%(item)s' is not an id (a whole number).") % {"item": item})
         ids.append(number)
     return ids
 
@@ -164,7 +164,10 @@ def parse_restriction_types(values: str | Iterable[str]) -> list[str]:
     types = split_list(values)
     for item in types:
         if item not in RESTRICTION_TYPES:
-            raise BadParameter(f"'{item}' is not one of: {', '.join(RESTRICTION_TYPES)}.")
+            raise BadParameter(
+                _("'%(item)s' is not one of: %(restriction_types)s.")
+                % {"item": item, "restriction_types": ", ".join(RESTRICTION_TYPES)}
+            )
     return types
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -25,7 +26,7 @@ def _parse(request: Request, name: str) -> dict[str, set[str]] | None:
         return None
     wanted: dict[str, set[str]] = {}
     for item in params.split_list(values):
-        top, _, rest = item.partition(".")
+        top, _unused, rest = item.partition(".")
         nested = wanted.setdefault(top, set())
         if rest:
             nested.add(rest.partition(".")[0])
@@ -35,7 +36,7 @@ def _parse(request: Request, name: str) -> dict[str, set[str]] | None:
 def _check(name: str, wanted: dict[str, set[str]], known: set[str]) -> None:
     unknown = sorted(set(wanted) - known)
     if unknown:
-        raise ValidationError({name: [f"Unknown field(s): {', '.join(unknown)}."]})
+        raise ValidationError({name: [_("Unknown field(s): %(unknown)s.") % {"unknown": ", ".join(unknown)}]})
 
 
 def _keep(value: Any, names: set[str]) -> Any:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from course_metadata.models import Course
 
@@ -62,9 +63,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "LYCEUM_DEMO_ADMIN_ALLOWED", False):
             raise CommandError(
-                "bootstrap_demo creates a superuser with a known password, so it only runs with settings that set "
-                "LYCEUM_DEMO_ADMIN_ALLOWED = True (settings.local and settings.test). "
-                f"Current settings: {os.environ.get('DJANGO_SETTINGS_MODULE', 'unknown')}."
+                _(
+                    "bootstrap_demo creates a superuser with a known password, so it only runs with settings that set LYCEUM_DEMO_ADMIN_ALLOWED = True (settings.local and settings.test). Current settings: %(value)s."
+                )
+                % {"value": os.environ.get("DJANGO_SETTINGS_MODULE", "unknown")}
             )
         self.seed_catalog(courses=options["courses"], seed=options["seed"])
         password, source = self.ensure_admin()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from course_metadata.loaders.base import LoadReport
@@ -59,7 +60,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"failed: {failure}")
             if len(report.failures) > 50:
                 self.stderr.write(f"... and {len(report.failures) - 50} more (see the log)")
-            raise CommandError(f"{len(report.failures)} failures; fix them (or the source) and run again.")
+            raise CommandError(
+                _("%(count)s failures; fix them (or the source) and run again.") % {"count": len(report.failures)}
+            )
 
     def partner(self, code: str | None) -> Partner:
         partners = list(Partner.objects.order_by("short_code"))
@@ -68,7 +71,9 @@ class Command(BaseCommand):
             for partner in partners:
                 if partner.short_code == code:
                     return partner
-            raise CommandError(f"No partner {code!r}; known partners: {known}.")
+            raise CommandError(_("No partner %(code)r; known partners: %(known)s.") % {"code": code, "known": known})
         if len(partners) != 1:
-            raise CommandError(f"Name the partner to import into with --partner_code (known partners: {known}).")
+            raise CommandError(
+                _("Name the partner to import into with --partner_code (known partners: %(known)s).") % {"known": known}
+            )
         return partners[0]

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from course_metadata.loaders.base import LoadReport
@@ -30,7 +31,10 @@ class Command(BaseCommand):
             partners = partners.filter(short_code=options["partner_code"])
             if not partners.exists():
                 known = ", ".join(Partner.objects.values_list("short_code", flat=True)) or "none"
-                raise CommandError(f"No partner {options['partner_code']!r}; known partners: {known}.")
+                raise CommandError(
+                    _("No partner %(partner_code)r; known partners: %(known)s.")
+                    % {"partner_code": options["partner_code"], "known": known}
+                )
         report = LoadReport()
         with tqdm(unit="page", disable=options["no_progress"], file=sys.stderr) as progress:
             for partner in partners:
@@ -42,4 +46,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"failed: {failure}")
             if len(report.failures) > 50:
                 self.stderr.write(f"... and {len(report.failures) - 50} more (see the log)")
-            raise CommandError(f"{len(report.failures)} failures; fix them (or the source) and run again.")
+            raise CommandError(
+                _("%(count)s failures; fix them (or the source) and run again.") % {"count": len(report.failures)}
+            )

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from course_metadata.demo import CatalogNotEmptyError, SeedOptions, seed_catalog
 
@@ -40,9 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["courses"] < 1 or options["chunk_size"] < 1:
-            raise CommandError("--courses and --chunk-size must be positive.")
+            raise CommandError(_("--courses and --chunk-size must be positive."))
         if options["runs_per_course"] is not None and not 1 <= options["runs_per_course"] <= 8:
-            raise CommandError("--runs-per-course must be between 1 and 8.")
+            raise CommandError(_("--runs-per-course must be between 1 and 8."))
         seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(1_000_000)
         seed_options = SeedOptions(
             courses=options["courses"],
@@ -59,7 +60,9 @@ class Command(BaseCommand):
         try:
             seeded = seed_catalog(seed_options)
         except CatalogNotEmptyError as error:
-            raise CommandError(f"{error} Pass --append to add the demo catalog to it anyway.") from error
+            raise CommandError(
+                _("%(error)s Pass --append to add the demo catalog to it anyway.") % {"error": error}
+            ) from error
         elapsed = time.perf_counter() - started
         if options["verbosity"] > 0:
             for label, count in seeded.counts().items():

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 # Set by Django's autoreloader in the child process it serves from; the parent has already prepared.
 RELOADER_CHILD = "RUN_MAIN"
@@ -24,7 +25,7 @@ def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
 
 
 def browse_url(addrport: str) -> str:
-    host, _, port = addrport.rpartition(":")
+    host, _unused, port = addrport.rpartition(":")
     host = host or "127.0.0.1"
     return f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}"
 
@@ -47,8 +48,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "LYCEUM_DEMO_ADMIN_ALLOWED", False):
             raise CommandError(
-                "serve_demo seeds demo data and a demo superuser, so it only runs with settings.local "
-                "(DJANGO_SETTINGS_MODULE=settings.local); serve production with gunicorn."
+                _(
+                    "serve_demo seeds demo data and a demo superuser, so it only runs with settings.local "
+                    "(DJANGO_SETTINGS_MODULE=settings.local); serve production with gunicorn."
+                )
             )
         addrport = options["addrport"]
         base_url = browse_url(addrport)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from openedx_events.event_bus import NoEventBusConsumer, make_single_consumer
 from openedx_events.tooling import load_all_signals
 
@@ -51,15 +52,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "EVENT_BUS_REDIS_CONNECTION_URL", None):
-            raise CommandError("No event bus is configured: set LYCEUM_EVENT_BUS_URL (e.g. redis://127.0.0.1:6379/0).")
+            raise CommandError(
+                _("No event bus is configured: set LYCEUM_EVENT_BUS_URL (e.g. redis://127.0.0.1:6379/0).")
+            )
         try:
             extra = json.loads(options["extra"])
         except json.JSONDecodeError as error:
             raise CommandError(
-                f"--extra is not JSON ({error}); pass an object such as '{{\"check_backlog\": true}}'."
+                _("--extra is not JSON (%(error)s); pass an object such as '{\"check_backlog\": true}'.")
+                % {"error": error}
             ) from error
         if not isinstance(extra, dict):
-            raise CommandError("--extra must be a JSON object, e.g. '{\"check_backlog\": true}'.")
+            raise CommandError(_("--extra must be a JSON object, e.g. '{\"check_backlog\": true}'."))
         kwargs = {
             "consumer_name": options["consumer_name"] or socket.gethostname(),
             # Without the backlog a consumer starting after downtime would jump past what it missed.
@@ -74,9 +78,11 @@ class Command(BaseCommand):
         )
         if isinstance(consumer, NoEventBusConsumer):
             raise CommandError(
-                "The event-bus consumer did not load (see the warning above); check EVENT_BUS_CONSUMER and --extra."
+                _("The event-bus consumer did not load (see the warning above); check EVENT_BUS_CONSUMER and --extra.")
             )
         try:
             consumer.consume_indefinitely()
         except Exception as error:
-            raise CommandError(f"The event-bus consumer stopped: {error!r}. Check Redis, then restart it.") from error
+            raise CommandError(
+                _("The event-bus consumer stopped: %(error)r. Check Redis, then restart it.") % {"error": error}
+            ) from error

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from search import ranking, schema
 from search.backends.base import DocRef, Hit, SearchRequest, SearchResult
@@ -108,7 +109,7 @@ def search(request: SearchRequest) -> SearchResult:
     sorts = _ordering(request)
     select_sorts = ", ".join(
         f"{'score' if expression == 'score' else expression} AS s{index}"
-        for index, (expression, _) in enumerate(sorts)
+        for index, (expression, _unused) in enumerate(sorts)
         if expression != "score"
     )
     inner = (
@@ -126,7 +127,7 @@ def search(request: SearchRequest) -> SearchResult:
     # The page is chosen without the bodies (long, and with many matches a sort carrying them spilled to
     # disk), then only its rows' bodies are read.
     page = f"SELECT * FROM ({inner}) t{outer_where} ORDER BY {order} LIMIT %s OFFSET %s"
-    columns = ", ".join(f"t.s{index}" for index, (expression, _) in enumerate(sorts) if expression != "score")
+    columns = ", ".join(f"t.s{index}" for index, (expression, _unused) in enumerate(sorts) if expression != "score")
     sql = (
         f"SELECT t.doc_id, t.content_type, b.body, t.score, {columns} "
         f"FROM ({page}) t JOIN {DOCS} b ON b.id = t.rid ORDER BY {order}"
@@ -137,7 +138,7 @@ def search(request: SearchRequest) -> SearchResult:
         rows = cursor.fetchall()
     positions: dict[int, int] = {}
     column = 4
-    for index, (expression, _) in enumerate(sorts):
+    for index, (expression, _unused) in enumerate(sorts):
         if expression != "score":
             positions[index] = column
             column += 1
@@ -148,7 +149,7 @@ def search(request: SearchRequest) -> SearchResult:
             score=float(row[3]),
             sort=tuple(
                 row[3] if expression == "score" else row[positions[index]]
-                for index, (expression, _) in enumerate(sorts)
+                for index, (expression, _unused) in enumerate(sorts)
             ),
             body=json.loads(row[2]) if isinstance(row[2], str) else row[2],
         )
@@ -172,7 +173,10 @@ def _ordering(request: SearchRequest) -> list[tuple[str, bool]]:
             continue
         column = SORT_COLUMNS.get(name)
         if column is None:
-            raise BadValue(f"cannot order by {name!r}; use one of: {', '.join(sorted(SORT_COLUMNS))}")
+            raise BadValue(
+                _("cannot order by %(name)r; use one of: %(sort_columns)s")
+                % {"name": name, "sort_columns": ", ".join(sorted(SORT_COLUMNS))}
+            )
         sorts.append((f"COALESCE({column}, '')", descending))
     sorts += [("d.aggregation_key", False), ("d.doc_id", False)]
     return sorts
@@ -182,10 +186,12 @@ def _keyset(sorts: list[tuple[str, bool]], after: tuple[Any, ...] | None) -> tup
     if after is None:
         return "", []
     if len(after) != len(sorts):
-        raise BadValue(f"search_after must list {len(sorts)} values (the 'sort' of the last result)")
+        raise BadValue(
+            _("search_after must list %(count)s values (the 'sort' of the last result)") % {"count": len(sorts)}
+        )
     clauses: list[str] = []
     params: list[Any] = []
-    for index, (_, descending) in enumerate(sorts):
+    for index, (_unused, descending) in enumerate(sorts):
         equal = [f"{_sort_name(sorts[earlier][0], earlier)} = %s" for earlier in range(index)]
         clause = " AND ".join([*equal, f"{_sort_name(sorts[index][0], index)} {'<' if descending else '>'} %s"])
         clauses.append(f"({clause})")

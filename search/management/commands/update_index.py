@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from search.indexing import ChangeTooLarge, rebuild_index
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 enforce_change_limit=not options["disable_change_limit"], progress=bar.update, on_total=on_total
             )
         except ChangeTooLarge as error:
-            raise CommandError(f"Index not swapped: {error}") from None
+            raise CommandError(_("Index not swapped: %(error)s") % {"error": error}) from None
         finally:
             bar.close()
         self.stdout.write(

@@ -134,7 +134,7 @@ class CourseRunViewSet(EditableMixin, ReadViewSet):
     def contains(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         text = request.query_params.get("query", "")
         if not text.strip():
-            raise ValidationError({"query": ["Give the query string the runs are tested against (*:* for any)."]})
+            raise ValidationError({"query": [_("Give the query string the runs are tested against (*:* for any).")]})
         keys = params.query_param(request, "course_run_ids", params.parse_course_run_key_list)
         if not keys:
             raise ValidationError({"course_run_ids": [_("Give one or more comma-separated course run keys.")]})

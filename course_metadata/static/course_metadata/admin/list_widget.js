@@ -24,7 +24,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button";
-    button.textContent = "Add";
+    // The labels come translated from the template (data-add-label, data-remove-label).
+    button.textContent = box.dataset.addLabel || "Add";
     add.appendChild(input);
     add.appendChild(button);
     box.insertBefore(add, textarea);
@@ -37,8 +38,8 @@
         item.appendChild(document.createTextNode(value));
         var remove = document.createElement("button");
         remove.type = "button";
-        remove.title = "Remove " + value;
-        remove.setAttribute("aria-label", "Remove " + value);
+        remove.title = (box.dataset.removeLabel || "Remove") + " " + value;
+        remove.setAttribute("aria-label", remove.title);
         remove.textContent = "×";
         remove.addEventListener("click", function () {
           all.splice(index, 1);
