@@ -54,10 +54,10 @@ def _names(parameters: Iterable[Any]) -> set[str]:
         if isinstance(parameter, OpenApiParameter):
             if parameter.location == OpenApiParameter.QUERY and not parameter.response:
                 names.add(parameter.name)
-        elif isinstance(parameter, serializers.BaseSerializer) or (
-            isinstance(parameter, type) and issubclass(parameter, serializers.BaseSerializer)
+        elif isinstance(parameter, serializers.Serializer) or (
+            isinstance(parameter, type) and issubclass(parameter, serializers.Serializer)
         ):
-            fields = (parameter if isinstance(parameter, serializers.BaseSerializer) else parameter()).fields
+            fields = (parameter if isinstance(parameter, serializers.Serializer) else parameter()).fields
             names |= {name for name, field in fields.items() if not field.read_only}
     return names
 
