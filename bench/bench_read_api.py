@@ -7,7 +7,7 @@ a free local port and prints, per request kind: median and p90 latency, SQL quer
 server-side, ``bench/read_api_wsgi.py``) and response bytes. The database is dropped afterwards.
 
 Environment: ``BENCH_API_COURSES`` (10000), ``BENCH_API_REQUESTS`` (30 per kind), ``BENCH_PG_URL``
-(postgres://postgres@127.0.0.1:5432), ``BENCH_API_KEEP_DB=1`` to keep the database and ``BENCH_API_REUSE_DB=1``
+(postgres://postgres@127.0.0.1:5432), ``BENCH_API_DATABASE`` (lyceum_bench_api), ``BENCH_API_KEEP_DB=1`` to keep the database and ``BENCH_API_REUSE_DB=1``
 to measure a kept one again without seeding.
 """
 
@@ -30,7 +30,7 @@ import psycopg
 
 from bench.harness import PROJECT_DIR, PYTHON, admin_execute, database_url, free_port, manage
 
-DATABASE = "lyceum_bench_api"
+DATABASE = os.environ.get("BENCH_API_DATABASE", "lyceum_bench_api")
 COURSES = int(os.environ.get("BENCH_API_COURSES", "10000"))
 REQUESTS = max(20, int(os.environ.get("BENCH_API_REQUESTS", "30")))
 KEEP_DB = os.environ.get("BENCH_API_KEEP_DB") == "1"

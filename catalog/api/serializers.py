@@ -170,6 +170,16 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(error.message_dict) from None
 
 
+class ContentMetadataItemSerializer(serializers.Serializer):
+    """An item of a catalog's ``content_metadata``: the read API's representation of the content (its other
+    fields) plus these."""
+
+    content_type = serializers.CharField()
+    content_key = serializers.CharField()
+    aggregation_key = serializers.CharField()
+    date_updated = serializers.DateTimeField(help_text=_("When the content's data last changed."))
+
+
 class DiffRequestSerializer(serializers.Serializer):
     content_keys = serializers.ListField(
         child=serializers.CharField(allow_blank=True, trim_whitespace=False),

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 import orjson
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -43,9 +44,10 @@ from catalog.services.catalogs import catalog_delete
 from catalog.services.diff import catalog_content_version, catalog_diff
 from course_metadata.api.pagination import CheckedPageNumberPagination
 from course_metadata.api.parsers import LargeJSONParser
+from course_metadata.api.query_parameters import DeclaredQueryParametersOnly
 from course_metadata.api.renderers import ORJSONRenderer
 from course_metadata.api.v1.filters import QUERY_STRING_HELP, query_string_uuids
-from course_metadata.api.v1.params import as_id
+from course_metadata.api.v1.params import EXCLUDE_UTM, as_id, flag
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.serializers.courses import CourseSerializer, course_data
 from course_metadata.api.v1.views.base import as_uuid
@@ -158,10 +160,22 @@ DIFF_SCHEMA = extend_schema(
     responses={200: catalog_serializers.DiffResponseSerializer, 304: None},
 )
 
+
+def _catalog_reader(request: Request, username: str) -> Any:
+    """The user ``?username=`` names, for staff only (course-discovery's rule)."""
+    if not may_manage_catalogs(request.user):
+        raise PermissionDenied(gettext_lazy("Only staff may list another user's catalogs; remove username."))
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(gettext_lazy("No user has the username %(username)r.") % {"username": username})
+    return user
+
+
 CATALOG_LOOKUP = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Catalog id or UUID.")
 
 
 class CatalogViewSet(
+    DeclaredQueryParametersOnly,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -196,8 +210,21 @@ class CatalogViewSet(
         self.check_object_permissions(self.request, catalog)
         return catalog
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "username",
+                OpenApiTypes.STR,
+                description="Staff only: the catalogs this user may read (as course-discovery lists them).",
+            )
+        ]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        catalogs = self.get_queryset()
+        username = request.query_params.get("username", "").strip()
+        if username:
+            catalogs = catalogs_visible_to(_catalog_reader(request, username)).order_by("pk")
+        page = self.paginate_queryset(catalogs)
         assert page is not None
         context = {**self.get_serializer_context(), "viewer_names": catalog_viewer_names([c.pk for c in page])}
         return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
@@ -207,13 +234,13 @@ class CatalogViewSet(
 
     def read_context(self) -> ReadContext:
         user = self.request.user
-        exclude_utm = self.request.query_params.get("exclude_utm", "").lower() in {"1", "true"}
+        exclude_utm = flag(self.request, "exclude_utm")
         return ReadContext(now=self.now, utm_source=None if exclude_utm else user.get_username())
 
     @extend_schema(
         description="The catalog's courses (a course is in the catalog when it or one of its runs is), with their "
         "runs that are not hidden; archived runs only when the catalog has include_archived.",
-        parameters=[CATALOG_LOOKUP],
+        parameters=[CATALOG_LOOKUP, EXCLUDE_UTM],
         responses=CourseSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
@@ -277,7 +304,10 @@ class CatalogViewSet(
         parameters=[
             CATALOG_LOOKUP,
             OpenApiParameter("content_keys", OpenApiTypes.STR, description="Comma-separated content keys."),
+            EXCLUDE_UTM,
         ],
+        # A page of items (which also documents the page parameters the action takes).
+        responses=catalog_serializers.ContentMetadataItemSerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=ContentPagination)
     def content_metadata(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -342,7 +372,7 @@ def _csv_lines(documents: Iterator[dict[str, Any]]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-class QueryContainsView(APIView):
+class QueryContainsView(DeclaredQueryParametersOnly, APIView):
     """``catalog/query_contains/``: which of the given runs and courses a query (not a stored catalog) selects."""
 
     permission_classes = [IsAuthenticated]

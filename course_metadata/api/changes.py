@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from course_metadata.api.query_parameters import DeclaredQueryParametersOnly
 from course_metadata.changelog.access import editable_drafts
 from course_metadata.changelog.cursor import START, InvalidCursor, Position
 from course_metadata.changelog.feed import change_log_page, position_exists
@@ -77,7 +78,7 @@ class ChangeFeedSerializer(serializers.Serializer):
     results = ChangeSerializer(many=True)
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(DeclaredQueryParametersOnly, APIView):
     """Changes to courses, runs, programs, organizations and people, in order, each committed change once.
 
     Unlike the ``timestamp`` filters, the feed reports deletions and never misses a change that commits

@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from course_metadata.api.query_parameters import DeclaredQueryParametersOnly
+
 API_NAMESPACE = "v1"
 _ANCHOR_RE = re.compile(r"\^|\\Z|\$")
 # A collection is a route of one literal segment: ``courses/``, ``learner-pathway/``.
@@ -40,7 +42,7 @@ def api_collections() -> list[str]:
     return sorted({route for route in _routes(api.url_patterns) if _COLLECTION_RE.fullmatch(route)})
 
 
-class ApiRootView(APIView):
+class ApiRootView(DeclaredQueryParametersOnly, APIView):
     """The collections of the Lyceum API. Each list takes `page` and `page_size`; details are at
     `<collection>/<key or uuid>/`. The OpenAPI documentation is at /api-docs/ and the admin at /admin/."""
 

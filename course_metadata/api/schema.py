@@ -48,7 +48,12 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
 
 
 class LyceumAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, with the error answers each operation can give."""
+    """drf-spectacular's AutoSchema, with the error answers each operation can give and the query parameters
+    a view declares in code (``query_parameters()``, see ``course_metadata.api.query_parameters``)."""
+
+    def get_override_parameters(self) -> list[Any]:
+        declared = getattr(self.view, "query_parameters", None)
+        return [*super().get_override_parameters(), *(declared() if declared is not None else ())]
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)

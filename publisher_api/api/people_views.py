@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from course_metadata.api.pagination import PageOrLimitPagination
+from course_metadata.api.query_parameters import DeclaredQueryParametersOnly
 from course_metadata.api.v1.params import as_id
 from course_metadata.models import CourseEditor
 from publisher_api import permissions
@@ -58,7 +59,7 @@ DELETED = OpenApiResponse(description="Deleted.")
         responses={201: CourseEditorSerializer},
     ),
 )
-class CourseEditorListView(APIView):
+class CourseEditorListView(DeclaredQueryParametersOnly, APIView):
     """GET course_editors/?course=<uuid> · POST course_editors/ {"course": uuid, "user_id": id}."""
 
     permission_classes = [permissions.PublisherPermission]
@@ -94,7 +95,7 @@ class CourseEditorListView(APIView):
     get=extend_schema(summary="One course editor", responses={200: CourseEditorSerializer}),
     delete=extend_schema(summary="Remove a course editor", responses={204: DELETED}),
 )
-class CourseEditorDetailView(APIView):
+class CourseEditorDetailView(DeclaredQueryParametersOnly, APIView):
     """GET and DELETE course_editors/{id}/."""
 
     permission_classes = [permissions.PublisherPermission]
@@ -152,7 +153,7 @@ def user_filter(request: Request) -> Q:
         responses={201: PublisherRoleAssignmentSerializer},
     ),
 )
-class PublisherRoleListView(APIView):
+class PublisherRoleListView(DeclaredQueryParametersOnly, APIView):
     """GET publisher-roles/ (assignments with their history) · POST publisher-roles/ (grant)."""
 
     permission_classes = [permissions.PublisherRolePermission]
@@ -192,7 +193,7 @@ class PublisherRoleListView(APIView):
         responses={204: DELETED},
     ),
 )
-class PublisherRoleDetailView(APIView):
+class PublisherRoleDetailView(DeclaredQueryParametersOnly, APIView):
     """GET/DELETE publisher-roles/{id}/ (revoke, with an optional ``reason`` in the body or query)."""
 
     permission_classes = [permissions.PublisherRolePermission]
@@ -224,7 +225,7 @@ class PublisherRoleDetailView(APIView):
         responses=PublisherRoleEventSerializer(many=True),
     )
 )
-class PublisherRoleHistoryView(APIView):
+class PublisherRoleHistoryView(DeclaredQueryParametersOnly, APIView):
     """GET publisher-roles/history/: every grant and revocation, newest first (``?user=`` filters)."""
 
     permission_classes = [permissions.PublisherRolePermission]

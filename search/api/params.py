@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from course_metadata.api.query_parameters import GENERIC_PARAMETERS
 from search import schema
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Range, Term
 from search.query_string import QueryStringError, parse_query
@@ -46,7 +47,7 @@ COMMON_PARAMETERS = frozenset(
         "ordering",
         "selected_facets",
         "selected_query_facets",
-        "format",
+        *GENERIC_PARAMETERS,  # format and the cache-buster, as on every endpoint
         "detail_fields",
         "exclude_expired_course_run",
         "include_learner_pathways",

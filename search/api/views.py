@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from course_metadata.api.query_parameters import GENERIC_PARAMETERS
 from search import schema
 from search.api import params as p
 from search.api.results import result_of
@@ -349,7 +350,7 @@ class TypeaheadSearch(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        unknown = sorted(set(request.query_params) - {"q", "partner", "format"})
+        unknown = sorted(set(request.query_params) - {"q", "partner", *GENERIC_PARAMETERS})
         if unknown:
             raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
         text = request.query_params.get("q", "")
@@ -402,7 +403,7 @@ class PersonTypeahead(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        unknown = sorted(set(request.query_params) - {"q", "org", "format"})
+        unknown = sorted(set(request.query_params) - {"q", "org", *GENERIC_PARAMETERS})
         if unknown:
             raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})
         text = request.query_params.get("q", "")

@@ -46,6 +46,7 @@ from catalog.services.catalogs import catalog_delete, catalog_refresh
 from catalog.services.diff import catalog_content_version, catalog_diff
 from course_metadata.api.pagination import CheckedPageNumberPagination
 from course_metadata.api.parsers import LargeJSONParser
+from course_metadata.api.query_parameters import READS, DeclaredQueryParametersOnly
 from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.views.base import as_uuid
@@ -53,7 +54,6 @@ from course_metadata.api.v1.views.base import as_uuid
 # enterprise-catalog's limits: keys per GET (longer lists go in a POST body), and its page sizes.
 MAX_GET_CONTENT_KEYS = 100
 MAX_CONTAINS_KEYS = 500
-PAGE_PARAMETERS = ("page", "page_size")
 HASH_LENGTH = 32
 
 
@@ -119,6 +119,7 @@ ENTERPRISE_CATALOG_LOOKUP = OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiP
 
 @extend_schema(parameters=[ENTERPRISE_CATALOG_LOOKUP])
 class EnterpriseCatalogViewSet(
+    DeclaredQueryParametersOnly,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -148,8 +149,8 @@ class EnterpriseCatalogViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        allowed = {"list": ["enterprise_customer", *PAGE_PARAMETERS]}.get(self.action or "", [])
-        check_parameters(request, allowed)
+        if request.method not in READS:  # reads are checked against their declared parameters
+            check_parameters(request, [])
 
     def get_object(self) -> Catalog:
         catalog = _catalog_by_uuid(self.kwargs["uuid"])
@@ -226,7 +227,7 @@ class EnterpriseCatalogViewSet(
         catalog_delete(catalog=instance)
 
 
-class EnterpriseCatalogContentMetadataView(APIView):
+class EnterpriseCatalogContentMetadataView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-catalogs/{uuid}/get_content_metadata/``: the catalog's content, page by page."""
 
     pagination_class = ContentMetadataPagination
@@ -253,7 +254,6 @@ class EnterpriseCatalogContentMetadataView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, uuid: str) -> Response:
-        check_parameters(request, ["content_keys", "traverse_pagination", *PAGE_PARAMETERS])
         if flag(request, "traverse_pagination"):
             raise ValidationError(
                 {"traverse_pagination": [_("Not supported: every page is bounded; follow the `next` links.")]}
@@ -291,7 +291,7 @@ CONTAINS_PARAMETERS = [
 ]
 
 
-class EnterpriseCatalogContainsView(APIView):
+class EnterpriseCatalogContainsView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-catalogs/{uuid}/contains_content_items/``."""
 
     @extend_schema(
@@ -301,13 +301,12 @@ class EnterpriseCatalogContainsView(APIView):
         responses=inline_serializer("ContainsContentItems", {"contains_content_items": serializers.BooleanField()}),
     )
     def get(self, request: Request, uuid: str) -> Response:
-        check_parameters(request, ["course_run_ids", "program_uuids"])
         keys = _contains_keys(request)
         catalog = _readable_catalog(request, uuid)
         return Response({"contains_content_items": bool(catalogs_containing([catalog.pk], keys))})
 
 
-class EnterpriseCustomerContainsView(APIView):
+class EnterpriseCustomerContainsView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-customer/{uuid}/contains_content_items/``."""
 
     @extend_schema(
@@ -328,10 +327,6 @@ class EnterpriseCustomerContainsView(APIView):
         ),
     )
     def get(self, request: Request, enterprise_uuid: str) -> Response:
-        check_parameters(
-            request,
-            ["course_run_ids", "program_uuids", "get_catalogs_containing_specified_content_ids", "get_catalog_list"],
-        )
         customer = _customer_uuid(enterprise_uuid)
         keys = _contains_keys(request)
         with_list = flag(request, "get_catalogs_containing_specified_content_ids") or flag(request, "get_catalog_list")
@@ -345,7 +340,7 @@ class EnterpriseCustomerContainsView(APIView):
         return Response(answer)
 
 
-class EnterpriseCustomerContentMetadataView(APIView):
+class EnterpriseCustomerContentMetadataView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-customer/{uuid}/content-metadata/{identifier}/``."""
 
     @extend_schema(
@@ -359,7 +354,6 @@ class EnterpriseCustomerContentMetadataView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, enterprise_uuid: str, identifier: str) -> Response:
-        check_parameters(request, ["skip_customer_fetch"])
         skip_urls = flag(request, "skip_customer_fetch")
         customer = _customer_uuid(enterprise_uuid)
         if not access.may_read_enterprise(request.user, customer):
@@ -374,7 +368,7 @@ class EnterpriseCustomerContentMetadataView(APIView):
         return Response(item)
 
 
-class ContentMetadataDetailView(APIView):
+class ContentMetadataDetailView(DeclaredQueryParametersOnly, APIView):
     """``content-metadata/{identifier}``: one content item by key, UUID or id, outside any catalog."""
 
     @extend_schema(
@@ -387,7 +381,6 @@ class ContentMetadataDetailView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, identifier: str) -> Response:
-        check_parameters(request, ["coerce_to_parent_course"])
         coerce = flag(request, "coerce_to_parent_course")
         contents = ContentMetadata.objects.select_related("body").order_by("pk")
         if (pk := as_id(identifier)) is not None:
@@ -404,7 +397,7 @@ class ContentMetadataDetailView(APIView):
         return Response(item)
 
 
-class EnterpriseCatalogDiffView(APIView):
+class EnterpriseCatalogDiffView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-catalogs/{uuid}/generate_diff``, with or without the trailing slash, by GET or POST."""
 
     parser_classes = [LargeJSONParser]
@@ -431,7 +424,6 @@ class EnterpriseCatalogDiffView(APIView):
         responses={200: catalog_serializers.DiffResponseSerializer, 304: None},
     )
     def get(self, request: Request, uuid: str) -> Response:
-        check_parameters(request, ["content_keys"])
         if not request.query_params.getlist("content_keys"):
             raise ValidationError(
                 {"content_keys": [_("You must provide at least one of the following query parameters: content_keys.")]}
@@ -477,7 +469,7 @@ class EnterpriseCatalogDiffView(APIView):
         return self._diff(request, uuid, [key.replace(" ", "+") for key in keys])
 
 
-class EnterpriseCatalogRefreshView(APIView):
+class EnterpriseCatalogRefreshView(DeclaredQueryParametersOnly, APIView):
     """``enterprise-catalogs/{uuid}/refresh_metadata``."""
 
     @extend_schema(
@@ -497,7 +489,7 @@ class EnterpriseCatalogRefreshView(APIView):
         return Response({"async_task_id": catalog_refresh(catalog=catalog)})
 
 
-class ContentFilterHashView(APIView):
+class ContentFilterHashView(DeclaredQueryParametersOnly, APIView):
     """``catalog-queries/get_content_filter_hash``: the hash of the content filter in the request body."""
 
     @extend_schema(
@@ -507,7 +499,6 @@ class ContentFilterHashView(APIView):
         responses={200: OpenApiTypes.STR},
     )
     def get(self, request: Request) -> Response:
-        check_parameters(request, [])
         _check_query_reader(request)
         data = request.data
         # A form body is read as enterprise-catalog reads it: each key's last value, as text.
@@ -515,7 +506,7 @@ class ContentFilterHashView(APIView):
         return Response(query_hash(content_filter))
 
 
-class QueryByHashView(APIView):
+class QueryByHashView(DeclaredQueryParametersOnly, APIView):
     """``catalog-queries/get_query_by_hash?hash=``: the catalog query with this hash."""
 
     @extend_schema(
@@ -533,7 +524,6 @@ class QueryByHashView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        check_parameters(request, ["hash"])
         value = request.query_params.get("hash", "").strip()
         if not value:
             raise ValidationError(

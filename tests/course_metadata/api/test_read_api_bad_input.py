@@ -59,7 +59,9 @@ def test_no_query_string_causes_a_server_error(url: str, data: Any, catalog: Any
 
     assert response.status_code in {200, 400, 403, 404}, (query, response.content[:300])
     if response.status_code == 400:
-        assert set(response.json()) <= set(PARAMETERS[url]), "a 400 names the parameter at fault"
+        assert set(response.json()) <= {*PARAMETERS[url], "unknown"}, "a 400 names the parameter at fault"
+    if "unknown" in query:  # an undeclared parameter is refused whatever the others hold (ADR 0047)
+        assert response.status_code == 400 and set(response.json()) == {"unknown"}, (query, response.content[:300])
 
 
 @pytest.mark.parametrize(

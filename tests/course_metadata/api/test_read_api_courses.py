@@ -70,9 +70,12 @@ def test_timestamp_message_names_the_formats(catalog: Any, api: APIClient) -> No
     assert "YYYY-MM-DD" in message and "UTC" in message
 
 
-def test_unknown_parameters_are_ignored_but_q_is_not(catalog: Any, api: APIClient) -> None:
-    assert len(keys_of(api.get(URL, {"colour": "blue"}))) == 3
-    assert keys_of(api.get(URL, {"colour": "blue", "q": "zzyzzx"})) == []
+def test_unknown_parameters_are_a_400_naming_them(catalog: Any, api: APIClient) -> None:
+    response = api.get(URL, {"colour": "blue", "q": "zzyzzx"})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"colour"}
+    assert keys_of(api.get(URL, {"q": "zzyzzx"})) == []
 
 
 def test_uuids_filter(catalog: Any, api: APIClient) -> None:

@@ -20,25 +20,33 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from course_metadata.api.query_parameters import DeclaredQueryParametersOnly
 from course_metadata.api.v1 import conditional, params, sparse_fields
 from course_metadata.api.v1.filters import StableOrderingFilter
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.selectors.editing import may_read_drafts
 
 
-class ReadViewSet(viewsets.GenericViewSet):
-    """List and retrieve; subclasses name their selector, filters, serializer and lookup."""
+class ReadViewSet(DeclaredQueryParametersOnly, viewsets.GenericViewSet):
+    """List and retrieve; subclasses name their selector, filters, serializer and lookup. A query parameter
+    that is none of theirs (nor generic) is a 400 naming it (``query_parameters``)."""
 
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     ordering: tuple[str, ...] = ("pk",)
     ordering_fields: tuple[str, ...] = ()
-    # Parameters the endpoint takes besides its filters and flags it reads: each is parsed (a bad value is a
-    # 400 naming it) before the response is built. ``fields`` and ``omit`` are taken by every endpoint.
+    # Flags the endpoint takes but needs nothing from Lyceum to honour: each is parsed (a bad value is a 400
+    # naming it) before the response is built. They are also declared parameters (``query_parameters``).
     accepted: tuple[OpenApiParameter, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         params.check_accepted(request, self.accepted)
+
+    def query_parameters(self) -> tuple[OpenApiParameter, ...]:
+        # ``fields`` and ``omit`` shape what ``serialize`` answers and ``exclude_utm`` the marketing URLs it
+        # holds (``read_context``): lists and details, not custom actions.
+        shaping = (params.FIELDS, params.OMIT, params.EXCLUDE_UTM) if self.action in ("list", "retrieve") else ()
+        return (*shaping, *self.accepted)
 
     @cached_property
     def now(self) -> dt.datetime:

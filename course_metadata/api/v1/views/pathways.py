@@ -115,7 +115,7 @@ class LearnerPathwayViewSet(ReadViewSet):
         "each node, step and the whole pathway.",
         responses=LearnerPathwaySnapshotSerializer,
     )
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def snapshot(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(LearnerPathwaySnapshotSerializer(self.get_object()).data)
 
