@@ -63,7 +63,9 @@ class ChangeSerializer(serializers.Serializer):
     """Documents one result; the view builds results directly (read by consumers in bulk)."""
 
     cursor = serializers.CharField()
-    object_type = serializers.ChoiceField(choices=["course", "courserun", "program", "organization", "person", "learnerpathway"])
+    object_type = serializers.ChoiceField(
+        choices=["course", "courserun", "program", "organization", "person", "learnerpathway"]
+    )
     key = serializers.CharField(allow_null=True)
     uuid = serializers.UUIDField(allow_null=True)
     draft = serializers.BooleanField()

@@ -17,7 +17,6 @@ from tests.factories import (
     CourseFactory,
     LearnerPathwayBlockFactory,
     LearnerPathwayCourseFactory,
-    LearnerPathwayFactory,
     LearnerPathwayProgramFactory,
     LearnerPathwayStepFactory,
     ProgramFactory,
@@ -49,7 +48,12 @@ def test_a_new_pathway_is_logged_once_with_its_uuid(commit: Callable[[], None], 
     step = LearnerPathwayStepFactory()  # the pathway, then a step of it, in one transaction
     LearnerPathwayCourseFactory(step=step)
     (entry,) = [e for e in log.entries() if e.object_type == "learnerpathway"]
-    assert (entry.object_id, entry.uuid, entry.action, entry.draft) == (step.pathway.pk, step.pathway.uuid, UPSERT, False)
+    assert (entry.object_id, entry.uuid, entry.action, entry.draft) == (
+        step.pathway.pk,
+        step.pathway.uuid,
+        UPSERT,
+        False,
+    )
     assert entry.key == "" and entry.course_uuid is None
 
 
@@ -120,7 +124,12 @@ def test_deleting_a_pathway_leaves_one_tombstone(pathway: LearnerPathway, log: L
     pathway_id, uuid = pathway.pk, pathway.uuid
     pathway.delete()  # its steps and nodes go with it
     (entry,) = log.entries()
-    assert (entry.object_type, entry.object_id, entry.uuid, entry.action) == ("learnerpathway", pathway_id, uuid, DELETE)
+    assert (entry.object_type, entry.object_id, entry.uuid, entry.action) == (
+        "learnerpathway",
+        pathway_id,
+        uuid,
+        DELETE,
+    )
 
 
 def test_deleting_a_course_a_node_points_to_logs_the_pathway(pathway: LearnerPathway, log: LogWatch) -> None:
