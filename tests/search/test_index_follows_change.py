@@ -205,7 +205,7 @@ def test_a_step_edit_reindexes_its_pathway_and_update_index_agrees(
     learner_pathways_import(partner=partner, pathways=[pathway_import(PATHWAY, course=course, step_uuid=STEP)])
     sync()
     step = LearnerPathway.objects.get(uuid=PATHWAY).steps.get()
-    last = ChangeLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    last = ChangeLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     step.min_requirement = 2
     step.save()
     sync()
