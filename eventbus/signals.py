@@ -13,7 +13,8 @@ class CatalogContentChangeData:
     """One change-log entry: which public object changed, and whether it now exists.
 
     Attributes:
-        object_type: ``course``, ``courserun``, ``program``, ``organization``, ``person``, ``pathway``, ...
+        object_type: ``course``, ``courserun``, ``program``, ``organization``, ``person``,
+            ``learnerpathway`` (its steps and nodes are reported as the pathway), ...
         action: ``upsert`` (look at the object now) or ``delete`` (it is gone).
         key: the object's key where it has one (``edX+CS101``, ``course-v1:edX+CS101+2T2024``), else "".
         uuid: the object's UUID where it has one, else "".
@@ -30,7 +31,7 @@ class CatalogContentChangeData:
     position = attr.ib(type=str)
 
 
-# A public course, run, program, organization, person or pathway changed or was deleted.
+# A public course, run, program, organization, person or learner pathway changed or was deleted.
 CATALOG_CONTENT_CHANGED = OpenEdxPublicSignal(
     event_type=CONTENT_CHANGED_EVENT_TYPE,
     data={"content": CatalogContentChangeData},

@@ -411,6 +411,9 @@ def pathway_documents(pathway_ids: Sequence[int], *, now: dt.datetime | None = N
             "visible_via_association": pathway.visible_via_association,
             "created": dt_string(pathway.created),
             "card_image_url": pathway.card_image_url or None,
+            # course-discovery aggregates its nodes' skills from a taxonomy service Lyceum does not have.
+            "skill_names": [],
+            "skills": [],
             "text": "",
         }
         documents.append(_doc(schema.LEARNER_PATHWAY, pathway.uuid, body))

@@ -7,7 +7,9 @@ harmless. What a change touches:
 
 - a course or one of its runs: the course's document and its runs' documents (a run's document embeds its
   course), runs of it no longer indexable removed, and the programs that contain the course;
-- a program or a person: its own document (removed when it is gone or no longer indexable).
+- a program, a person or a learner pathway: its own document (removed when it is gone or no longer
+  indexable: an unpublished person, an inactive pathway). A pathway's steps and nodes are data of the
+  pathway in the log, so their edits arrive as the pathway's entries.
 
 Draft rows never reach here: the consumer reads official changes only.
 """
@@ -53,6 +55,7 @@ def apply_changes(changes: Sequence[Change], backend: SearchBackend | None = Non
     course_uuids: set[str] = set()
     program_ids: set[int] = set()
     person_ids: set[int] = set()
+    pathway_ids: set[int] = set()
     expected: set[str] = set()  # documents that should exist after this batch if still indexable
     deletes: set[str] = set()
     deleted_course_keys: set[str] = set()
@@ -81,10 +84,10 @@ def apply_changes(changes: Sequence[Change], backend: SearchBackend | None = Non
             (deletes if deleted else expected).add(doc_id)
             if not deleted:
                 program_ids.add(change.object_id)
-        elif kind == "person":
+        elif kind in (schema.PERSON, schema.LEARNER_PATHWAY):
             (deletes if deleted else expected).add(doc_id)
             if not deleted:
-                person_ids.add(change.object_id)
+                (person_ids if kind == schema.PERSON else pathway_ids).add(change.object_id)
     course_ids |= _course_ids_of(run_ids, course_uuids)
     if course_ids:
         program_ids |= set(
@@ -94,6 +97,7 @@ def apply_changes(changes: Sequence[Change], backend: SearchBackend | None = Non
     built += documents.documents_of("course", course_ids)
     built += documents.documents_of("program", program_ids)
     built += documents.documents_of("person", person_ids)
+    built += documents.documents_of("learnerpathway", pathway_ids)
     built_ids = {document.id for document in built}
     deletes |= expected - built_ids
     # Runs indexed under a rebuilt (or deleted) course that it no longer has.

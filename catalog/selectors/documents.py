@@ -263,9 +263,9 @@ def program_document(program: Row, courses: Sequence[Row], excluded: set[int], n
 def pathway_documents(pathway_ids: Iterable[int]) -> list[ContentItem]:
     """Documents of learner pathways (offered only to catalogs whose query includes learner pathways)."""
     items: list[ContentItem] = []
-    fields = ("pk", "uuid", "title", "status", "modified", "partner__short_code")
+    fields = ("pk", "uuid", "title", "status", "data_modified_timestamp", "partner__short_code")
     for batch in chunked(sorted(set(pathway_ids)), CHUNK):
-        for pk, uuid, title, status, modified, partner in (
+        for pk, uuid, title, status, data_modified, partner in (
             LearnerPathway.objects.filter(pk__in=batch).order_by("pk").values_list(*fields)
         ):
             document = {
@@ -284,8 +284,8 @@ def pathway_documents(pathway_ids: Iterable[int]) -> list[ContentItem]:
                     content_key=str(uuid),
                     uuid=uuid,
                     document=document,
-                    # Pathways are not change-tracked: their own modified time is their data time.
-                    data_modified_timestamp=modified,
+                    # Moved by change tracking when the pathway, a step or a node changes.
+                    data_modified_timestamp=data_modified,
                     next_boundary=None,
                 )
             )

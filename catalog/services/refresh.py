@@ -65,11 +65,14 @@ def content_changes_apply(*, changes: Sequence[Change], now: dt.datetime) -> Mem
     """The change-log consumer's work: refresh what the official changes in ``changes`` touch.
 
     A run's document embeds its course, a course's aggregates its runs and a program's aggregates its
-    courses' runs, so any of them refreshes the whole course (runs included) and its programs.
+    courses' runs, so any of them refreshes the whole course (runs included) and its programs. A learner
+    pathway's document holds its own fields only: it refreshes just that document (a deleted pathway's
+    document goes, as any object's that is gone).
     """
     course_ids: set[int] = set()
     run_ids: set[int] = set()
     program_ids: set[int] = set()
+    pathway_ids: set[int] = set()
     for change in changes:
         if change.draft:
             continue
@@ -79,6 +82,8 @@ def content_changes_apply(*, changes: Sequence[Change], now: dt.datetime) -> Mem
             run_ids.add(change.object_id)
         elif change.object_type == "program":
             program_ids.add(change.object_id)
+        elif change.object_type == ContentType.LEARNER_PATHWAY:
+            pathway_ids.add(change.object_id)
     run_courses = {change.course_uuid for change in changes if change.object_type == "courserun" and not change.draft}
     course_uuids = {change.uuid for change in changes if change.object_type == "course" and not change.draft}
     if run_ids and not run_courses <= course_uuids:
@@ -91,9 +96,9 @@ def content_changes_apply(*, changes: Sequence[Change], now: dt.datetime) -> Mem
         )
         course_ids.update(course_id for course_id in documented.values() if course_id is not None)
         course_ids |= course_ids_of_runs(run_ids - documented.keys())
-    if not (course_ids or program_ids):
+    if not (course_ids or program_ids or pathway_ids):
         return MembershipStats()
-    return content_refresh(course_ids=course_ids, program_ids=program_ids, now=now)
+    return content_refresh(course_ids=course_ids, program_ids=program_ids, pathway_ids=pathway_ids, now=now)
 
 
 def content_refresh_due(*, now: dt.datetime, chunk_size: int = 200) -> MembershipStats:

@@ -64,7 +64,9 @@ class ChangeSerializer(serializers.Serializer):
     """Documents one result; the view builds results directly (read by consumers in bulk)."""
 
     cursor = serializers.CharField()
-    object_type = serializers.ChoiceField(choices=["course", "courserun", "program", "organization", "person"])
+    object_type = serializers.ChoiceField(
+        choices=["course", "courserun", "program", "organization", "person", "learnerpathway"]
+    )
     key = serializers.CharField(allow_null=True)
     uuid = serializers.UUIDField(allow_null=True)
     draft = serializers.BooleanField()
@@ -79,7 +81,7 @@ class ChangeFeedSerializer(serializers.Serializer):
 
 
 class ChangeFeedView(DeclaredQueryParametersOnly, APIView):
-    """Changes to courses, runs, programs, organizations and people, in order, each committed change once.
+    """Changes to courses, runs, programs, organizations, people and learner pathways, in order, each once.
 
     Unlike the ``timestamp`` filters, the feed reports deletions and never misses a change that commits
     late. Pass ``next_cursor`` back as ``after`` to continue; ``has_more`` says whether to ask again now.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, reset_queries, transaction
 
 from course_metadata.demo.context import SeededCatalog
-from course_metadata.models import Course, CourseRun, Organization, Person, Program
+from course_metadata.models import Course, CourseRun, LearnerPathway, Organization, Person, Program
 from course_metadata.tracking.recorder import rows_changed
 
 # Entries are built in memory before they are inserted; chunks keep a 50,000-course seed's peak small.
@@ -19,11 +19,12 @@ CHUNK = 5000
 
 # Top-down: a program is logged before the courses that would otherwise pull it into their own entries
 # (and re-stamp it), so every seeded row keeps the timestamp the seeder gave it.
-LOGGED_MODELS = (Program, Course, CourseRun, Organization, Person)
+LOGGED_MODELS = (Program, Course, CourseRun, Organization, Person, LearnerPathway)
 
 
 def record_seeded_changes(seeded: SeededCatalog, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Append one change-log entry (upsert) per seeded course, run, program, organization and person.
+    """Append one change-log entry (upsert) per seeded course, run, program, organization, person and learner
+    pathway.
 
     Call inside the transaction that seeded the rows, after leaving ``tracking.suppressed()``.
     """

@@ -64,6 +64,7 @@ def _seed_learner_pathways(ctx: SeedContext, *, program_ids: list[int], count: i
             "banner_image_url": ctx.image_url("learner_pathway/banner"),
             "card_image_url": ctx.image_url("learner_pathway/card"),
             "visible_via_association": True,
+            "data_modified_timestamp": ctx.now,
         }
         for _ in range(count)
     ]

@@ -62,7 +62,9 @@ class ChangeLogEntry(models.Model):
     id = models.BigAutoField(primary_key=True, verbose_name=_("id"))
     txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False, verbose_name=_("txid"))
     object_type = models.CharField(
-        max_length=32, help_text=_("course, courserun, program, organization, person"), verbose_name=_("object type")
+        max_length=32,
+        help_text=_("course, courserun, program, organization, person, learnerpathway"),
+        verbose_name=_("object type"),
     )
     object_id = models.BigIntegerField(
         help_text=_("Primary key of the row (drafts and officials are different rows)."), verbose_name=_("object id")

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from model_utils import FieldTracker
 from sortedm2m.fields import SortedManyToManyField
 
-from course_metadata.models.base import TimeStampedModel, UUIDMixin
+from course_metadata.models.base import (
+    ChangeTrackedMixin,
+    DataModifiedMixin,
+    TimeStampedModel,
+    TrackedQuerySet,
+    UUIDMixin,
+)
 from course_metadata.models.courses import Course
 from course_metadata.models.partners import Partner
 from course_metadata.models.programs import Program
@@ -47,7 +54,9 @@ class Pathway(TimeStampedModel, UUIDMixin):
         return self.name
 
 
-class LearnerPathway(TimeStampedModel, UUIDMixin):
+class LearnerPathway(DataModifiedMixin, TimeStampedModel, UUIDMixin):
+    """An ordered route of steps to a goal; change-tracked with its steps and nodes (ADR 0085)."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
@@ -64,6 +73,9 @@ class LearnerPathway(TimeStampedModel, UUIDMixin):
     card_image_url = models.URLField(blank=True, verbose_name=_("card image url"))
     visible_via_association = models.BooleanField(default=True, verbose_name=_("visible via association"))
 
+    objects = TrackedQuerySet.as_manager()
+    tracker = FieldTracker()
+
     class Meta:
         verbose_name = _("learner pathway")
         verbose_name_plural = _("learner pathways")
@@ -78,7 +90,7 @@ class LearnerPathway(TimeStampedModel, UUIDMixin):
         return sum(t[0] for t in times), sum(t[1] for t in times)
 
 
-class LearnerPathwayStep(TimeStampedModel, UUIDMixin):
+class LearnerPathwayStep(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     pathway = models.ForeignKey(
         LearnerPathway, on_delete=models.CASCADE, related_name="steps", verbose_name=_("pathway")
     )
@@ -88,6 +100,9 @@ class LearnerPathwayStep(TimeStampedModel, UUIDMixin):
         verbose_name=_("min requirement"),
     )
     sort_order = models.PositiveSmallIntegerField(default=0, db_index=True, verbose_name=_("sort order"))
+
+    objects = TrackedQuerySet.as_manager()
+    tracker = FieldTracker()
 
     class Meta:
         verbose_name = _("learner pathway step")
@@ -109,10 +124,15 @@ class LearnerPathwayStep(TimeStampedModel, UUIDMixin):
         return float(sum(estimates[:needed])), float(sum(estimates[-needed:]))
 
 
-class LearnerPathwayNode(TimeStampedModel, UUIDMixin):
-    """Something a step asks the learner to complete; subclasses say what and how long it takes."""
+class LearnerPathwayNode(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
+    """Something a step asks the learner to complete; subclasses say what and how long it takes.
+
+    Each concrete subclass declares its own FieldTracker: a tracker finalizes on the class it is declared on.
+    """
 
     sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
+
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -141,6 +161,8 @@ class LearnerPathwayCourse(LearnerPathwayNode):
         Course, on_delete=models.CASCADE, related_name="learner_pathway_nodes", verbose_name=_("course")
     )
 
+    tracker = FieldTracker()
+
     class Meta(LearnerPathwayNode.Meta):
         verbose_name = _("learner pathway course")
         verbose_name_plural = _("learner pathway courses")
@@ -160,6 +182,8 @@ class LearnerPathwayProgram(LearnerPathwayNode):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="learner_pathway_nodes", verbose_name=_("program")
     )
+
+    tracker = FieldTracker()
 
     class Meta(LearnerPathwayNode.Meta):
         verbose_name = _("learner pathway program")
@@ -186,6 +210,8 @@ class LearnerPathwayBlock(LearnerPathwayNode):
         max_length=255, help_text=_("Usage key of the block inside the course."), verbose_name=_("block id")
     )
     estimated_hours = models.FloatField(default=0, verbose_name=_("estimated hours"))
+
+    tracker = FieldTracker()
 
     class Meta(LearnerPathwayNode.Meta):
         verbose_name = _("learner pathway block")

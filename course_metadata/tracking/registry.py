@@ -11,7 +11,9 @@ its runs' payloads, the rest of the course does not.
 
 Deliberately not followed (see docs/decisions/0021-data-modified-timestamp-tracking.rst): partners, modes and
 tracks (configuration), taggit's shared ``Tag`` rows (tags are identified by name; adding or removing a tag
-on an object is tracked through the Tagged* tables), and pathways (not part of any tracked payload yet).
+on an object is tracked through the Tagged* tables), and credit pathways (``Pathway``: not part of any
+tracked payload). Learner pathways are logged with their steps and nodes as their data; the courses and
+programs a node points to are not (they have entries of their own; see docs/decisions/0085).
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ TRACKED: tuple[Tracked, ...] = (
         parents=up("authored_courses", "sponsored_courses", "authored_programs", "credit_backed_programs"),
     ),
     Tracked(f"{CM}.Person", object_type="person", key="slug", parents=up("courses_staffed")),
+    # Learner pathways have no readable key: their entries carry the uuid only.
+    Tracked(f"{CM}.LearnerPathway", object_type="learnerpathway", timestamp=True),
     # --- data of courses and runs --------------------------------------------------------------------
     Tracked(f"{CM}.Seat", parents=up("course_run")),
     Tracked(f"{CM}.CourseEntitlement", parents=up("course")),
@@ -121,4 +125,9 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(f"{CM}.DegreeDeadline", parents=up("degree")),
     Tracked(f"{CM}.DegreeSpecialization", parents=up("degree")),
     Tracked(f"{CM}.Ranking", parents=up("degree")),
+    # --- learner pathways: steps and their nodes ------------------------------------------------------
+    Tracked(f"{CM}.LearnerPathwayStep", parents=up("pathway")),
+    Tracked(f"{CM}.LearnerPathwayCourse", parents=up("step")),
+    Tracked(f"{CM}.LearnerPathwayProgram", parents=up("step")),
+    Tracked(f"{CM}.LearnerPathwayBlock", parents=up("step")),
 )

@@ -17,7 +17,7 @@ from eventbus.consumers import CONSUMER_NAME
 from eventbus.producer import EventBusUnavailable
 from eventbus.signals import CATALOG_CONTENT_CHANGED, CONTENT_CHANGED_EVENT_TYPE
 from tests.eventbus.conftest import CONTENT_TOPIC, Bus, StoppingRedisConsumer
-from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory
+from tests.factories import CourseFactory, CourseRunFactory, LearnerPathwayStepFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,27 @@ def test_the_settings_configure_the_event_type_that_is_sent():
 
     assert list(settings.EVENT_BUS_PRODUCER_CONFIG) == [CONTENT_CHANGED_EVENT_TYPE]
     assert list(settings.EVENT_BUS_PRODUCER_CONFIG[CONTENT_CHANGED_EVENT_TYPE]) == [settings.EVENT_BUS_CONTENT_TOPIC]
+
+
+def test_learner_pathway_changes_reach_the_bus_as_the_pathway(bus: Bus, stopping_consumer, commit):
+    """A pathway, a step edit and the pathway's deletion: three events, all of the pathway (ADR 0085)."""
+    start = drain()
+    step = LearnerPathwayStepFactory.create()
+    pathway_uuid = str(step.pathway.uuid)
+    commit()
+    step.min_requirement = 2
+    step.save()
+    commit()
+    step.pathway.delete()
+    commit()
+
+    logged = change_log_page(after=start, limit=1000).changes
+    received = read_back(stopping_consumer, bus.length(CONTENT_TOPIC))
+    pathway_events = [
+        (e["content"].action, e["content"].uuid, e["content"].key)
+        for e in received
+        if e["content"].object_type == "learnerpathway"
+    ]
+    # Read back now, an upsert of a pathway that is gone says delete in the log; the bus kept what was sent.
+    assert pathway_events == [("upsert", pathway_uuid, ""), ("upsert", pathway_uuid, ""), ("delete", pathway_uuid, "")]
+    assert [event["content"].position for event in received] == [str(change.position) for change in logged]
