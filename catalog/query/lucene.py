@@ -11,7 +11,7 @@ from luqum import thread as luqum_thread
 from luqum import tree as lucene
 from luqum.exceptions import ParseError
 
-from catalog.query.clauses import build_clause
+from catalog.query.clauses import build_clause, field_spec
 from catalog.query.errors import QueryError, UnsupportedQuery
 from catalog.query.fields import Value
 from catalog.query.search_nodes import STORED_QUERY_FIELDS
@@ -171,14 +171,10 @@ def _range(node: lucene.Range, field: str | None) -> list[Clause]:
     if low is None and high is None:
         return [build_clause(key, field, Lookup.NOT, None)]  # [* TO *] means "has a value"
     clauses = []
-    try:
-        if low is not None:
-            clauses.append(build_clause(key, field, Lookup.GTE if node.include_low else Lookup.GT, low))
-        if high is not None:
-            clauses.append(build_clause(key, field, Lookup.LTE if node.include_high else Lookup.LT, high))
-    except QueryError as error:
-        # A range over text (org:[a TO m]) is lexicographic in Lucene: the search query language holds it.
-        raise UnsupportedQuery(key, error.detail) from None
+    if low is not None:
+        clauses.append(_ordered_clause(key, field, Lookup.GTE if node.include_low else Lookup.GT, low))
+    if high is not None:
+        clauses.append(_ordered_clause(key, field, Lookup.LTE if node.include_high else Lookup.LT, high))
     return clauses
 
 
@@ -190,8 +186,17 @@ def _open_range(node: lucene.From | lucene.To, field: str | None) -> Clause:
     if bound is None:
         raise QueryError(key, _("an open range needs a value, not *"))
     if isinstance(node, lucene.From):
-        return build_clause(key, field, Lookup.GTE if node.include else Lookup.GT, bound)
-    return build_clause(key, field, Lookup.LTE if node.include else Lookup.LT, bound)
+        lookup = Lookup.GTE if node.include else Lookup.GT
+    else:
+        lookup = Lookup.LTE if node.include else Lookup.LT
+    return _ordered_clause(key, field, lookup, bound)
+
+
+def _ordered_clause(key: str, field: str, lookup: Lookup, bound: str) -> Clause:
+    """A comparison clause; over text (org:>=m) it is lexicographic, which the search query language holds."""
+    if not field_spec(key, field).ordered:
+        raise UnsupportedQuery(key, "a range over text")
+    return build_clause(key, field, lookup, bound)
 
 
 def _bound(node: lucene.Item, key: str) -> str | None:

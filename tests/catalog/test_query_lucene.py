@@ -151,3 +151,4 @@ def test_a_range_over_text_is_lexicographic_as_in_lucene() -> None:
     assert alone.node == Range("org", "a", "m", include_low=True, include_high=False)
     assert parse_query(to_lucene(alone)) == alone
     assert parse_query("org:[a TO m} OR title:x").node is not None
+    assert parse_query("org:>=m").node == Range("org", "m", None, include_low=True, include_high=True)
