@@ -97,9 +97,7 @@ class WorkerDied(Exception):
     """Stands for the worker dying: its transaction, and so the cursor's move, never commits."""
 
 
-def test_a_crash_after_sending_and_before_the_cursor_moves_sends_again_and_loses_nothing(
-    bus: Bus, stopping_consumer
-):
+def test_a_crash_after_sending_and_before_the_cursor_moves_sends_again_and_loses_nothing(bus: Bus, stopping_consumer):
     start = drain()
     organization = OrganizationFactory.create(key="Crash")
     course = CourseFactory.create(partner=organization.partner, authoring_organization=organization, number="CR1")
