@@ -53,7 +53,7 @@ def refresh_content_past_boundary() -> dict[str, int] | None:
 
     None when another run still holds the lock (two at once would evaluate the same content twice).
     """
-    with single_flight("refresh_content_past_boundary") as acquired:
+    with single_flight("refresh_content_past_boundary", expires_after=30 * 60) as acquired:
         if not acquired:
             return None
         stats = content_refresh_due(now=timezone.now())

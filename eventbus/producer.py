@@ -6,7 +6,7 @@ raise instead; the batch is then sent again later (at least once). The connectio
 silent Redis cannot hold the consumer (and its cursor lock) for long.
 
 ``EVENT_BUS_PRODUCER`` names :func:`create_producer`. It leans on two internals of edx-event-bus-redis (the
-message encoding and ``get_full_topic``); tests/eventbus/test_end_to_end.py reads what it writes back with
+message encoding and ``get_full_topic``); tests/eventbus/test_content_events.py reads what it writes back with
 that library's own consumer, so an upgrade that changes them fails there.
 """
 

@@ -396,8 +396,10 @@ EVENT_BUS_PRODUCER_CONFIG = {
 }
 # The CloudEvents `source` of what Lyceum sends (openedx/lyceum/web).
 EVENTS_SERVICE_NAME = "lyceum"
-# The consumer's blocking read, in seconds; it only changes how often an idle consumer logs.
-EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = 60
+# The consumer's blocking read, in seconds. It must stay below the socket timeout of the consumer's Redis
+# client (redis-py's default, 5 s, since redis-py 8): a longer block times out as an error on every idle poll,
+# and a message Redis hands over just as the client gives up stays pending until the consumer restarts.
+EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT = 3
 
 # Short reads (a detail, a small page) run as prepared statements with generic plans on PostgreSQL, which
 # saves the planning that dominates their cost. Turn off behind a pooler that cannot keep prepared

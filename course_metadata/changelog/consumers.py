@@ -67,7 +67,12 @@ def _locked_cursor(name: str) -> ConsumerCursor | None:
 
 
 def _create_cursor(name: str) -> bool:
-    """Create the cursor of a consumer that has none yet; False when it exists already (and is locked)."""
+    """Create, and commit, the cursor of a consumer that has none yet; False when it exists already.
+
+    Called outside the batch's transaction: created inside it, the new row would stay uncommitted (and
+    locked) for the whole first batch, and a second worker's insert of the same name would wait for it
+    instead of skipping.
+    """
     if ConsumerCursor.objects.filter(name=name).exists():
         return False
     try:
@@ -85,24 +90,28 @@ def consume(name: str, *, max_batches: int = 100) -> int:
     """
     consumer = _consumers[name]
     processed = 0
+    first = True
     for _ in range(max_batches):
         with transaction.atomic():
             cursor = _locked_cursor(name)
-            if cursor is None and not processed and _create_cursor(name):
-                cursor = _locked_cursor(name)
-            if cursor is None:
-                return processed  # another worker holds this consumer right now
-            page = change_log_page(
-                after=Position(cursor.txid, cursor.entry_id),
-                limit=consumer.batch_size,
-                drafts=Q() if consumer.include_drafts else None,
-            )
-            if not page.changes:
-                return processed
-            consumer.handler(page.changes)
-            cursor.txid, cursor.entry_id = page.next_position.txid, page.next_position.entry_id
-            cursor.processed += len(page.changes)
-            cursor.save(update_fields=["txid", "entry_id", "processed", "updated"])
+            if cursor is not None:
+                page = change_log_page(
+                    after=Position(cursor.txid, cursor.entry_id),
+                    limit=consumer.batch_size,
+                    drafts=Q() if consumer.include_drafts else None,
+                )
+                if not page.changes:
+                    return processed
+                consumer.handler(page.changes)
+                cursor.txid, cursor.entry_id = page.next_position.txid, page.next_position.entry_id
+                cursor.processed += len(page.changes)
+                cursor.save(update_fields=["txid", "entry_id", "processed", "updated"])
+        if cursor is None:
+            if first and _create_cursor(name):
+                first = False
+                continue  # the consumer's first run: its cursor exists now
+            return processed  # another worker holds this consumer right now
+        first = False
         processed += len(page.changes)
         if not page.has_more:
             break

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="course_metadata.tasks.refresh_course_metadata", ignore_result=True)
 def refresh_course_metadata() -> dict[str, object] | None:
     """Refresh every partner; None when another refresh still holds the lock (it is skipped, not queued)."""
-    with single_flight("refresh_course_metadata") as acquired:
+    with single_flight("refresh_course_metadata", expires_after=6 * 3600) as acquired:
         if not acquired:
             logger.info("refresh_course_metadata is already running; this run is skipped")
             return None

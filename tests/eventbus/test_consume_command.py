@@ -68,3 +68,22 @@ def test_the_command_refuses_bad_extra_arguments(bus: Bus):
         call_command("consume_events", "--extra", "{oops")
     with pytest.raises(CommandError, match="JSON object"):
         call_command("consume_events", "--extra", "[1]")
+
+
+def test_the_blocking_read_ends_before_the_redis_client_gives_up(bus: Bus):
+    """redis-py 8 gives every socket read 5 s; a longer XREADGROUP block failed each idle poll as an error."""
+    from edx_event_bus_redis.internal import consumer as redis_consumer
+    from openedx_events.event_bus import make_single_consumer
+
+    consumer = make_single_consumer(topic=STUDIO_TOPIC, group_id="timeouts", consumer_name="t-1")
+    try:
+        pool = consumer.db.connection_pool
+        connection = pool.get_connection()
+        try:
+            socket_timeout = connection.socket_timeout
+        finally:
+            pool.release(connection)
+        if socket_timeout is not None:  # None: the client waits as long as Redis blocks
+            assert socket_timeout > redis_consumer.CONSUMER_POLL_TIMEOUT
+    finally:
+        consumer.db.close()

@@ -9,9 +9,10 @@ import pytest
 from django.test import override_settings
 from openedx_events.event_bus import get_producer, make_single_consumer
 
-from course_metadata.changelog.consumers import consume, consumer_position
+from course_metadata.changelog import consumers as changelog_consumers
+from course_metadata.changelog.consumers import consume, consumer_position, register_consumer
 from course_metadata.changelog.cursor import Position
-from course_metadata.changelog.feed import change_log_page
+from course_metadata.changelog.feed import Change, change_log_page
 from course_metadata.models import CourseRun
 from eventbus.consumers import CONSUMER_NAME
 from eventbus.producer import EventBusUnavailable
@@ -90,6 +91,51 @@ def test_changes_reach_the_bus_on_commit_in_log_order_with_deletes(bus: Bus, sto
     )
     assert all(event["from_event_bus"] for event in received)
     assert not CourseRun.objects.filter(key=run_key).exists()
+
+
+class WorkerDied(Exception):
+    """Stands for the worker dying: its transaction, and so the cursor's move, never commits."""
+
+
+def test_a_crash_after_sending_and_before_the_cursor_moves_sends_again_and_loses_nothing(bus: Bus, stopping_consumer):
+    start = drain()
+    organization = OrganizationFactory.create(key="Crash")
+    course = CourseFactory.create(partner=organization.partner, authoring_organization=organization, number="CR1")
+    run = CourseRunFactory.create(course=course)
+    publisher = changelog_consumers._consumers[CONSUMER_NAME]
+
+    def send_then_die(changes: list[Change]) -> None:
+        publisher.handler(changes)  # the whole batch is on the stream now
+        raise WorkerDied
+
+    register_consumer(CONSUMER_NAME, send_then_die, batch_size=publisher.batch_size)
+    try:
+        with pytest.raises(WorkerDied):
+            consume(CONSUMER_NAME)
+    finally:
+        changelog_consumers._consumers[CONSUMER_NAME] = publisher
+    assert consumer_position(CONSUMER_NAME) == start  # the cursor did not move
+    sent_before_the_crash = [str(change.position) for change in change_log_page(after=start, limit=1000).changes]
+    assert bus.length(CONTENT_TOPIC) == len(sent_before_the_crash) >= 3
+
+    run_key = run.key
+    run.delete()  # written after the crash, sent with the retry
+    logged = [str(change.position) for change in change_log_page(after=start, limit=1000).changes]
+    assert consume(CONSUMER_NAME) == len(logged)
+    assert consumer_position(CONSUMER_NAME) > start
+
+    received = read_back(stopping_consumer, bus.length(CONTENT_TOPIC))
+    positions = [event["content"].position for event in received]
+    # At least once: the batch of the crashed attempt, then everything again from the cursor, in log order.
+    assert positions == sent_before_the_crash + logged
+    first_seen = list(dict.fromkeys(positions))  # what a subscriber that drops seen positions handles
+    assert first_seen == logged
+    run_actions = [
+        event["content"].action
+        for event in received[len(sent_before_the_crash) :]
+        if (event["content"].object_type, event["content"].key) == ("courserun", run_key)
+    ]
+    assert run_actions[-1] == "delete"
 
 
 def test_a_bus_that_cannot_be_reached_keeps_the_cursor_and_the_batch_is_sent_later(bus: Bus, settings, commit):
