@@ -195,7 +195,7 @@ def _open_range(node: lucene.From | lucene.To, field: str | None) -> Clause:
 def _ordered_clause(key: str, field: str, lookup: Lookup, bound: str) -> Clause:
     """A comparison clause; over text (org:>=m) it is lexicographic, which the search query language holds."""
     if not field_spec(key, field).ordered:
-        raise UnsupportedQuery(key, "a range over text")
+        raise UnsupportedQuery(key, _("a range over text"))
     return build_clause(key, field, lookup, bound)
 
 
