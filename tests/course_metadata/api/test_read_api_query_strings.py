@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from course_metadata.selectors import query_strings
 from course_metadata.selectors.query_strings import QueryStringMatcher, register_query_string_matcher
+from tests.course_metadata.tracking.conftest import commit  # noqa: F401  (fixture)
 from tests.factories import CourseFactory
 
 
@@ -46,9 +47,12 @@ def test_q_with_fields_and_operators(catalog: Any, titled: Any, api: APIClient) 
     assert keys(api.get("/api/v1/courses/", {"q": "id:course*"})) == every
 
 
-def test_q_on_runs_and_programs(catalog: Any, api: APIClient) -> None:
+def test_q_on_runs_and_programs(catalog: Any, api: APIClient, commit: Callable[[], None]) -> None:
     runs = sorted(run.key for course in catalog.courses for run in course.course_runs.filter(draft=False))
     assert keys(api.get("/api/v1/course_runs/", {"q": "org:edX", "page_size": "100"})) == runs
+    # The requests above committed: a write now is a later transaction, which the index follows (within
+    # one transaction, the change log keeps one entry per object, already indexed here).
+    commit()
     hidden = catalog.course_run
     hidden.hidden = True
     hidden.save()
