@@ -431,7 +431,7 @@ class DatabaseBackend:
             by_class: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
             for name, weight in schema.TEXT_WEIGHTS.items():
                 if name in document.body:
-                    by_class[weight].append(plain(document.body[name]))
+                    by_class[weight].append(_pg_text(document.body[name]))
             records.append(
                 {
                     **row,
@@ -441,7 +441,7 @@ class DatabaseBackend:
                         f"w{weight.lower()}": "\n".join(text for text in texts if text)
                         for weight, texts in by_class.items()
                     },
-                    "fields": {name: plain(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
+                    "fields": {name: _pg_text(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
                 }
             )
         names = ", ".join(ROW_COLUMNS)
@@ -707,6 +707,13 @@ class DatabaseBackend:
         for values in found_values.values():
             values.sort(key=lambda item: (-item[1], str(item[0])))
         return found_values
+
+
+def _pg_text(value: Any) -> str:
+    """Text for ``to_tsvector``: the words queries are cut into (``search.text.words``), one space apart.
+    PostgreSQL's own parser reads ``re-engineered`` or ``24/7`` as compound tokens with extra lexemes at
+    shifted positions, so a phrase of the query's words would not find them adjacent."""
+    return " ".join(words(plain(value)))
 
 
 def _pg_elements(alias: str, name: str) -> str:

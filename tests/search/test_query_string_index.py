@@ -169,3 +169,20 @@ QUERIES = [
 @pytest.mark.parametrize("query", QUERIES)
 def test_course_discovery_query_strings_mean_the_same_in_the_index(query: str, indexed: tuple[Document, ...]) -> None:
     _agree(indexed, parse(query, field_table()))
+
+
+@pytest.mark.parametrize(
+    "title", ["Quality-focused 24/7 implementation", "Devolved non-volatile website", "Face-to-face intranet"]
+)
+def test_a_phrase_of_hyphenated_words_finds_its_title(title: str) -> None:
+    # PostgreSQL's parser reads "non-volatile" as a compound with lexemes at shifted positions; the index
+    # stores the words queries are cut into, so the title's own phrase finds it (it did not for these).
+    document = Document(
+        id="program:p1", content_type="program", body={"uuid": "p1", "content_type": "program", "title": title}
+    )
+    index = DatabaseBackend()
+    index.index([document])
+    for query in (f'title:"{title}"', f'"{title.lower()}"'):
+        assert IndexBackend(index, keep_current=False).matching_uuids(parse(query, field_table()), "program", None) == [
+            "p1"
+        ]

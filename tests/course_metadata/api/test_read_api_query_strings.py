@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from course_metadata.selectors import query_strings
@@ -120,3 +122,17 @@ def test_without_a_search_layer_query_strings_fail_closed(catalog: Any, api: API
     key = catalog.course_run.key
     assert api.get("/api/v1/course_runs/contains/", {"query": "*:*", "course_run_ids": key}).status_code == 503
     assert keys(api.get("/api/v1/courses/")), "without q, the list does not need search"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/courses/", "/api/v1/course_runs/", "/api/v1/programs/"])
+def test_q_costs_the_same_queries_whatever_the_page_size(catalog: Any, api: APIClient, url: str) -> None:
+    api.get(url, {"q": "org:edX"})  # the index catches up with the seeded catalog once
+    counts = []
+    for size in ("1", "100"):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url, {"q": "org:edX OR uuid:*", "page_size": size})
+        assert response.status_code == 200
+        counts.append((len(captured), len(response.json()["results"])))
+    (few, one), (many, more) = counts
+    assert one == 1 and more > 1
+    assert few == many, counts
