@@ -441,7 +441,9 @@ class DatabaseBackend:
                         f"w{weight.lower()}": "\n".join(text for text in texts if text)
                         for weight, texts in by_class.items()
                     },
-                    "fields": {name: _pg_text(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
+                    "fields": {
+                        name: _pg_text(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)
+                    },
                 }
             )
         names = ", ".join(ROW_COLUMNS)

@@ -49,7 +49,7 @@ def test_q_with_fields_and_operators(catalog: Any, titled: Any, api: APIClient) 
     assert keys(api.get("/api/v1/courses/", {"q": "id:course*"})) == every
 
 
-def test_q_on_runs_and_programs(catalog: Any, api: APIClient, commit: Callable[[], None]) -> None:
+def test_q_on_runs_and_programs(catalog: Any, api: APIClient, commit: Callable[[], None]) -> None:  # noqa: F811
     runs = sorted(run.key for course in catalog.courses for run in course.course_runs.filter(draft=False))
     assert keys(api.get("/api/v1/course_runs/", {"q": "org:edX", "page_size": "100"})) == runs
     # The requests above committed: a write now is a later transaction, which the index follows (within
