@@ -434,6 +434,22 @@ def all_sources() -> list[tuple[str, list[int]]]:
     ]
 
 
+def indexable_exists(content_type: str) -> bool:
+    """Whether the database has at least one object of ``content_type`` that the index should hold."""
+    if content_type == schema.COURSE:
+        return Course.objects.official().exists()
+    if content_type == schema.COURSE_RUN:
+        runs = rules.course_runs().official().exclude(type__is_marketable=False)
+        return bool(runs.filter(course__draft=False).exists())
+    if content_type == schema.PROGRAM:
+        return Program.objects.exists()
+    if content_type == schema.PERSON:
+        return Person.objects.filter(published=True).exists()
+    if content_type == schema.LEARNER_PATHWAY:
+        return LearnerPathway.objects.filter(status=LearnerPathway.Status.ACTIVE).exists()
+    raise ValueError(f"not a content type: {content_type!r}")
+
+
 BUILDERS = {
     "course": course_documents,
     "program": program_documents,

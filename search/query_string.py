@@ -9,7 +9,9 @@ searches the schema's weighted full-text fields.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from search import schema
 from search.query.errors import QueryError
@@ -36,3 +38,13 @@ def field_table() -> FieldTable:
 def parse_query(text: str, *, now: datetime | None = None) -> Node:
     """The node tree of ``q``; QueryStringError (a QueryError) names what is malformed and where."""
     return parse_query_string(text, field_table(), now=now)
+
+
+def evaluator_document(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A search document as the reference evaluator reads it over ``field_table()``: the exact form of each
+    text field, ``<name>.raw``, holds the field's values (the index keeps it as a keyword sub-field)."""
+    document = dict(body)
+    for found in schema.FIELDS:
+        if found.raw and found.name in body:
+            document[f"{found.name}{schema.RAW_SUFFIX}"] = body[found.name]
+    return document

@@ -49,7 +49,8 @@ def to_search_node(query: Query, fields: FieldTable | None = None) -> Node:
     """The node tree selecting what ``query``'s clauses select; search options are not clauses.
 
     ``fields`` is the search schema the node will run against (the catalog's own table by default); a
-    catalog string field that the schema analyses as text is matched as a phrase.
+    catalog string field that the schema analyses as text is matched by its exact form (``<name>.raw``)
+    when the schema has one, else as a phrase.
     """
     table = fields or catalog_field_table()
     nodes = [_clause(clause, table) for clause in query.clauses]
@@ -74,6 +75,9 @@ def _clause(clause: Clause, table: FieldTable) -> Node:
 
 def _equals(spec: FieldSpec, value: Value, table: FieldTable) -> Node:
     if table.kinds.get(spec.name) is FieldKind.TEXT:
+        exact = f"{spec.name}.raw"
+        if table.kinds.get(exact) is FieldKind.KEYWORD:
+            return Term(exact, search_value(value))  # the field's exact form, as the catalog compares strings
         return Phrase(spec.name, search_value(value))
     return Term(spec.name, search_value(value))
 

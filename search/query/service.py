@@ -1,25 +1,35 @@
-"""Answering query strings for the rest of Lyceum: parse, then ask the search backend which objects match.
+"""Answering query strings for the rest of Lyceum: parse, then ask the search index which objects match.
 
 ``course_metadata.selectors.query_strings`` declares the question; ``search.apps`` registers
-``matching_uuids`` as its answer. The backend is anything with a field table and a way to find the
-UUIDs of the documents of one content type a node tree selects (``QueryBackend``). Until the search
-backends are wired in, the default is ``EvaluatorBackend`` over the interim documents of
-``search.query.interim``: the reference evaluator, object by object.
+``matching_uuids`` as its answer. The answer comes from the configured search backend (``IndexBackend``:
+one ``matching_ids`` query over the index, with the fields of ``search.schema`` as course-discovery names
+them). ``EvaluatorBackend`` walks documents one by one with the reference evaluator; the agreement tests
+use it as the oracle the index must agree with.
+
+The index must neither lag behind the writes a client has just made nor be missing (ADR 0082): before it
+answers, the search consumer is brought to the end of the change log, and an answer of "nothing" from an
+index that holds nothing of the type while the database does is not given: the index is built first.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
-from course_metadata.selectors.query_strings import QueryRejected
+from course_metadata.selectors.query_strings import QueryRejected, QueryUnavailable
+from search.backends import get_backend
+from search.backends.base import SearchBackend, SearchUnavailable
 from search.query import evaluate
 from search.query.errors import QueryError
 from search.query.fields import FieldTable
-from search.query.nodes import MatchAll, Node
+from search.query.nodes import And, MatchAll, Node, Or, Term
 from search.query.parse import parse_query
+from search.query_string import field_table
+
+logger = logging.getLogger(__name__)
 
 
 class QueryBackend(Protocol):
@@ -56,15 +66,64 @@ class EvaluatorBackend:
                 yield str(document["uuid"])
 
 
+def restricted(node: Node, among: Collection[str] | None) -> Node:
+    """``node`` limited to the documents whose ``uuid`` is one of ``among`` (a non-empty collection)."""
+    if among is None:
+        return node
+    ids = Or(tuple(Term("uuid", value) for value in sorted(set(among))))
+    return ids if isinstance(node, MatchAll) else And((ids, node))
+
+
+class IndexBackend:
+    """The configured search backend (``SEARCH_BACKEND``) answers, in one query against its index.
+
+    ``index`` is the backend to ask (the configured one when None). ``keep_current`` runs the search
+    consumer before each answer and builds a missing index (ADR 0082); tests of the bare query turn it off.
+    """
+
+    def __init__(self, index: SearchBackend | None = None, *, keep_current: bool = True) -> None:
+        self._index = index
+        self.keep_current = keep_current
+
+    @property
+    def fields(self) -> FieldTable:
+        return field_table()
+
+    @property
+    def index(self) -> SearchBackend:
+        return self._index or get_backend()
+
+    def matching_uuids(self, node: Node, content_type: str, among: Collection[str] | None) -> list[str]:
+        from search import freshness
+
+        index = self.index
+        try:
+            if self.keep_current:
+                freshness.catch_up(index)
+            found = self._ask(index, node, content_type, among)
+            if not found and self.keep_current and freshness.missing(index, content_type):
+                # An index that holds nothing of the type while the database does is not an answer.
+                freshness.build(index, content_type)
+                found = self._ask(index, node, content_type, among)
+                if not found and freshness.missing(index, content_type):
+                    raise QueryUnavailable(
+                        f"the search index holds no {content_type} document although the database does; "
+                        "run `manage.py update_index`"
+                    )
+        except SearchUnavailable as error:
+            raise QueryUnavailable(f"the search index cannot answer: {error}") from None
+        return found
+
+    @staticmethod
+    def _ask(index: SearchBackend, node: Node, content_type: str, among: Collection[str] | None) -> list[str]:
+        return [ref.uuid for ref in index.matching_ids(restricted(node, among), [content_type])]
+
+
 _backend: QueryBackend | None = None
 
 
 def current_backend() -> QueryBackend:
-    if _backend is not None:
-        return _backend
-    from search.query import interim
-
-    return EvaluatorBackend(interim.FIELDS, interim.documents)
+    return _backend if _backend is not None else IndexBackend()
 
 
 @contextmanager
@@ -78,20 +137,21 @@ def use_backend(backend: QueryBackend) -> Iterator[QueryBackend]:
         _backend = previous
 
 
-def parse(text: str) -> Node:
+def parse(text: str, fields: FieldTable | None = None) -> Node:
     """The node tree of ``text`` over the current backend's fields; QueryRejected when it cannot be read."""
     try:
-        return parse_query(text, current_backend().fields)
+        return parse_query(text, fields or current_backend().fields)
     except QueryError as error:
         raise QueryRejected(str(error)) from None
 
 
 def matching_uuids(text: str, content_type: str, among: Collection[UUID] | None) -> frozenset[UUID] | None:
     """What ``course_metadata`` asks (see ``QueryStringMatcher``): the UUIDs ``text`` selects."""
-    node = parse(text)
+    backend = current_backend()
+    node = parse(text, backend.fields)
     if isinstance(node, MatchAll):
         return None if among is None else frozenset(among)
     if among is not None and not among:
         return frozenset()
     wanted = None if among is None else [str(value) for value in among]
-    return frozenset(UUID(value) for value in current_backend().matching_uuids(node, content_type, wanted))
+    return frozenset(UUID(value) for value in backend.matching_uuids(node, content_type, wanted))

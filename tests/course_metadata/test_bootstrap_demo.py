@@ -74,3 +74,15 @@ def test_serve_demo_finds_nothing_to_migrate_on_a_migrated_database(db: None) ->
 )
 def test_serve_demo_prints_an_address_a_browser_can_open(addrport: str, url: str) -> None:
     assert browse_url(addrport) == url
+
+
+def test_an_empty_catalog_is_seeded_and_its_search_index_built(settings: Any, tmp_path: Path, db: None) -> None:
+    from search.backends.database import DatabaseBackend
+
+    settings.VAR_DIR = tmp_path
+    settings.SEARCH_BACKEND = "database"
+    out = io.StringIO()
+    call_command("bootstrap_demo", courses=3, stdout=out)
+
+    assert "Index search-" in out.getvalue()
+    assert DatabaseBackend().count(["course"]) == Course.objects.official().count() == 3

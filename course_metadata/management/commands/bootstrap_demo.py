@@ -85,6 +85,10 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"The catalog is empty: seeding {courses} demo courses (seed {seed}).")
         call_command("seed_catalog", courses=courses, seed=seed)
+        # Query strings (q, contains) are answered by the search index: build it whole now rather than on
+        # the first query (ADR 0082). Named, not imported: search is an app this one may not import.
+        if "update_index" in get_commands():
+            call_command("update_index", no_progress=True, stdout=self.stdout)
 
     def ensure_admin(self) -> tuple[str | None, str]:
         """Create or update the demo superuser; return the password to show (None if unknown) and its origin."""

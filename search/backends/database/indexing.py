@@ -15,7 +15,7 @@ from search import schema
 from search.backends.base import Document
 from search.backends.database import typeahead
 from search.backends.database.storage import DOCS, FTS, FTS_COLUMNS, ROW_COLUMNS, UNWEIGHTED_TEXT, to_json, vendor
-from search.text import plain
+from search.text import plain, words
 
 CHUNK = 500
 
@@ -88,14 +88,23 @@ def _pg_record(document: Document, columns: dict[str, Any]) -> dict[str, Any]:
     by_class: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
     for name, weight in schema.TEXT_WEIGHTS.items():
         if name in document.body:
-            by_class[weight].append(plain(document.body[name]))
+            by_class[weight].append(_pg_text(document.body[name]))
     return {
         **columns,
         "body": document.body,
         "facts": facts(document),
         **{f"w{weight.lower()}": "\n".join(text for text in texts if text) for weight, texts in by_class.items()},
-        "fields": {name: plain(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
+        "fields": {name: _pg_text(document.body[name]) for name in UNWEIGHTED_TEXT if document.body.get(name)},
     }
+
+
+def _pg_text(value: Any) -> str:
+    """Text for ``to_tsvector``: the words queries are cut into (``search.text.words``), one space apart.
+
+    PostgreSQL's own parser reads ``re-engineered`` or ``24/7`` as compound tokens with extra lexemes at
+    shifted positions, so a phrase of the query's words would not find them adjacent.
+    """
+    return " ".join(words(plain(value)))
 
 
 def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:

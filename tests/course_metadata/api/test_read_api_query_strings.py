@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from course_metadata.selectors import query_strings
 from course_metadata.selectors.query_strings import QueryStringMatcher, register_query_string_matcher
+from tests.course_metadata.tracking.conftest import commit  # noqa: F401  (fixture)
 from tests.factories import CourseFactory
 
 
@@ -46,9 +49,12 @@ def test_q_with_fields_and_operators(catalog: Any, titled: Any, api: APIClient) 
     assert keys(api.get("/api/v1/courses/", {"q": "id:course*"})) == every
 
 
-def test_q_on_runs_and_programs(catalog: Any, api: APIClient) -> None:
+def test_q_on_runs_and_programs(catalog: Any, api: APIClient, commit: Callable[[], None]) -> None:  # noqa: F811
     runs = sorted(run.key for course in catalog.courses for run in course.course_runs.filter(draft=False))
     assert keys(api.get("/api/v1/course_runs/", {"q": "org:edX", "page_size": "100"})) == runs
+    # The requests above committed: a write now is a later transaction, which the index follows (within
+    # one transaction, the change log keeps one entry per object, already indexed here).
+    commit()
     hidden = catalog.course_run
     hidden.hidden = True
     hidden.save()
@@ -116,3 +122,17 @@ def test_without_a_search_layer_query_strings_fail_closed(catalog: Any, api: API
     key = catalog.course_run.key
     assert api.get("/api/v1/course_runs/contains/", {"query": "*:*", "course_run_ids": key}).status_code == 503
     assert keys(api.get("/api/v1/courses/")), "without q, the list does not need search"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/courses/", "/api/v1/course_runs/", "/api/v1/programs/"])
+def test_q_costs_the_same_queries_whatever_the_page_size(catalog: Any, api: APIClient, url: str) -> None:
+    api.get(url, {"q": "org:edX"})  # the index catches up with the seeded catalog once
+    counts = []
+    for size in ("1", "100"):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url, {"q": "org:edX OR uuid:*", "page_size": size})
+        assert response.status_code == 200
+        counts.append((len(captured), len(response.json()["results"])))
+    (few, one), (many, more) = counts
+    assert one == 1 and more > 1
+    assert few == many, counts
