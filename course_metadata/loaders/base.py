@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from course_metadata.models import Partner
-from course_metadata.services.loading import PageOutcomes
+from course_metadata.services.load_outcomes import PageOutcomes
 
 logger = logging.getLogger(__name__)
 

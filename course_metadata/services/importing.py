@@ -43,18 +43,18 @@ from course_metadata.models import (
     Subject,
 )
 from course_metadata.services.drafts import draft_rebase_onto_official
-from course_metadata.services.loading import (
+from course_metadata.services.course_run_upsert import check_run_belongs
+from course_metadata.services.load_outcomes import (
     CREATED,
     DELETED,
     FAILED,
     UNCHANGED,
     UPDATED,
     PageOutcomes,
-    _clean,
     assign_changed,
-    check_run_belongs,
     differs,
 )
+from course_metadata.services.load_outcomes import clean_row as _clean
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 ERRORS = (ValidationError, DatabaseError, ValueError, TypeError, KeyError)
