@@ -16,16 +16,12 @@ from course_metadata.loaders.http import ApiClient, FetchFailed, Page, join, wal
 from course_metadata.loaders.lms import date, text
 from course_metadata.models import Degree, Organization, Partner, Person, Subject, Topic
 from course_metadata.services.importing import (
-    CourseImport,
     CurriculumImport,
     PathwayImport,
     RowImport,
-    RunImport,
-    SeatImport,
     StepImport,
     TypeImport,
     course_types_import,
-    courses_import,
     curricula_import,
     degree_details_import,
     learner_pathways_import,
@@ -33,6 +29,7 @@ from course_metadata.services.importing import (
     programs_import,
     rows_import,
 )
+from course_metadata.services.importing_courses import CourseImport, RunImport, SeatImport, courses_import
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 PAGE_SIZE = 100

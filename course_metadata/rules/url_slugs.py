@@ -8,13 +8,12 @@ The course's own rows (draft and official share a UUID) never count as a clash, 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import reduce
 from operator import or_
 from uuid import UUID
 
 from django.db.models import Q
-
 from django.utils.text import slugify
 
 MAX_LENGTH = 255
@@ -36,7 +35,9 @@ def free_course_url_slugs(*, partner_id: int, wanted: Sequence[tuple[UUID, str, 
     """
     from course_metadata.models import Course, CourseUrlSlugHistory
 
-    bases = [(slugify(title) or slugify(fallback.replace("+", "-")))[:MAX_LENGTH].strip("-") for _, title, fallback in wanted]
+    bases = [
+        (slugify(title) or slugify(fallback.replace("+", "-")))[:MAX_LENGTH].strip("-") for _, title, fallback in wanted
+    ]
     owners: dict[str, set[UUID]] = defaultdict(set)
     distinct = sorted({base for base in bases if base})
     for start in range(0, len(distinct), 100):
@@ -49,14 +50,17 @@ def free_course_url_slugs(*, partner_id: int, wanted: Sequence[tuple[UUID, str, 
             owners[slug].add(uuid)
     slugs = []
     for (course_uuid, _, _), base in zip(wanted, bases, strict=True):
-        slug = _first_free(base, lambda candidate: bool(owners.get(candidate, set()) - {course_uuid})) if base else ""
+        slug = _first_free(base, owners, course_uuid) if base else ""
         if slug:
             owners[slug].add(course_uuid)
         slugs.append(slug)
     return slugs
 
 
-def _first_free(base: str, taken: Callable[[str], bool]) -> str:
+def _first_free(base: str, owners: dict[str, set[UUID]], course_uuid: UUID) -> str:
+    def taken(candidate: str) -> bool:
+        return bool(owners.get(candidate, set()) - {course_uuid})
+
     if not taken(base):
         return base
     number = 2

@@ -96,9 +96,7 @@ def check_run_belongs(course: Course, run_key: str) -> None:
         )
 
 
-def course_runs_upsert(
-    *, partner: Partner | None, inputs: Sequence[RunInput], lock: bool = False
-) -> UpsertResult:
+def course_runs_upsert(*, partner: Partner | None, inputs: Sequence[RunInput], lock: bool = False) -> UpsertResult:
     """Create or update the runs of ``inputs`` (see the module docstring); one transaction for the batch.
 
     ``partner`` scopes the lookup and owns the courses created; without one, runs and courses are looked
@@ -348,7 +346,8 @@ class _Upsert:
         if self.partner is None:
             for plan in [p for p in self.plans if p.new_course_key is not None]:
                 self._fail_plan(
-                    plan, ValidationError(f"{plan.item.key}: no course {plan.course_key} and no partner to create it for.")
+                    plan,
+                    ValidationError(f"{plan.item.key}: no course {plan.course_key} and no partner to create it for."),
                 )
             return
         partner = self.partner
@@ -396,7 +395,9 @@ class _Upsert:
                 continue
             organization = organizations.get(course.key.partition("+")[0])
             if organization is not None:
-                links.append(Course.authoring_organizations.through(course_id=course.pk, organization_id=organization.pk))
+                links.append(
+                    Course.authoring_organizations.through(course_id=course.pk, organization_id=organization.pk)
+                )
             self.new_courses.append(course)
             self.outcomes.add("course", course.key, CREATED)
         # The courses are new in this transaction: their creation is what the change log records.

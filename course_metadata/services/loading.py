@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -98,9 +97,9 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
         CourseRun.objects.official().filter(key__in=list(offers), course__partner=partner).values_list("key", "pk")
     )
     stored: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
-    for run_id, type_id, currency, provider, *values in Seat.objects.filter(course_run_id__in=run_pks.values()).values_list(
-        "course_run_id", "type_id", "currency", "credit_provider", *SEAT_VALUES
-    ):
+    for run_id, type_id, currency, provider, *values in Seat.objects.filter(
+        course_run_id__in=run_pks.values()
+    ).values_list("course_run_id", "type_id", "currency", "credit_provider", *SEAT_VALUES):
         stored[run_id][(type_id, currency, provider)] = tuple(values)
     changed_keys = []
     for key, seat_inputs in offers.items():

@@ -101,7 +101,9 @@ def course_run_apply_studio_catalog(*, info: StudioCatalogInfo, partner: Partner
     assert course_run is not None
     if result.outcome == "created":
         logger.info(
-            "studio catalog: created run %s%s", info.course_run_key, f" and course {course_key}" if result.course_created else ""
+            "studio catalog: created run %s%s",
+            info.course_run_key,
+            f" and course {course_key}" if result.course_created else "",
         )
     outcome: Outcome = "created" if result.outcome == "created" else "updated" if result.changed else "unchanged"
     return StudioCatalogResult(outcome, course_run, result.changed, course_created=result.course_created)
