@@ -49,7 +49,14 @@ class PageOutcomes:
 
 
 def error_messages(error: Exception) -> str:
+    """One line for a report: a validation error names the field of each message."""
     if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(
+                message if name == "__all__" else f"{name}: {message}"
+                for name, messages in error.message_dict.items()
+                for message in messages
+            )
         return "; ".join(error.messages)
     if isinstance(error, DatabaseError | ValueError | TypeError):
         return str(error)
