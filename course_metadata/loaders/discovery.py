@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from course_metadata.loaders.base import Loader, LoadReport, Progress
+from course_metadata.loaders.base import ApiLoader, LoadReport, Progress
 from course_metadata.loaders.http import ApiClient, FetchFailed, Page, join, walk_pages
 from course_metadata.loaders.lms import date, text
 from course_metadata.models import Degree, Organization, Partner, Person, Subject, Topic
@@ -73,7 +73,7 @@ def decimal(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value not in (None, "") else None
 
 
-class DiscoveryImporter(Loader):
+class DiscoveryImporter(ApiLoader):
     """Everything the read API of a course-discovery lists, for one partner of ours."""
 
     name = "course-discovery"
@@ -87,8 +87,7 @@ class DiscoveryImporter(Loader):
         report: LoadReport,
         progress: Progress | None = None,
     ) -> None:
-        super().__init__(partner=partner, report=report, progress=progress)
-        self.client = client
+        super().__init__(partner=partner, client=client, report=report, progress=progress)
         self.base_url = base_url
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:

@@ -228,7 +228,8 @@ class _Upsert:
             raise ValidationError(
                 f"{plan.item.key}: several courses match {plan.course_key} ({names}); the run cannot be placed."
             )
-        return (officials or candidates or [None])[0]
+        found = officials or candidates
+        return found[0] if found else None
 
     # --- writing --------------------------------------------------------------------------------------
 
@@ -384,30 +385,30 @@ class _Upsert:
             try:
                 course.validate_key_for_reruns()
                 clean_row(course)
-            except ITEM_ERRORS as error:
-                bad[course.key] = error
+            except ITEM_ERRORS as invalid:
+                bad[course.key] = invalid
         good = [c for c in courses.values() if c.key not in bad]
-        for course, error in rows_insert(Course, good):
-            bad[course.key] = error
+        for failed_course, failure in rows_insert(Course, good):
+            bad[failed_course.key] = failure
         links = []
         for course in good:
             if course.key in bad:
                 continue
-            organization = organizations.get(course.key.partition("+")[0])
-            if organization is not None:
-                links.append(
-                    Course.authoring_organizations.through(course_id=course.pk, organization_id=organization.pk)
-                )
+            owner = organizations.get(course.key.partition("+")[0])
+            if owner is not None:
+                links.append(Course.authoring_organizations.through(course_id=course.pk, organization_id=owner.pk))
             self.new_courses.append(course)
             self.outcomes.add("course", course.key, CREATED)
         # The courses are new in this transaction: their creation is what the change log records.
         Course.authoring_organizations.through.objects.bulk_create(links, batch_size=500)
         for plan in [p for p in self.plans if p.new_course_key is not None]:
-            if plan.new_course_key in bad:
-                self._fail_plan(plan, bad[plan.new_course_key])
+            new_key = plan.new_course_key
+            assert new_key is not None
+            if new_key in bad:
+                self._fail_plan(plan, bad[new_key])
                 continue
-            plan.course = courses[plan.new_course_key]
-            if plan is first.get(plan.new_course_key):
+            plan.course = courses[new_key]
+            if plan is first.get(new_key):
                 plan.result.course_created = True
 
     def _create_runs(self) -> None:
@@ -448,18 +449,18 @@ class _Upsert:
                 self._fail_plan(plan, error)
                 continue
             self._created(plan)
-        failures = {id(run): error for run, error in rows_insert(CourseRun, [p.run for p in pending])}
+        failures = {id(row): error for row, error in rows_insert(CourseRun, [p.run for p in pending])}
         canonical: dict[int, Course] = {}
         for plan in pending:
-            run, course = plan.run, plan.course
-            assert run is not None and course is not None
-            if id(run) in failures:
-                self._fail_plan(plan, failures[id(run)])
+            inserted, owner = plan.run, plan.course
+            assert inserted is not None and owner is not None
+            if id(inserted) in failures:
+                self._fail_plan(plan, failures[id(inserted)])
                 continue
             self._created(plan)
-            if course.canonical_course_run_id is None and course.pk not in canonical:
-                course.canonical_course_run = run
-                canonical[course.pk] = course
+            if owner.canonical_course_run_id is None and owner.pk not in canonical:
+                owner.canonical_course_run = inserted
+                canonical[owner.pk] = owner
         if canonical:
             Course.objects.bulk_update(list(canonical.values()), ["canonical_course_run"])
 
