@@ -31,15 +31,13 @@ from course_metadata.services.course_run_upsert import check_run_belongs
 from course_metadata.services.drafts import draft_rebase_onto_official
 from course_metadata.services.importing import links_differ, set_links
 from course_metadata.services.load_outcomes import (
-    CREATED,
     DELETED,
     FAILED,
     ITEM_ERRORS,
     UNCHANGED,
     UPDATED,
     PageOutcomes,
-    assign_changed,
-    clean_row,
+    row_write,
 )
 from course_metadata.services.offers import SeatOffer, course_entitlement_write, offer_problem, run_seats_sync
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
@@ -173,23 +171,17 @@ def _import_course(context: _CourseContext, item: CourseImport) -> tuple[Course,
         "sponsoring_organizations": context.pks(context.organizations, item.sponsors, "organization"),
         "subjects": context.pks(context.subjects, item.subjects, "subject"),
     }
-    course = context.courses.get(item.uuid)
-    if course is None:
-        _org, plus, number = item.key.partition("+")
-        if not plus:
-            raise ValidationError(f"{item.key!r} is not a course key (org+number)")
-        course = Course(partner=context.partner, uuid=item.uuid, key=item.key, number=number, **values)
-        clean_row(course)
-        course.save()
-        outcome = CREATED
-    else:
-        if course.key != item.key:
-            raise ValidationError(f"course {item.uuid} is {course.key} here and {item.key} there; keys never change")
-        outcome = UNCHANGED
-        if assign_changed(course, values):
-            clean_row(course)
-            course.save()
-            outcome = UPDATED
+    stored = context.courses.get(item.uuid)
+    _org, plus, number = item.key.partition("+")
+    if stored is None and not plus:
+        raise ValidationError(f"{item.key!r} is not a course key (org+number)")
+    if stored is not None and stored.key != item.key:
+        raise ValidationError(f"course {item.uuid} is {stored.key} here and {item.key} there; keys never change")
+    course, outcome = row_write(
+        stored,
+        lambda: Course(partner=context.partner, uuid=item.uuid, key=item.key, number=number, **values),
+        values,
+    )
     if links_differ(course, links):
         set_links(course, links)
         outcome = UPDATED if outcome == UNCHANGED else outcome
@@ -207,20 +199,10 @@ def _import_run(
     values = dict(item.values)
     values["type_id"] = context.run_types[item.run_type].pk if item.run_type in context.run_types else None
     staff = context.pks(context.people, item.staff, "person")
-    run = context.runs.get(item.key)
-    if run is None:
-        run = CourseRun(course=course, uuid=item.uuid, key=item.key, **values)
-        clean_row(run)
-        run.save()
-        outcome = CREATED
-    else:
-        if run.course_id != course.pk:
-            raise ValidationError(f"run {item.key} belongs to {run.course.key} here")
-        outcome = UNCHANGED
-        if assign_changed(run, values):
-            clean_row(run)
-            run.save()
-            outcome = UPDATED
+    stored = context.runs.get(item.key)
+    if stored is not None and stored.course_id != course.pk:
+        raise ValidationError(f"run {item.key} belongs to {stored.course.key} here")
+    run, outcome = row_write(stored, lambda: CourseRun(course=course, uuid=item.uuid, key=item.key, **values), values)
     if [person.pk for person in run.staff.all()] != staff:
         run.staff.set(staff)
         outcome = UPDATED if outcome == UNCHANGED else outcome

@@ -6,7 +6,7 @@ what happened to each item as an :class:`Outcome` and writes only the values tha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,32 @@ def clean_row(row: models.Model) -> None:
     row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
+def row_write(row: Any, build: Callable[[], Any], values: Mapping[str, Any]) -> tuple[Any, str]:
+    """Create the row (``build()``) when there is none, else save the values that differ: (row, outcome)."""
+    if row is None:
+        row = build()
+        clean_row(row)
+        row.save()
+        return row, CREATED
+    if assign_changed(row, values):
+        clean_row(row)
+        row.save()
+        return row, UPDATED
+    return row, UNCHANGED
+
+
+def _save_one_by_one(rows: Sequence[Any]) -> list[tuple[Any, Exception]]:
+    """Save each row in its own savepoint; the rows that fail, with their error."""
+    failures: list[tuple[Any, Exception]] = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save()
+        except ITEM_ERRORS as error:
+            failures.append((row, error))
+    return failures
+
+
 def rows_insert(model: type[models.Model], rows: Sequence[Any]) -> list[tuple[Any, Exception]]:
     """Insert ``rows`` with one change-tracked bulk INSERT (history rows included when the model keeps them).
 
@@ -108,14 +134,9 @@ def rows_insert(model: type[models.Model], rows: Sequence[Any]) -> list[tuple[An
         for row in rows:
             row.pk = None
             row._state.adding = True
-    failures: list[tuple[Any, Exception]] = []
-    for row in rows:
-        try:
-            with transaction.atomic():
-                row.save()
-        except ITEM_ERRORS as error:
-            row.pk = None
-            failures.append((row, error))
+    failures = _save_one_by_one(rows)
+    for row, _error in failures:
+        row.pk = None
     return failures
 
 
@@ -135,12 +156,4 @@ def rows_update(model: type[models.Model], rows: Sequence[Any], attnames: set[st
                 model._default_manager.bulk_update(list(rows), sorted(attnames), batch_size=500)
         return []
     except DatabaseError:
-        pass
-    failures: list[tuple[Any, Exception]] = []
-    for row in rows:
-        try:
-            with transaction.atomic():
-                row.save()
-        except ITEM_ERRORS as error:
-            failures.append((row, error))
-    return failures
+        return _save_one_by_one(rows)

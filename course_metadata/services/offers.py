@@ -16,14 +16,12 @@ from django.db import models
 
 from course_metadata.models import Course, CourseEntitlement, CourseRun, Seat, SeatType
 from course_metadata.services.load_outcomes import (
-    CREATED,
     DELETED,
     FAILED,
     UNCHANGED,
-    UPDATED,
     PageOutcomes,
-    assign_changed,
     clean_row,
+    row_write,
 )
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -54,22 +52,14 @@ def offer_write(
 ) -> bool:
     """Create (``build()``), update or leave one product row; whether it writes. New rows go to ``pending``
     when given (the caller inserts them in bulk and reports them)."""
-    if row is None:
+    if row is None and pending is not None:
         row = build()
         clean_row(row)
-        if pending is not None:
-            pending.append((row, label))
-            return True
-        row.save()
-        outcomes.add(kind, label, CREATED)
+        pending.append((row, label))
         return True
-    if assign_changed(row, values):
-        clean_row(row)
-        row.save()
-        outcomes.add(kind, label, UPDATED)
-        return True
-    outcomes.add(kind, label, UNCHANGED)
-    return False
+    _row, outcome = row_write(row, build, values)
+    outcomes.add(kind, label, outcome)
+    return outcome != UNCHANGED
 
 
 def offer_problem(seat_types: Mapping[str, SeatType], slug: str, currency: str) -> str:
