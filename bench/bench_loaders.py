@@ -5,7 +5,7 @@ a real socket in this process; ``manage.py refresh_course_metadata`` runs in its
 production settings, on the scratch PostgreSQL database ``lyceum_bench_loaders`` (created and dropped here).
 Change-log work is handed to a Redis broker no worker reads, so the figures are the loader's own.
 
-Environment: ``BENCH_LOADERS_COURSES`` (10000), ``BENCH_LOADERS_RUNS_PER_COURSE`` (3),
+Environment: ``BENCH_LOADERS_DATABASE`` (the scratch database's name), ``BENCH_LOADERS_COURSES`` (10000), ``BENCH_LOADERS_RUNS_PER_COURSE`` (3),
 ``BENCH_LOADERS_BROKER_URL`` (redis://127.0.0.1:6379/13), ``BENCH_LOADERS_CACHE_URL``
 (redis://127.0.0.1:6379/14), ``BENCH_PG_URL`` (the PostgreSQL server, postgres://postgres@127.0.0.1:5432).
 Targets: the re-run writes nothing (no change-log entry) and takes under a quarter of the first load.
@@ -32,7 +32,7 @@ from tests.course_metadata.loaders.fake_services import (  # noqa: E402
     serving,
 )
 
-DATABASE = "lyceum_bench_loaders"
+DATABASE = os.environ.get("BENCH_LOADERS_DATABASE", "lyceum_bench_loaders")
 COURSES = int(os.environ.get("BENCH_LOADERS_COURSES", "10000"))
 RUNS_PER_COURSE = int(os.environ.get("BENCH_LOADERS_RUNS_PER_COURSE", "3"))
 # One key for every process of the run: the setup encrypts the partner's client secret, the loaders decrypt it.

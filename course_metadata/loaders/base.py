@@ -8,8 +8,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from course_metadata.loaders.http import ApiClient
 from course_metadata.models import Partner
-from course_metadata.services.loading import PageOutcomes
+from course_metadata.services.load_outcomes import PageOutcomes
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +85,13 @@ class Loader(abc.ABC):
     def load(self) -> None:
         """Read the source and write what changed; record every outcome in ``self.report``; never raise for
         a bad page or item (record it and go on)."""
+
+
+class ApiLoader(Loader):
+    """A loader that reads a remote API through the partner's client."""
+
+    def __init__(
+        self, *, partner: Partner, client: ApiClient, report: LoadReport, progress: Progress | None = None
+    ) -> None:
+        super().__init__(partner=partner, report=report, progress=progress)
+        self.client = client

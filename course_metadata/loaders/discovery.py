@@ -11,21 +11,17 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from course_metadata.loaders.base import Loader, LoadReport, Progress
+from course_metadata.loaders.base import ApiLoader, LoadReport, Progress
 from course_metadata.loaders.http import ApiClient, FetchFailed, Page, join, walk_pages
 from course_metadata.loaders.lms import date, text
 from course_metadata.models import Degree, Organization, Partner, Person, Subject, Topic
 from course_metadata.services.importing import (
-    CourseImport,
     CurriculumImport,
     PathwayImport,
     RowImport,
-    RunImport,
-    SeatImport,
     StepImport,
     TypeImport,
     course_types_import,
-    courses_import,
     curricula_import,
     degree_details_import,
     learner_pathways_import,
@@ -33,6 +29,7 @@ from course_metadata.services.importing import (
     programs_import,
     rows_import,
 )
+from course_metadata.services.importing_courses import CourseImport, RunImport, SeatImport, courses_import
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 PAGE_SIZE = 100
@@ -76,7 +73,7 @@ def decimal(value: Any) -> Decimal | None:
     return Decimal(str(value)) if value not in (None, "") else None
 
 
-class DiscoveryImporter(Loader):
+class DiscoveryImporter(ApiLoader):
     """Everything the read API of a course-discovery lists, for one partner of ours."""
 
     name = "course-discovery"
@@ -90,8 +87,7 @@ class DiscoveryImporter(Loader):
         report: LoadReport,
         progress: Progress | None = None,
     ) -> None:
-        super().__init__(partner=partner, report=report, progress=progress)
-        self.client = client
+        super().__init__(partner=partner, client=client, report=report, progress=progress)
         self.base_url = base_url
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:

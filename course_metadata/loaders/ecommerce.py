@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from course_metadata.loaders.base import Loader, LoadReport, Progress
-from course_metadata.loaders.http import ApiClient, Page, join, walk_pages
+from course_metadata.loaders.base import ApiLoader, Loader
+from course_metadata.loaders.http import Page, join, walk_pages
 from course_metadata.loaders.lms import date, text
-from course_metadata.models import Partner
 from course_metadata.services.loading import (
     EntitlementInput,
     SeatInput,
@@ -41,17 +40,11 @@ def stock_record(product: dict[str, Any]) -> tuple[str, Decimal, str]:
     return text(record.get("price_currency")), amount, text(record.get("partner_sku"))
 
 
-class EcommerceSeatsLoader(Loader):
+class EcommerceSeatsLoader(ApiLoader):
     """Each run's seats are exactly the child products e-commerce sells for it (mobile SKUs are not synced)."""
 
     name = "ecommerce seats"
     page_size = 50
-
-    def __init__(
-        self, *, partner: Partner, client: ApiClient, report: LoadReport, progress: Progress | None = None
-    ) -> None:
-        super().__init__(partner=partner, report=report, progress=progress)
-        self.client = client
 
     def load(self) -> None:
         url = join(self.partner.ecommerce_api_url, "courses/")
@@ -90,17 +83,11 @@ class EcommerceSeatsLoader(Loader):
             )
 
 
-class EcommerceEntitlementsLoader(Loader):
+class EcommerceEntitlementsLoader(ApiLoader):
     """Course entitlements from the product listing; those no longer listed are deleted, if every page came."""
 
     name = "ecommerce entitlements"
     page_size = 50
-
-    def __init__(
-        self, *, partner: Partner, client: ApiClient, report: LoadReport, progress: Progress | None = None
-    ) -> None:
-        super().__init__(partner=partner, report=report, progress=progress)
-        self.client = client
 
     def load(self) -> None:
         url = join(self.partner.ecommerce_api_url, "products/")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from course_metadata.loaders.base import Loader, LoadReport, Progress
-from course_metadata.loaders.http import ApiClient, Page, join, jwt_username, walk_pages
+from course_metadata.loaders.base import ApiLoader
+from course_metadata.loaders.http import Page, join, jwt_username, walk_pages
 from course_metadata.models import CourseRunPacing, CourseRunStatus, Partner
 from course_metadata.services.loading import RunInput, course_runs_load
 
@@ -33,7 +33,7 @@ def courses_api_url(partner: Partner) -> str:
     return join(base, "courses/")
 
 
-class CoursesApiLoader(Loader):
+class CoursesApiLoader(ApiLoader):
     """Walks the LMS's course listing page by page; each page is written by ``course_runs_load``.
 
     What the LMS owns of a run: its schedule (start, end, enrollment window), pacing, visibility (hidden, or
@@ -45,12 +45,6 @@ class CoursesApiLoader(Loader):
 
     name = "lms courses"
     page_size = 50
-
-    def __init__(
-        self, *, partner: Partner, client: ApiClient, report: LoadReport, progress: Progress | None = None
-    ) -> None:
-        super().__init__(partner=partner, report=report, progress=progress)
-        self.client = client
 
     def load(self) -> None:
         params: dict[str, Any] = {}

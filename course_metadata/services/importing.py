@@ -1,5 +1,8 @@
 """Upserts for ``import_from_discovery``: rows keyed by the incumbent's uuids (and keys), one page at a time.
 
+Courses with their runs and what they sell are in ``importing_courses``; this module has the plain rows
+(organizations, subjects, topics, people), types, programs, degrees, curricula and learner pathways.
+
 Like ``course_metadata.services.loading``: one read of the page's existing rows, one savepoint per item
 that changes something, nothing written for an item equal to what is stored, and official rows only
 (with the draft rebased where one is being edited).
@@ -13,14 +16,12 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from course_metadata.models import (
     Course,
-    CourseEntitlement,
-    CourseRun,
     CourseRunType,
     CourseType,
     Curriculum,
@@ -34,35 +35,24 @@ from course_metadata.models import (
     LearnerPathwayCourse,
     LearnerPathwayProgram,
     LearnerPathwayStep,
-    Organization,
     Partner,
-    Person,
     Program,
     ProgramType,
-    Seat,
     SeatType,
-    Subject,
 )
-from course_metadata.services.drafts import draft_rebase_onto_official
-from course_metadata.services.loading import (
+from course_metadata.services.load_outcomes import (
     CREATED,
-    DELETED,
     FAILED,
+    ITEM_ERRORS,
     UNCHANGED,
     UPDATED,
     PageOutcomes,
-    _clean,
     assign_changed,
-    check_run_belongs,
     differs,
+    error_messages,
 )
+from course_metadata.services.load_outcomes import clean_row as _clean
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
-
-ERRORS = (ValidationError, DatabaseError, ValueError, TypeError, KeyError)
-
-
-def _messages(error: Exception) -> str:
-    return "; ".join(error.messages) if isinstance(error, ValidationError) else f"{error.__class__.__name__}: {error}"
 
 
 @dataclass(frozen=True)
@@ -75,11 +65,12 @@ class RowImport:
     label: str = ""
 
 
-def _links_differ(row: models.Model, links: Mapping[str, Sequence[int]]) -> bool:
-    return any(list(getattr(row, name).values_list("pk", flat=True)) != list(pks) for name, pks in links.items())
+def links_differ(row: models.Model, links: Mapping[str, Sequence[int]]) -> bool:
+    """Whether the row's many-to-many links differ from ``links`` (read from the prefetch when there is one)."""
+    return any([target.pk for target in getattr(row, name).all()] != list(pks) for name, pks in links.items())
 
 
-def _set_links(row: models.Model, links: Mapping[str, Sequence[int]]) -> None:
+def set_links(row: models.Model, links: Mapping[str, Sequence[int]]) -> None:
     for name, pks in links.items():
         if list(getattr(row, name).values_list("pk", flat=True)) != list(pks):
             getattr(row, name).set(list(pks))
@@ -111,7 +102,7 @@ def rows_import(
         for item in rows:
             label = item.label or item.uuid
             row = existing.get(item.uuid)
-            if row is not None and not differs(row, item.values) and not _links_differ(row, item.links):
+            if row is not None and not differs(row, item.values) and not links_differ(row, item.links):
                 outcomes.add(kind, label, UNCHANGED)
                 continue
             try:
@@ -127,9 +118,9 @@ def rows_import(
                             _clean(row)
                             row.save()
                         outcome = UPDATED
-                    _set_links(row, item.links)
-            except ERRORS as error:
-                outcomes.add(kind, label, FAILED, _messages(error))
+                    set_links(row, item.links)
+            except ITEM_ERRORS as error:
+                outcomes.add(kind, label, FAILED, error_messages(error))
                 continue
             existing[item.uuid] = row
             written.append(row)
@@ -179,8 +170,8 @@ def course_types_import(*, types: Sequence[TypeImport]) -> PageOutcomes:
                         course_type.entitlement_types.set(
                             [seat_types[slug] for slug in item.entitlement_types if slug in seat_types]
                         )
-            except ERRORS as error:
-                outcomes.add("course_type", item.name, FAILED, _messages(error))
+            except ITEM_ERRORS as error:
+                outcomes.add("course_type", item.name, FAILED, error_messages(error))
     return outcomes
 
 
@@ -200,269 +191,6 @@ def _upsert_type(
     else:
         outcomes.add(kind, name, UNCHANGED)
     return row, False
-
-
-# --- courses with runs, seats and entitlements ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeatImport:
-    type: str
-    currency: str
-    credit_provider: str
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class RunImport:
-    uuid: str
-    key: str
-    values: Mapping[str, Any]
-    staff: Sequence[str]
-    run_type: str | None
-    seats: Sequence[SeatImport]
-
-
-@dataclass(frozen=True)
-class CourseImport:
-    uuid: str
-    key: str
-    values: Mapping[str, Any]
-    type: str | None
-    owners: Sequence[str]
-    sponsors: Sequence[str]
-    subjects: Sequence[str]
-    topics: Sequence[str]
-    runs: Sequence[RunImport]
-    entitlements: Sequence[tuple[str, Mapping[str, Any]]]
-    canonical_run_key: str | None = None
-
-
-def courses_import(*, partner: Partner, courses: Sequence[CourseImport]) -> PageOutcomes:
-    """Upsert one page of courses, each with its runs, seats and entitlements, keeping uuids and keys."""
-    outcomes = PageOutcomes()
-    context = _CourseContext.read(partner, courses)
-    touched_courses: list[Course] = []
-    touched_runs: list[CourseRun] = []
-    with transaction.atomic():
-        for item in courses:
-            try:
-                with transaction.atomic():
-                    course, course_outcome = _import_course(context, item)
-                    changed = course_outcome != UNCHANGED
-                    outcomes.add("course", item.key, course_outcome)
-                    for run_item in item.runs:
-                        run, run_outcome, seats_changed = _import_run(context, course, run_item, outcomes)
-                        outcomes.add("course_run", run_item.key, run_outcome)
-                        if run_outcome != UNCHANGED or seats_changed:
-                            touched_runs.append(run)
-                            changed = True
-                    changed = _import_entitlements(context, course, item, outcomes) or changed
-                    canonical = context.runs.get(item.canonical_run_key or "")
-                    if canonical is not None and course.canonical_course_run_id != canonical.pk:
-                        course.canonical_course_run = canonical
-                        course.save(update_fields=["canonical_course_run"])
-                        changed = True
-                    if changed:
-                        touched_courses.append(course)
-            except ERRORS as error:
-                outcomes.add("course", item.key, FAILED, _messages(error))
-        if touched_courses or touched_runs:
-            subscription_inclusion_update(courses=touched_courses, course_runs=touched_runs)
-            for touched_course in touched_courses:
-                draft_rebase_onto_official(official=touched_course)
-            for touched_run in touched_runs:
-                draft_rebase_onto_official(official=touched_run)
-    return outcomes
-
-
-@dataclass
-class _CourseContext:
-    partner: Partner
-    courses: dict[str, Course]
-    runs: dict[str, CourseRun]
-    organizations: dict[str, Organization]
-    subjects: dict[str, Subject]
-    people: dict[str, Person]
-    course_types: dict[str, CourseType]
-    run_types: dict[str, CourseRunType]
-    seat_types: dict[str, SeatType]
-
-    @classmethod
-    def read(cls, partner: Partner, courses: Sequence[CourseImport]) -> _CourseContext:
-        run_items = [run for course in courses for run in course.runs]
-        org_uuids = {uuid for course in courses for uuid in [*course.owners, *course.sponsors]}
-        return cls(
-            partner=partner,
-            courses={
-                str(c.uuid): c
-                for c in Course.objects.official()
-                .filter(partner=partner, uuid__in=[c.uuid for c in courses])
-                .prefetch_related("entitlements", "authoring_organizations", "sponsoring_organizations", "subjects")
-            },
-            runs={
-                r.key: r
-                for r in CourseRun.objects.official()
-                .filter(key__in=[r.key for r in run_items])
-                .select_related("course")
-                .prefetch_related("seats", "staff")
-            },
-            organizations={str(o.uuid): o for o in Organization.objects.filter(partner=partner, uuid__in=org_uuids)},
-            subjects={
-                str(s.uuid): s
-                for s in Subject.objects.filter(partner=partner, uuid__in={u for c in courses for u in c.subjects})
-            },
-            people={str(p.uuid): p for p in Person.objects.filter(uuid__in={u for r in run_items for u in r.staff})},
-            course_types={str(t.uuid): t for t in CourseType.objects.all()},
-            run_types={str(t.uuid): t for t in CourseRunType.objects.all()},
-            seat_types={s.slug: s for s in SeatType.objects.all()},
-        )
-
-    def pks(self, table: Mapping[str, Any], uuids: Sequence[str], what: str) -> list[int]:
-        missing = [uuid for uuid in uuids if uuid not in table]
-        if missing:
-            raise ValidationError(
-                _("unknown %(what)s %(missing)s (import them first)") % {"what": what, "missing": ", ".join(missing)}
-            )
-        return [table[uuid].pk for uuid in uuids]
-
-
-def _import_course(context: _CourseContext, item: CourseImport) -> tuple[Course, str]:
-    values = dict(item.values)
-    values["type_id"] = context.course_types[item.type].pk if item.type in context.course_types else None
-    links = {
-        "authoring_organizations": context.pks(context.organizations, item.owners, "organization"),
-        "sponsoring_organizations": context.pks(context.organizations, item.sponsors, "organization"),
-        "subjects": context.pks(context.subjects, item.subjects, "subject"),
-    }
-    course = context.courses.get(item.uuid)
-    if course is None:
-        _org, plus, number = item.key.partition("+")
-        if not plus:
-            raise ValidationError(_("%(key)r is not a course key (org+number)") % {"key": item.key})
-        course = Course(partner=context.partner, uuid=item.uuid, key=item.key, number=number, **values)
-        _clean(course)
-        course.save()
-        outcome = CREATED
-    else:
-        if course.key != item.key:
-            raise ValidationError(
-                _("course %(uuid)s is %(key)s here and %(key_2)s there; keys never change")
-                % {"uuid": item.uuid, "key": course.key, "key_2": item.key}
-            )
-        outcome = UNCHANGED
-        if assign_changed(course, values):
-            _clean(course)
-            course.save()
-            outcome = UPDATED
-    if _links_differ(course, links):
-        _set_links(course, links)
-        outcome = UPDATED if outcome == UNCHANGED else outcome
-    if sorted(course.topics.names()) != sorted(item.topics):
-        course.topics.set(list(item.topics))
-        outcome = UPDATED if outcome == UNCHANGED else outcome
-    context.courses[item.uuid] = course
-    return course, outcome
-
-
-def _import_run(
-    context: _CourseContext, course: Course, item: RunImport, outcomes: PageOutcomes
-) -> tuple[CourseRun, str, bool]:
-    check_run_belongs(course, item.key)
-    values = dict(item.values)
-    values["type_id"] = context.run_types[item.run_type].pk if item.run_type in context.run_types else None
-    staff = context.pks(context.people, item.staff, "person")
-    run = context.runs.get(item.key)
-    if run is None:
-        run = CourseRun(course=course, uuid=item.uuid, key=item.key, **values)
-        _clean(run)
-        run.save()
-        outcome = CREATED
-    else:
-        if run.course_id != course.pk:
-            raise ValidationError(
-                _("run %(key)s belongs to %(key_2)s here") % {"key": item.key, "key_2": run.course.key}
-            )
-        outcome = UNCHANGED
-        if assign_changed(run, values):
-            _clean(run)
-            run.save()
-            outcome = UPDATED
-    if list(run.staff.values_list("pk", flat=True)) != staff:
-        run.staff.set(staff)
-        outcome = UPDATED if outcome == UNCHANGED else outcome
-    context.runs[item.key] = run
-    return run, outcome, _import_seats(context, run, item.seats, outcomes)
-
-
-def _import_seats(context: _CourseContext, run: CourseRun, seats: Sequence[SeatImport], outcomes: PageOutcomes) -> bool:
-    existing = {(s.type_id, s.currency, s.credit_provider): s for s in run.seats.all()}
-    listed = set()
-    changed = False
-    for item in seats:
-        seat_type = context.seat_types.get(item.type)
-        label = f"{run.key} {item.type} {item.currency}"
-        if seat_type is None:
-            outcomes.add("seat", label, FAILED, f"unknown seat type {item.type!r}")
-            continue
-        natural_key = (seat_type.pk, item.currency, item.credit_provider)
-        listed.add(natural_key)
-        seat = existing.get(natural_key)
-        if seat is None:
-            seat = Seat(
-                course_run=run,
-                type=seat_type,
-                currency=item.currency,
-                credit_provider=item.credit_provider,
-                **item.values,
-            )
-            _clean(seat)
-            seat.save()
-            outcomes.add("seat", label, CREATED)
-            changed = True
-        elif assign_changed(seat, item.values):
-            _clean(seat)
-            seat.save()
-            outcomes.add("seat", label, UPDATED)
-            changed = True
-        else:
-            outcomes.add("seat", label, UNCHANGED)
-    for natural_key, seat in existing.items():
-        if natural_key not in listed:
-            seat.delete()
-            outcomes.add("seat", f"{run.key} {seat.type_id}", DELETED)
-            changed = True
-    return changed
-
-
-def _import_entitlements(context: _CourseContext, course: Course, item: CourseImport, outcomes: PageOutcomes) -> bool:
-    existing = {e.mode_id: e for e in course.entitlements.all()} if course.pk else {}
-    changed = False
-    for mode_slug, values in item.entitlements:
-        mode = context.seat_types.get(mode_slug)
-        label = f"{course.key} {mode_slug}"
-        if mode is None:
-            outcomes.add("entitlement", label, FAILED, f"unknown mode {mode_slug!r}")
-            continue
-        entitlement = existing.pop(mode.pk, None)
-        if entitlement is None:
-            entitlement = CourseEntitlement(course=course, mode=mode, **values)
-            _clean(entitlement)
-            entitlement.save()
-            outcomes.add("entitlement", label, CREATED)
-            changed = True
-        elif assign_changed(entitlement, values):
-            _clean(entitlement)
-            entitlement.save()
-            outcomes.add("entitlement", label, UPDATED)
-            changed = True
-        else:
-            outcomes.add("entitlement", label, UNCHANGED)
-    for entitlement in existing.values():
-        entitlement.delete()
-        outcomes.add("entitlement", f"{course.key} {entitlement.mode_id}", DELETED)
-        changed = True
-    return changed
 
 
 # --- programs ------------------------------------------------------------------------------------------
@@ -544,34 +272,38 @@ def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport])
                     _clean(curriculum)
                     curriculum.save()
                     outcome = UPDATED
-                wanted_courses = [(course_pks[uuid], active) for uuid, active in item.courses if uuid in course_pks]
-                have = [(m.course_id, m.is_active) for m in curriculum.course_memberships.order_by("pk")]
-                if have != wanted_courses:
-                    curriculum.course_memberships.all().delete()
-                    for course_id, active in wanted_courses:
-                        CurriculumCourseMembership.objects.create(
-                            curriculum=curriculum, course_id=course_id, is_active=active
-                        )
-                    outcome = UPDATED if outcome == UNCHANGED else outcome
-                wanted_programs = [(program_pks[uuid], active) for uuid, active in item.programs if uuid in program_pks]
-                have = [(m.program_id, m.is_active) for m in curriculum.program_memberships.order_by("pk")]
-                if have != wanted_programs:
-                    curriculum.program_memberships.all().delete()
-                    for program_id, active in wanted_programs:
-                        CurriculumProgramMembership.objects.create(
-                            curriculum=curriculum, program_id=program_id, is_active=active
-                        )
-                    outcome = UPDATED if outcome == UNCHANGED else outcome
+                memberships = (
+                    (CurriculumCourseMembership, "course_id", item.courses, course_pks),
+                    (CurriculumProgramMembership, "program_id", item.programs, program_pks),
+                )
+                for model, column, members, pks in memberships:
+                    wanted = [(pks[uuid], active) for uuid, active in members if uuid in pks]
+                    if _memberships_replace(model, curriculum, column, wanted):
+                        outcome = UPDATED if outcome == UNCHANGED else outcome
                 missing = [u for u, _unused in item.courses if u not in course_pks] + [
                     u for u, _unused in item.programs if u not in program_pks
                 ]
                 if missing:
                     raise ValidationError(_("members not imported: %(missing)s") % {"missing": ", ".join(missing)})
-        except ERRORS as error:
-            outcomes.add("curriculum", item.uuid, FAILED, _messages(error))
+        except ITEM_ERRORS as error:
+            outcomes.add("curriculum", item.uuid, FAILED, error_messages(error))
             continue
         outcomes.add("curriculum", item.uuid, outcome)
     return outcomes
+
+
+def _memberships_replace(
+    model: type[models.Model], curriculum: Curriculum, column: str, wanted: Sequence[tuple[int, bool]]
+) -> bool:
+    """Make the curriculum's memberships of one kind exactly ``wanted`` (member pk, active), in order."""
+    manager: Any = model._default_manager
+    rows = manager.filter(curriculum=curriculum)
+    if list(rows.order_by("pk").values_list(column, "is_active")) == list(wanted):
+        return False
+    rows.delete()
+    for member_pk, active in wanted:
+        manager.create(curriculum=curriculum, is_active=active, **{column: member_pk})
+    return True
 
 
 @dataclass(frozen=True)
@@ -631,8 +363,8 @@ def learner_pathways_import(*, partner: Partner, pathways: Sequence[PathwayImpor
                     outcome = UPDATED
                 if _pathway_steps(pathway, item.steps, courses, programs, by_key):
                     outcome = UPDATED if outcome == UNCHANGED else outcome
-        except ERRORS as error:
-            outcomes.add("learner_pathway", item.uuid, FAILED, _messages(error))
+        except ITEM_ERRORS as error:
+            outcomes.add("learner_pathway", item.uuid, FAILED, error_messages(error))
             continue
         outcomes.add("learner_pathway", item.uuid, outcome)
     return outcomes

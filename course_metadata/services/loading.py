@@ -1,372 +1,60 @@
-"""Writes from the loaders (LMS, e-commerce, another catalog): official rows, page by page, only what differs.
+"""Writes from the loaders (LMS, e-commerce): official rows, page by page, only what differs.
 
-Each function takes one page of a source's items, reads the rows they touch in a few set-based queries,
-and writes each item in its own savepoint inside one transaction per page, so a bad item is reported and
-the rest of the page still commits. A row is saved only when one of its values differs: an unchanged
-source writes nothing, so no timestamp moves and the change log gets no entry (ADR 0020, 0021).
+Each function takes one page of a source's items, reads the rows they touch in a constant number of
+set-based queries (plain values first: an item equal to what is stored costs nothing more), and writes
+inside one transaction per page; a bad item is reported with its reason and the rest of the page still
+commits. A row is saved only when one of its values differs: an unchanged source writes nothing, so no
+timestamp moves and the change log gets no entry (ADR 0020, 0021).
 
-The official rows are what loaders own. Where a course or run has a draft being edited, what changed is
-then rebased into the draft where the editor has not touched it (``draft_rebase_onto_official``); the
-editor's own changes stay, and the three-way merge of ADR 0030 reports real conflicts at publish.
+Courses and runs are written by ``course_metadata.services.course_run_upsert``, the one way a source
+creates or updates runs (Studio's events use it too); seats and entitlements by the sync of
+``course_metadata.services.offers``, shared with the importer. Where an official row has a draft being
+edited, what changed is rebased into the draft where the editor has not touched it
+(``draft_rebase_onto_official``); the editor's own changes stay, and ADR 0030's merge reports conflicts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
-from simple_history.utils import bulk_create_with_history
 
-from course_metadata.models import (
-    Course,
-    CourseEntitlement,
-    CourseRun,
-    CourseRunStatus,
-    Organization,
-    Partner,
-    Seat,
-    SeatType,
-    Video,
-)
-from course_metadata.rules.rich_text import rich_text_values
+from course_metadata.models import Course, CourseEntitlement, CourseRun, Partner, Seat, SeatType
+from course_metadata.services.course_run_upsert import RunInput, check_run_belongs, course_runs_upsert
 from course_metadata.services.course_types import CourseTypeShape, course_type_fit, course_type_shapes
-from course_metadata.services.drafts import course_ensure_draft, draft_rebase_onto_official
-from course_metadata.services.subscription_inclusion import subscription_inclusion_update
-
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-
-CREATED, UPDATED, UNCHANGED, DELETED, FAILED, SKIPPED = (
-    "created",
-    "updated",
-    "unchanged",
-    "deleted",
-    "failed",
-    "skipped",
+from course_metadata.services.drafts import draft_rebase_onto_official
+from course_metadata.services.load_outcomes import (
+    CREATED,
+    DELETED,
+    FAILED,
+    ITEM_ERRORS,
+    UNCHANGED,
+    UPDATED,
+    Outcome,
+    PageOutcomes,
+    assign_changed,
+    differs,
+    rows_insert,
 )
-
-
-@dataclass
-class Outcome:
-    """What happened to one item: ``kind`` (course, course_run, seat, entitlement), its label, and why it failed."""
-
-    kind: str
-    label: str
-    outcome: str
-    reason: str = ""
-
-
-@dataclass
-class PageOutcomes:
-    items: list[Outcome] = field(default_factory=list)
-
-    def add(self, kind: str, label: str, outcome: str, reason: str = "") -> None:
-        self.items.append(Outcome(kind, label, outcome, reason))
-
-
-def assign_changed(row: Any, values: Mapping[str, Any]) -> list[str]:
-    """Set the values (by attname) that differ on ``row``; return their names. The one compare-and-set."""
-    changed = []
-    for attname, value in rich_text_values(type(row), values).items():
-        if getattr(row, attname) != value:
-            setattr(row, attname, value)
-            changed.append(attname)
-    return changed
-
-
-def differs(row: Any, values: Mapping[str, Any]) -> bool:
-    return any(getattr(row, attname) != value for attname, value in rich_text_values(type(row), values).items())
-
-
-def _clean(row: Any) -> None:
-    # Uniqueness and foreign keys are the database's to check (an IntegrityError fails the item's
-    # savepoint): asking in Python costs a query per constraint, per foreign key and per row, and the
-    # loaders only link rows they have just read.
-    relations = [field.name for field in row._meta.concrete_fields if field.is_relation]
-    row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-
+from course_metadata.services.offers import (
+    Pending,
+    SeatOffer,
+    course_entitlement_write,
+    offer_problem,
+    run_seats_sync,
+)
 
 # --- courses and runs ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RunInput:
-    """One run as a source describes it. ``run`` and ``course`` hold the attnames the source owns.
-
-    ``video`` is the URL of the run's video ("" for none), or None when the source does not own it.
-    ``course`` values are written when the course is created, and later only when ``course_owned`` is set
-    and this run is the course's canonical run (the LMS speaks for a course through that run).
-    """
-
-    key: str
-    run: Mapping[str, Any]
-    course: Mapping[str, Any]
-    video: str | None = None
-    course_owned: bool = False
-
-
-def run_key_parts(key: str) -> tuple[str, str]:
-    """(org, number) of a run key; ValidationError when it is not one."""
-    try:
-        parsed = CourseKey.from_string(key)
-    except InvalidKeyError as error:
-        raise ValidationError(
-            _("%(key)r is not a course run key (course-v1:ORG+NUMBER+RUN).") % {"key": key}
-        ) from error
-    return str(parsed.org), str(parsed.course)
-
-
-def check_run_belongs(course: Course, run_key: str) -> None:
-    """A run key names its course: course-v1:Org+Num+Run belongs to Org+Num (or to the course renamed to it)."""
-    org, number = run_key_parts(run_key)
-    if Course.make_key(org, number) not in {course.key, course.key_for_reruns}:
-        raise ValidationError(
-            _("run %(run_key)s does not belong to course %(key)s (its key names %(org)s+%(number)s).")
-            % {"run_key": run_key, "key": course.key, "org": org, "number": number}
-        )
-
-
 def course_runs_load(*, partner: Partner, inputs: Sequence[RunInput]) -> PageOutcomes:
-    """Create or update the official courses and runs of one page of a source (see the module docstring)."""
-    outcomes = PageOutcomes()
-    parsed: list[tuple[RunInput, str]] = []
-    for item in inputs:
-        try:
-            org, number = run_key_parts(item.key)
-        except ValidationError as error:
-            outcomes.add("course_run", item.key, FAILED, "; ".join(error.messages))
-            continue
-        parsed.append((item, Course.make_key(org, number)))
-    if not parsed:
-        return outcomes
-
-    keys = [item.key for item, _unused in parsed]
-    course_keys = {course_key for _unused, course_key in parsed}
-    runs: dict[tuple[str, bool], CourseRun] = {
-        (run.key, run.draft): run
-        for run in CourseRun.objects.filter(key__in=keys, course__partner=partner).select_related("course")
-    }
-    courses: dict[tuple[str, bool], Course] = {}
-    for course in Course.objects.filter(partner=partner).filter(
-        Q(key__in=course_keys) | Q(key_for_reruns__in=course_keys)
-    ):
-        # A course renamed for reruns (key_for_reruns) takes the runs of its new name.
-        courses.setdefault((course.key_for_reruns or course.key, course.draft), course)
-        courses[(course.key, course.draft)] = course
-    organizations = {
-        org.key: org
-        for org in Organization.objects.filter(partner=partner, key__in={key.partition("+")[0] for key in course_keys})
-    }
-    srcs = {item.video for item, _unused in parsed if item.video}
-    videos: dict[str, Video] = {}
-    for video in Video.objects.filter(src__in=srcs).order_by("-pk"):
-        videos[video.src] = video
-
-    context = _RunContext(partner, courses, organizations, videos)
-    with transaction.atomic():
-        for item, course_key in parsed:
-            if _unchanged(context, item, runs):
-                # The common case of a re-run: no savepoint, no statement.
-                outcomes.add("course_run", item.key, UNCHANGED)
-                continue
-            try:
-                with transaction.atomic():
-                    _load_run(context, item, course_key, runs, outcomes)
-            except (ValidationError, DatabaseError, ValueError, TypeError) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                outcomes.add("course_run", item.key, FAILED, "; ".join(messages))
-        _insert_pending_runs(context, outcomes)
-        subscription_inclusion_update(courses=context.new_courses, course_runs=context.inclusion_runs)
-    return outcomes
-
-
-def _insert_pending_runs(context: _RunContext, outcomes: PageOutcomes) -> None:
-    """Insert the page's new runs with one tracked bulk INSERT (history included); one by one if that fails.
-
-    The bulk insert is change-tracked like a save (``TrackedQuerySet.bulk_create``): the runs and their
-    courses get their timestamps and change-log entries, set-based.
-    """
-    pending = context.pending_runs
-    if not pending:
-        return
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(pending, CourseRun, batch_size=500)
-        inserted = pending
-    except DatabaseError:
-        inserted = []
-        for run in pending:
-            try:
-                with transaction.atomic():
-                    run.save()
-                inserted.append(run)
-            except (ValidationError, DatabaseError) as error:
-                outcomes.add("course_run", run.key, FAILED, str(error))
-    canonical: dict[int, Course] = {}
-    for run in inserted:
-        outcomes.add("course_run", run.key, CREATED)
-        context.inclusion_runs.append(run)
-        course = run.course
-        if course.canonical_course_run_id is None and course.pk not in canonical:
-            course.canonical_course_run = run
-            canonical[course.pk] = course
-    if canonical:
-        Course.objects.bulk_update(list(canonical.values()), ["canonical_course_run"])
-
-
-@dataclass
-class _RunContext:
-    partner: Partner
-    courses: dict[tuple[str, bool], Course]
-    organizations: dict[str, Organization]
-    videos: dict[str, Video]
-    new_courses: list[Course] = field(default_factory=list)
-    inclusion_runs: list[CourseRun] = field(default_factory=list)
-    # New runs of official courses without a draft: inserted together at the end of the page.
-    pending_runs: list[CourseRun] = field(default_factory=list)
-
-    def video_id(self, src: str) -> int | None:
-        if not src:
-            return None
-        video = self.videos.get(src)
-        if video is None:
-            # Videos are shared rows: a new URL is a new row, never an edit of one another course uses.
-            video = Video.objects.create(src=src)
-            self.videos[src] = video
-        return video.pk
-
-
-def _unchanged(context: _RunContext, item: RunInput, runs: dict[tuple[str, bool], CourseRun]) -> bool:
-    """Whether the item would write nothing (its run exists and every value it owns is equal already)."""
-    run = runs.get((item.key, False)) or runs.get((item.key, True))
-    if run is None:
-        return False
-    values = dict(item.run)
-    if item.video is not None:
-        video = context.videos.get(item.video) if item.video else None
-        if item.video and video is None:
-            return False
-        values["video_id"] = video.pk if video is not None else None
-    if differs(run, values):
-        return False
-    if item.course_owned and not run.draft and run.course.canonical_course_run_id == run.pk:
-        course_values = dict(item.course)
-        if item.video is not None:
-            course_values["video_id"] = values["video_id"]
-        if differs(run.course, course_values):
-            return False
-    try:
-        check_run_belongs(run.course, item.key)
-    except ValidationError:
-        return False
-    return True
-
-
-def _run_values(context: _RunContext, item: RunInput) -> dict[str, Any]:
-    values = dict(item.run)
-    if item.video is not None:
-        values["video_id"] = context.video_id(item.video)
-    return values
-
-
-def _load_run(
-    context: _RunContext,
-    item: RunInput,
-    course_key: str,
-    runs: dict[tuple[str, bool], CourseRun],
-    outcomes: PageOutcomes,
-) -> None:
-    official = runs.get((item.key, False))
-    draft_only = runs.get((item.key, True)) if official is None else None
-    existing = official or draft_only
-    if existing is not None:
-        check_run_belongs(existing.course, item.key)
-        changed = assign_changed(existing, _run_values(context, item))
-        if changed:
-            _clean(existing)
-            existing.save()
-            if "pacing_type" in changed:
-                context.inclusion_runs.append(existing)
-            if official is not None:
-                draft_rebase_onto_official(official=official)
-        outcomes.add("course_run", item.key, UPDATED if changed else UNCHANGED)
-        if official is not None and item.course_owned:
-            _update_course_from_canonical(official, item, outcomes)
-        return
-
-    course = context.courses.get((course_key, False))
-    draft_course = context.courses.get((course_key, True)) if course is None else None
-    if course is None and draft_course is None:
-        course = _create_course(context, item, course_key)
-        outcomes.add("course", course.key, CREATED)
-    target = course or draft_course
-    assert target is not None
-    check_run_belongs(target, item.key)
-    run = CourseRun(course=target, key=item.key, draft=target.draft, **_run_values(context, item))
-    if target.draft:
-        # The course exists only as a Publisher draft: its new run joins that world and goes through review.
-        run.status = CourseRunStatus.UNPUBLISHED
-    _clean(run)
-    if not target.draft and not target.draft_version_id and (item.key, True) not in runs:
-        # The common case of a first load: no draft world to join, so it waits for the page's bulk insert.
-        # The slug is what save() would give it (no other version of the run exists to share one with).
-        run.slug = run.build_slug()
-        context.pending_runs.append(run)
-        runs[(run.key, run.draft)] = run
-        return
-    run.save()
-    runs[(run.key, run.draft)] = run
-    context.inclusion_runs.append(run)
-    outcomes.add("course_run", item.key, CREATED)
-    if target.canonical_course_run_id is None:
-        target.canonical_course_run = run
-        target.save(update_fields=["canonical_course_run"])
-    if course is not None and course.draft_version_id:
-        course_ensure_draft(course=course)  # gives the new run its draft in the world being edited
-
-
-def _create_course(context: _RunContext, item: RunInput, course_key: str) -> Course:
-    org_key, _unused, number = course_key.partition("+")
-    organization = context.organizations.get(org_key)
-    if organization is None:
-        organization = Organization(partner=context.partner, key=org_key, name=org_key)
-        _clean(organization)
-        organization.save()
-        context.organizations[org_key] = organization
-    course = Course(partner=context.partner, key=course_key, number=number, **item.course)
-    if item.video:
-        course.video_id = context.video_id(item.video)
-    _clean(course)
-    course.save()
-    course.authoring_organizations.set([organization])
-    context.courses[(course_key, False)] = course
-    context.new_courses.append(course)
-    return course
-
-
-def _update_course_from_canonical(official_run: CourseRun, item: RunInput, outcomes: PageOutcomes) -> None:
-    course = official_run.course
-    if course.canonical_course_run_id != official_run.pk:
-        return
-    values = dict(item.course)
-    if item.video is not None:
-        values["video_id"] = official_run.video_id
-    changed = assign_changed(course, values)
-    if changed:
-        _clean(course)
-        course.save()
-        draft_rebase_onto_official(official=course)
-    outcomes.add("course", course.key, UPDATED if changed else UNCHANGED)
+    """Create or update the official courses and runs of one page of a source (``course_runs_upsert``)."""
+    return course_runs_upsert(partner=partner, inputs=inputs).outcomes
 
 
 # --- seats ---------------------------------------------------------------------------------------------
@@ -384,137 +72,88 @@ class SeatInput:
     upgrade_deadline: dt.datetime | None
     credit_hours: int | None
 
+    def offer(self) -> SeatOffer:
+        values = {
+            "price": self.price,
+            "sku": self.sku,
+            "upgrade_deadline": self.upgrade_deadline,
+            "credit_hours": self.credit_hours,
+        }
+        return SeatOffer(self.seat_type, self.currency, self.credit_provider, values)
+
+
+SEAT_VALUES = ("price", "sku", "upgrade_deadline", "credit_hours")
+
 
 def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[SeatInput]]) -> PageOutcomes:
-    """Make the seats of each run (by key) exactly ``offers[key]``: create, update, delete official seats."""
+    """Make the seats of each run (by key) exactly ``offers[key]``: create, update, delete official seats.
+
+    The page's runs and seats are first read as plain values; only the runs whose seats differ are read
+    as rows (one query each for runs and seats), and their new seats are inserted with one bulk INSERT.
+    """
     outcomes = PageOutcomes()
+    seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
+    run_pks = dict(
+        CourseRun.objects.official().filter(key__in=list(offers), course__partner=partner).values_list("key", "pk")
+    )
+    stored: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
+    for run_id, type_id, currency, provider, *values in Seat.objects.filter(
+        course_run_id__in=run_pks.values()
+    ).values_list("course_run_id", "type_id", "currency", "credit_provider", *SEAT_VALUES):
+        stored[run_id][(type_id, currency, provider)] = tuple(values)
+    changed_keys = []
+    for key, seat_inputs in offers.items():
+        if key not in run_pks:
+            outcomes.add("seat", key, FAILED, f"no course run {key} (the LMS has not listed it yet?)")
+        elif _seats_unchanged(stored[run_pks[key]], seat_inputs, seat_types):
+            outcomes.items.extend(
+                Outcome("seat", f"{key} {seat.seat_type} {seat.currency}", UNCHANGED) for seat in seat_inputs
+            )
+        else:
+            changed_keys.append(key)
+    if not changed_keys:
+        return outcomes
     runs = {
         run.key: run
-        for run in CourseRun.objects.official()
-        .filter(key__in=list(offers), course__partner=partner)
-        .prefetch_related("seats")
+        for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in changed_keys]).prefetch_related("seats")
     }
-    seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
-    pending: list[tuple[Seat, str]] = []
+    pending: Pending = []
     with transaction.atomic():
-        for key, seat_inputs in offers.items():
-            run = runs.get(key)
-            if run is None:
-                outcomes.add("seat", key, FAILED, f"no course run {key} (the LMS has not listed it yet?)")
-                continue
-            if _seats_unchanged(run, seat_inputs, seat_types):
-                outcomes.items.extend(
-                    Outcome("seat", f"{key} {seat.seat_type} {seat.currency}", UNCHANGED) for seat in seat_inputs
-                )
-                continue
-            # A run without a draft leaves its new seats to the page's bulk insert.
-            deferred = None if run.draft_version_id else pending
+        for key in changed_keys:
+            run = runs[key]
             try:
                 with transaction.atomic():
-                    changed = _load_seats(run, seat_inputs, seat_types, outcomes, deferred)
-                    if changed:
+                    # A run without a draft leaves its new seats to the page's bulk insert.
+                    deferred = None if run.draft_version_id else pending
+                    seat_offers = [seat.offer() for seat in offers[key]]
+                    if run_seats_sync(
+                        run=run, offers=seat_offers, seat_types=seat_types, outcomes=outcomes, pending=deferred
+                    ):
                         draft_rebase_onto_official(official=run)
-            except (ValidationError, DatabaseError, ValueError) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                outcomes.add("seat", key, FAILED, "; ".join(messages))
-        _insert_pending_seats(pending, outcomes)
+            except ITEM_ERRORS as error:
+                outcomes.fail("seat", key, error)
+        failures = {id(row): error for row, error in rows_insert(Seat, [row for row, _ in pending])}
+        for row, label in pending:
+            if id(row) in failures:
+                outcomes.fail("seat", label, failures[id(row)])
+            else:
+                outcomes.add("seat", label, CREATED)
     return outcomes
 
 
-def _insert_pending_seats(pending: list[tuple[Seat, str]], outcomes: PageOutcomes) -> None:
-    """One tracked bulk INSERT (with history) for the page's new seats; one by one if it fails."""
-    if not pending:
-        return
-    seats = [seat for seat, _unused in pending]
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(seats, Seat, batch_size=500)
-    except DatabaseError:
-        for seat, label in pending:
-            try:
-                with transaction.atomic():
-                    seat.save()
-            except DatabaseError as error:
-                outcomes.add("seat", label, FAILED, str(error))
-                continue
-            outcomes.add("seat", label, CREATED)
-        return
-    for _seat, label in pending:
-        outcomes.add("seat", label, CREATED)
-
-
-def _seats_unchanged(run: CourseRun, seat_inputs: Sequence[SeatInput], seat_types: Mapping[str, SeatType]) -> bool:
-    existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
-    if len(existing) != len(seat_inputs):
+def _seats_unchanged(
+    stored: Mapping[tuple[int, str, str], tuple], seat_inputs: Sequence[SeatInput], seat_types: Mapping[str, SeatType]
+) -> bool:
+    if len(stored) != len(seat_inputs):
         return False
     for seat_input in seat_inputs:
-        seat_type = seat_types.get(seat_input.seat_type)
-        seat = existing.get((seat_type.pk, seat_input.currency, seat_input.credit_provider)) if seat_type else None
-        if seat is None or differs(seat, _seat_values(seat_input)):
+        if offer_problem(seat_types, seat_input.seat_type, seat_input.currency):
+            return False
+        natural_key = (seat_types[seat_input.seat_type].pk, seat_input.currency, seat_input.credit_provider)
+        values = stored.get(natural_key)
+        if values is None or values != tuple(seat_input.offer().values[name] for name in SEAT_VALUES):
             return False
     return True
-
-
-def _seat_values(seat_input: SeatInput) -> dict[str, Any]:
-    return {
-        "price": seat_input.price,
-        "sku": seat_input.sku,
-        "upgrade_deadline": seat_input.upgrade_deadline,
-        "credit_hours": seat_input.credit_hours,
-    }
-
-
-def _load_seats(
-    run: CourseRun,
-    seat_inputs: Sequence[SeatInput],
-    seat_types: Mapping[str, SeatType],
-    outcomes: PageOutcomes,
-    pending: list[tuple[Seat, str]] | None = None,
-) -> bool:
-    existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
-    offered: set[tuple[int, str, str]] = set()
-    changed_any = False
-    for seat_input in seat_inputs:
-        label = f"{run.key} {seat_input.seat_type} {seat_input.currency}"
-        seat_type = seat_types.get(seat_input.seat_type)
-        if seat_type is None:
-            outcomes.add("seat", label, FAILED, f"unknown seat type {seat_input.seat_type!r}; add it in the admin")
-            continue
-        if not CURRENCY_RE.match(seat_input.currency):
-            outcomes.add("seat", label, FAILED, f"unknown currency {seat_input.currency!r}")
-            continue
-        natural_key = (seat_type.pk, seat_input.currency, seat_input.credit_provider)
-        offered.add(natural_key)
-        values = _seat_values(seat_input)
-        seat = existing.get(natural_key)
-        if seat is None:
-            seat = Seat(
-                course_run=run,
-                type=seat_type,
-                currency=seat_input.currency,
-                credit_provider=seat_input.credit_provider,
-                **values,
-            )
-            _clean(seat)
-            if pending is not None:
-                pending.append((seat, label))
-                continue
-            seat.save()
-            outcomes.add("seat", label, CREATED)
-            changed_any = True
-        elif assign_changed(seat, values):
-            _clean(seat)
-            seat.save()
-            outcomes.add("seat", label, UPDATED)
-            changed_any = True
-        else:
-            outcomes.add("seat", label, UNCHANGED)
-    for natural_key, seat in existing.items():
-        if natural_key not in offered:
-            seat.delete()
-            outcomes.add("seat", f"{run.key} {seat.type_id} {seat.currency}", DELETED)
-            changed_any = True
-    return changed_any
 
 
 # --- entitlements --------------------------------------------------------------------------------------
@@ -544,16 +183,14 @@ def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementIn
         for item in inputs:
             label = f"{item.course_uuid} {item.mode} ({item.sku})"
             course = courses.get(item.course_uuid)
-            mode = seat_types.get(item.mode)
             if course is None:
                 outcomes.add("entitlement", label, FAILED, f"no course {item.course_uuid}")
                 continue
-            if mode is None:
-                outcomes.add("entitlement", label, FAILED, f"unknown mode {item.mode!r}")
+            problem = offer_problem(seat_types, item.mode, item.currency)
+            if problem:
+                outcomes.add("entitlement", label, FAILED, problem.replace("seat type", "mode"))
                 continue
-            if not CURRENCY_RE.match(item.currency):
-                outcomes.add("entitlement", label, FAILED, f"unknown currency {item.currency!r}")
-                continue
+            mode = seat_types[item.mode]
             values = {"price": item.price, "currency": item.currency, "sku": item.sku}
             entitlement = next((e for e in course.entitlements.all() if e.mode_id == mode.pk), None)
             if entitlement is not None and not differs(entitlement, values):
@@ -561,22 +198,12 @@ def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementIn
                 continue
             try:
                 with transaction.atomic():
-                    if entitlement is None:
-                        entitlement = CourseEntitlement(course=course, mode=mode, **values)
-                        _clean(entitlement)
-                        entitlement.save()
-                        outcomes.add("entitlement", label, CREATED)
-                    elif assign_changed(entitlement, values):
-                        _clean(entitlement)
-                        entitlement.save()
-                        outcomes.add("entitlement", label, UPDATED)
-                    else:
-                        outcomes.add("entitlement", label, UNCHANGED)
-                        continue
-                    touched[course.pk] = course
-            except (ValidationError, DatabaseError) as error:
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                outcomes.add("entitlement", label, FAILED, "; ".join(messages))
+                    if course_entitlement_write(
+                        course=course, mode=mode, entitlement=entitlement, values=values, label=label, outcomes=outcomes
+                    ):
+                        touched[course.pk] = course
+            except ITEM_ERRORS as error:
+                outcomes.fail("entitlement", label, error)
         for course in touched.values():
             draft_rebase_onto_official(official=course)
     return outcomes
@@ -711,5 +338,4 @@ __all__ = [
     "course_run_seats_load",
     "course_runs_load",
     "course_types_match_untyped",
-    "run_key_parts",
 ]

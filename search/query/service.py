@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 from course_metadata.selectors.query_strings import QueryRejected, QueryUnavailable
 from search.backends import get_backend
 from search.backends.base import SearchBackend, SearchUnavailable
@@ -107,11 +109,14 @@ class IndexBackend:
                 found = self._ask(index, node, content_type, among)
                 if not found and freshness.missing(index, content_type):
                     raise QueryUnavailable(
-                        f"the search index holds no {content_type} document although the database does; "
-                        "run `manage.py update_index`"
+                        _(
+                            "the search index holds no %(content_type)s document although the database does; "
+                            "run `manage.py update_index`"
+                        )
+                        % {"content_type": content_type}
                     )
         except SearchUnavailable as error:
-            raise QueryUnavailable(f"the search index cannot answer: {error}") from None
+            raise QueryUnavailable(_("the search index cannot answer: %(error)s") % {"error": error}) from None
         return found
 
     @staticmethod

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from course_metadata.selectors import query_strings
 from course_metadata.selectors.query_strings import QueryUnavailable
 from search import freshness
-from search.backends.database import DatabaseBackend
+from search.backends.database import DatabaseBackend, storage
 from search.indexing import RebuildReport
 from search.models import SearchGeneration
 from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory, PartnerFactory
@@ -37,7 +37,7 @@ def uuids(courses: list[Any]) -> frozenset[Any]:
 
 def wipe(backend: DatabaseBackend) -> None:
     for generation in SearchGeneration.objects.all():
-        backend._drop(generation.pk)
+        storage.drop(generation.pk)
 
 
 def test_the_index_follows_the_writes_before_it_answers(backend: DatabaseBackend, courses: list[Any]) -> None:
