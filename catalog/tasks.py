@@ -40,7 +40,7 @@ def refresh_requested_catalog_memberships() -> dict[str, int] | None:
 
     None when another run still holds the lock.
     """
-    with single_flight("refresh_requested_catalog_memberships") as acquired:
+    with single_flight("refresh_requested_catalog_memberships", expires_after=15 * 60) as acquired:
         if not acquired:
             return None
         report = catalog_membership_requests_drain(older_than=DRAIN_AFTER)

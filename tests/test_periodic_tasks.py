@@ -35,6 +35,7 @@ GIVE_UP_AFTER_SECONDS = 60
 LOCKED = {
     "publish-runs-past-go-live": ("course_metadata.tasks.publish_due_course_runs", publishing),
     "catalog-availability-clock": ("catalog.tasks.refresh_content_past_boundary", catalog_tasks),
+    "catalog-requested-refreshes": ("catalog.tasks.refresh_requested_catalog_memberships", catalog_tasks),
     "refresh-course-metadata": ("course_metadata.tasks.refresh_course_metadata", loading),
 }
 # Guarded by its consumers' cursor rows instead (course_metadata.changelog.consumers).
