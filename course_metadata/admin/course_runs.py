@@ -72,7 +72,6 @@ class CourseRunAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, D
     subscription_role = "course_runs"
     language_list_fields = ["transcript_languages"]
     ai_language_fields = ["ai_languages"]
-    rich_text_fields = ["short_description_override", "full_description_override", "outcome_override"]
     list_display = [
         "key",
         "course_title",

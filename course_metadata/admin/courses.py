@@ -81,16 +81,6 @@ class CourseEditorInline(admin.TabularInline):
 class CourseAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, DraftAdminMixin, GuardedHistoryAdmin):
     subscription_role = "courses"  # its inlined runs are recomputed with it
     email_list_fields = ["watchers"]
-    rich_text_fields = [
-        "short_description",
-        "full_description",
-        "outcome",
-        "prerequisites_raw",
-        "syllabus_raw",
-        "additional_information",
-        "faq",
-        "learner_testimonials",
-    ]
     form = CourseAdminForm
     list_display = [
         "key",

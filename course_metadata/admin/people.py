@@ -27,7 +27,6 @@ class PersonAreaOfExpertiseInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(CatalogEditingFormMixin, admin.ModelAdmin):
-    rich_text_fields = ["bio", "major_works"]
     list_display = ["full_name", "slug", "partner", "position", "published", "modified"]
     list_filter = ["partner", "published"]
     list_select_related = ["partner", "position__organization"]

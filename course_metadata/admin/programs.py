@@ -72,7 +72,6 @@ class ProgramAdmin(
     ProgramSkillsAdminMixin, CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, GuardedHistoryAdmin
 ):
     subscription_role = "programs"
-    rich_text_fields = ["overview"]
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "type", "partner", "hidden", "enterprise_subscription_inclusion"]
     list_select_related = ["partner", "type"]
@@ -100,7 +99,6 @@ class DegreeDeadlineInline(admin.TabularInline):
 
 @admin.register(Degree)
 class DegreeAdmin(ProgramSkillsAdminMixin, CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, HistoryAdmin):
-    rich_text_fields = ["overview", "application_requirements", "prerequisite_coursework"]
     subscription_role = "programs"
     list_display = PROGRAM_LIST_DISPLAY
     list_filter = ["status", "partner", "hidden"]

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from course_metadata.rules.rich_text import sanitize_html
+from course_metadata.rules.rich_text import rich_text_fields, sanitize_html
 
 MEDIA_CSS = {"all": ["course_metadata/admin/widgets.css"]}
 # Language codes as the LMS writes them: en, en-us, zh-Hans, es-419.
@@ -213,13 +213,12 @@ class RichTextField(forms.CharField):
 
 
 class CatalogEditingFormMixin:
-    """Gives a ModelAdmin the widgets above for the fields named in ``list_fields``, ``email_list_fields``,
-    ``ai_language_fields`` and ``rich_text_fields``."""
+    """Gives a ModelAdmin the widgets above for the fields named in ``list_fields``, ``email_list_fields`` and
+    ``ai_language_fields``, and the rich-text editor for the model's own ``RICH_TEXT_FIELDS``."""
 
     language_list_fields: Sequence[str] = ()
     email_list_fields: Sequence[str] = ()
     ai_language_fields: Sequence[str] = ()
-    rich_text_fields: Sequence[str] = ()
 
     def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         options = {"required": not db_field.blank, "label": capfirst(db_field.verbose_name)}
@@ -232,6 +231,6 @@ class CatalogEditingFormMixin:
             return AiLanguagesField(
                 label=options["label"], help_text=_("Transcription languages, then translation languages.")
             )
-        if db_field.name in self.rich_text_fields or db_field.name in getattr(db_field.model, "RICH_TEXT_FIELDS", ()):
+        if db_field.name in rich_text_fields(db_field.model):
             return RichTextField(**options)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
