@@ -124,14 +124,7 @@ class CourseAdmin(CatalogEditingFormMixin, SubscriptionInclusionAdminMixin, Draf
             {
                 "description": _("What the course's marketing page and cards say about it."),
                 "fields": [
-                    "short_description",
-                    "full_description",
-                    "outcome",
-                    "prerequisites_raw",
-                    "syllabus_raw",
-                    "additional_information",
-                    "faq",
-                    "learner_testimonials",
+                    *Course.RICH_TEXT_FIELDS,
                     "extra_description",
                     "additional_metadata",
                 ],

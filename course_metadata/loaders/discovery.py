@@ -14,7 +14,7 @@ from typing import Any
 from course_metadata.loaders.base import ApiLoader, LoadReport, Progress
 from course_metadata.loaders.http import ApiClient, FetchFailed, Page, join, walk_pages
 from course_metadata.loaders.lms import date, text
-from course_metadata.models import Degree, Organization, Partner, Person, Subject, Topic
+from course_metadata.models import Course, Degree, Organization, Partner, Person, Subject, Topic
 from course_metadata.services.importing import (
     CurriculumImport,
     PathwayImport,
@@ -238,14 +238,7 @@ class DiscoveryImporter(ApiLoader):
             **strings(
                 body,
                 "title",
-                "short_description",
-                "full_description",
-                "outcome",
-                "prerequisites_raw",
-                "syllabus_raw",
-                "additional_information",
-                "faq",
-                "learner_testimonials",
+                *Course.RICH_TEXT_FIELDS,
                 "card_image_url",
                 "key_for_reruns",
                 "url_slug",
