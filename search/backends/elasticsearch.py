@@ -8,8 +8,8 @@ The request bodies are built by the pure functions of this module (``mapping_bod
 ``search_body``), written with elasticsearch-dsl, so tests assert them as data; the backend class only sends
 them. The query tree (``search.query.nodes``) means the same here as in the database backend:
 
-- a bare word matches the default full-text fields (``search.schema.TEXT_WEIGHTS``, boosted by
-  ``search.ranking.FIELD_BOOSTS``) with English stemming, case and accents folded;
+- a bare word matches the default full-text fields (``search.schema.TEXT_WEIGHTS``; relevance is
+  ``search.ranking``'s tiers) with English stemming, case and accents folded;
 - a text field's word matches its analysed tokens; ``<field>.raw``, keyword, number, date and boolean fields
   match whole values;
 - everything in the tree is a filter; relevance comes from ``SearchRequest.text`` alone, multiplied by the
@@ -125,7 +125,22 @@ def mapping_body() -> dict[str, Any]:
 
 
 def _default_fields() -> list[str]:
-    return [f"{name}^{ranking.FIELD_BOOSTS[weight]:g}" for name, weight in schema.TEXT_WEIGHTS.items()]
+    return list(schema.TEXT_WEIGHTS)
+
+
+def relevance_query(text: str) -> Query:
+    """``search.ranking``'s tiers: the best tier whose fields match one of the words scores its factor."""
+    return Q(
+        "dis_max",
+        queries=[
+            Q(
+                "constant_score",
+                filter=Q("multi_match", query=text, fields=list(ranking.tier_fields(tier))),
+                boost=tier.factor,
+            )
+            for tier in ranking.TIERS
+        ],
+    )
 
 
 class QueryCompiler:
@@ -260,7 +275,7 @@ def search_body(request: SearchRequest, *, now: dt.datetime) -> dict[str, Any]:
     if request.partner:
         filters.append(Q("term", **{"partner.raw": request.partner}))
     text = (request.text or "").strip()
-    should = [Q("multi_match", query=text, fields=_default_fields(), type="best_fields")] if text else []
+    should = [relevance_query(text)] if text else []
     inner = Q("bool", filter=filters, must=[Q("match_all")], should=should)
     functions = [
         {"filter": compiler.compile(boost.condition).to_dict(), "weight": boost.factor} for boost in ranking.boosts(now)

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from search import schema
 from search.backends.base import Document
-from search.backends.database import typeahead
+from search.backends.database import narrow, typeahead
 from search.backends.database.storage import DOCS, FTS, FTS_COLUMNS, ROW_COLUMNS, UNWEIGHTED_TEXT, to_json, vendor
 from search.text import plain, words
 
@@ -74,6 +74,12 @@ def delete(generations: Sequence[int], ids: Iterable[str]) -> None:
             part = wanted[start : start + CHUNK]
             marks = ", ".join(["%s"] * len(part))
             for generation in generations:
+                if not sqlite:
+                    cursor.execute(
+                        f"DELETE FROM {narrow.TABLE} WHERE doc IN "
+                        f"(SELECT id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks}))",
+                        [generation, *part],
+                    )
                 cursor.execute(
                     f"DELETE FROM {FTS if sqlite else typeahead.TABLE} WHERE {'rowid' if sqlite else 'doc'} IN "
                     f"(SELECT id FROM {DOCS} WHERE generation_id = %s AND doc_id IN ({marks}))",
@@ -110,11 +116,15 @@ def _pg_text(value: Any) -> str:
 def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:
     # One JSON parameter unpacked by jsonb_to_recordset: psycopg quotes array parameters in Python,
     # element by element, which cost more than building the documents. One statement writes the documents
-    # and their typeahead rows (a document no longer visible loses its row).
+    # and their typeahead rows (a document no longer visible loses its row) and narrow rows (ADR 0092).
     records = [
         {**_pg_record(document, columns), **typeahead.row_values(document)}
         for document, columns in zip(documents, rows, strict=True)
     ]
+    narrow_sql, narrow_params = narrow.upsert_sql("written")
+    named = {f"narrow{index}": value for index, value in enumerate(narrow_params)}
+    pieces = narrow_sql.split("%s")
+    narrow_sql = pieces[0] + "".join(f"%(narrow{index})s{piece}" for index, piece in enumerate(pieces[1:]))
     names = ", ".join(ROW_COLUMNS)
     updates = ", ".join(
         f"{column} = EXCLUDED.{column}" for column in (*ROW_COLUMNS[1:], "search_vector", "field_tokens")
@@ -135,7 +145,9 @@ def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dic
                          unnest(tsvector_to_array(to_tsvector('english', e.value))) l)
             FROM u
             ON CONFLICT (generation_id, doc_id) DO UPDATE SET {updates}
-            RETURNING id, doc_id
+            RETURNING id, generation_id, doc_id, content_type, partner, aggregation_key, facts, search_vector, field_tokens
+        ), narrowed AS (
+            {narrow_sql}
         ), hidden AS (
             DELETE FROM {typeahead.TABLE} t USING written w, u
             WHERE t.doc = w.id AND u.doc_id = w.doc_id AND NOT u.ta
@@ -149,7 +161,9 @@ def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dic
             sort_key = EXCLUDED.sort_key
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"generation": generation, "records": to_json(records)})
+        cursor.execute(
+            sql, {"generation": generation, "records": to_json(records), **named}
+        )
 
 
 def _write_sqlite(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:

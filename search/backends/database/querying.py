@@ -19,7 +19,9 @@ from search import ranking, schema
 from search.backends.base import DocRef, Hit, SearchRequest, SearchResult
 from search.backends.database import storage
 from search.backends.database.compiler import Compiler
-from search.backends.database.facets import facet_counts
+from search.backends.database import narrow
+from search.backends.database.facets import facet_counts, narrow_facet_counts
+from search.backends.database.narrow import NarrowCompiler, NotNarrow
 from search.backends.database.storage import DOCS, FTS, vendor
 from search.query.nodes import Node
 from search.text import BadValue, words
@@ -64,33 +66,53 @@ def matching_ids(node: Node, content_types: Iterable[str]) -> set[DocRef]:
 
 
 def _relevance(text: str | None) -> tuple[str, list[Any], str, list[Any]]:
-    """(join, its params, relevance expression, its params) for ranking by ``text``'s words."""
+    """(join, its params, relevance expression, its params): ``search.ranking``'s tier of ``text``'s words."""
     tokens = words(text or "")
     if not tokens:
         return "", [], "1.0", []
+    cases: list[str] = []
     if vendor() == "postgresql":
-        query = " | ".join(f"'{token}'" for token in tokens)
-        weights = "{" + ",".join(str(weight) for weight in ranking.PG_WEIGHTS) + "}"
-        return "", [], f"(ts_rank('{weights}', d.search_vector, to_tsquery('english', %s)) + 1e-6)", [query]
-    # FTS5's bm25 scales with how rare a word is, down to nothing for a word every document has, which
-    # would let ranking hinge on corpus statistics: instead, like ts_rank's weight classes, a document
-    # scores each class (title A, short description B, ...) whose fields match one of the words.
+        params: list[Any] = []
+        for tier in ranking.TIERS:
+            weights = "".join(sorted(tier.classes))
+            cases.append(f"WHEN d.search_vector @@ to_tsquery('english', %s) THEN {tier.factor}::float8")
+            params.append(" | ".join(f"'{token}':{weights}" for token in tokens))
+        return "", [], f"(CASE {' '.join(cases)} ELSE {ranking.UNMATCHED} END)", params
+    # FTS5: one match per weight class (its fields, any of the words), joined by rowid.
     joins: list[str] = []
-    params: list[Any] = []
-    terms: list[str] = []
+    join_params: list[Any] = []
     alternatives = " OR ".join(f'"{token}"' for token in tokens)
     for index, weight in enumerate(("A", "B", "C", "D")):
         columns = [name for name, klass in schema.TEXT_WEIGHTS.items() if klass == weight]
         joins.append(
             f" LEFT JOIN (SELECT rowid AS rid FROM {FTS} WHERE {FTS} MATCH %s) w{index} ON w{index}.rid = d.id"
         )
-        params.append("{" + " ".join(columns) + "} : (" + alternatives + ")")
-        terms.append(f"(CASE WHEN w{index}.rid IS NULL THEN 0 ELSE {ranking.FIELD_BOOSTS[weight]} END)")
-    return "".join(joins), params, "(" + " + ".join(terms) + " + 0.01)", []
+        join_params.append("{" + " ".join(columns) + "} : (" + alternatives + ")")
+    for tier in ranking.TIERS:
+        matched = " OR ".join(f"w{'ABCD'.index(klass)}.rid IS NOT NULL" for klass in sorted(tier.classes))
+        cases.append(f"WHEN {matched} THEN {tier.factor}")
+    return "".join(joins), join_params, f"(CASE {' '.join(cases)} ELSE {ranking.UNMATCHED} END)", []
 
 
 def search(request: SearchRequest) -> SearchResult:
     now = request.now or timezone.now()
+    if vendor() == "postgresql":
+        try:
+            return _narrow_search(request, now)
+        except NotNarrow:
+            pass
+    return _general_search(request, now)
+
+
+def _general_search(request: SearchRequest, now: Any) -> SearchResult:
+    hits, where, where_params, compiler = _general_page(request, now)
+    total, queries = _counts(where, where_params, request, compiler)
+    facets = facet_counts(where, where_params, request.facets)
+    return SearchResult(hits=hits, total=total, facets=facets, facet_queries=queries)
+
+
+def _general_page(request: SearchRequest, now: Any) -> tuple[list[Hit], str, list[Any], Compiler]:
+    """The page over the documents table, and its condition (for the counts)."""
     compiler = Compiler(vendor(), now)
     base, base_params = base_condition(request.content_types, request.partner)
     condition, condition_params = compiler.compile(request.query)
@@ -116,7 +138,7 @@ def search(request: SearchRequest) -> SearchResult:
         f"SELECT d.id AS rid, d.doc_id, d.content_type, {score} AS score, {select_sorts} "
         f"FROM {DOCS} d{join} WHERE {where}"
     )
-    # Parameters in the order of the SQL text: the score, the join (SQLite's bm25), the condition.
+    # Parameters in the order of the SQL text: the score, the join (SQLite's FTS5 matches), the condition.
     params_in_order = [*relevance_params, *boost_params, *join_params, *where_params]
 
     outer_where, outer_params = _keyset(sorts, request.search_after)
@@ -155,9 +177,99 @@ def search(request: SearchRequest) -> SearchResult:
         )
         for row in rows
     ]
-    total, queries = _counts(where, where_params, request, compiler)
-    facets = facet_counts(where, where_params, request.facets)
-    return SearchResult(hits=hits, total=total, facets=facets, facet_queries=queries)
+    return hits, where, where_params, compiler
+
+
+def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
+    """The search over ``search_narrow`` (PostgreSQL, ADR 0092); ``NotNarrow`` when some part needs the
+    documents table. The page of a text search comes tier by tier (``search.ranking``): the title matches
+    first, ranked by their boosts alone, and a lower tier is read only when the better ones do not fill it."""
+    for name in request.facets:
+        found = schema.resolve(name)[0]
+        if found.name != "content_type" and found.name not in narrow.FIELDS:
+            raise NotNarrow(found.name)
+    compiler = NarrowCompiler(now)
+    base, base_params = narrow_base_condition(request.content_types, request.partner)
+    condition, condition_params = compiler.compile(request.query)
+    where = f"{base} AND {condition}"
+    where_params = [*base_params, *condition_params]
+    boost_sql = ["n.static_boost"]
+    boost_params: list[Any] = []
+    for boost in ranking.boosts(now):
+        if not boost.static:
+            sql, params = compiler.compile(boost.condition)
+            boost_sql.append(f"(CASE WHEN {sql} THEN {boost.factor} ELSE 1.0 END)")
+            boost_params += params
+    queries = {name: compiler.compile(node) for name, node in request.facet_queries.items()}
+    tokens = words(request.text or "")
+    scored = bool(tokens) and list(request.ordering) in ([], ["-score"])
+    if request.search_after is not None or not scored:
+        # Other orders (and keyset paging) take the page from the documents table; counts stay narrow.
+        hits = _general_page(request, now)[0]
+    else:
+        hits = _narrow_page(request, tokens, where, where_params, " * ".join(boost_sql), boost_params)
+    total, counts = narrow_counts(where, where_params, queries)
+    facets = narrow_facet_counts(where, where_params, request.facets)
+    return SearchResult(hits=hits, total=total, facets=facets, facet_queries=counts)
+
+
+def narrow_base_condition(request_types: Sequence[str], partner: str | None) -> tuple[str, list[Any]]:
+    sql, params = base_condition(request_types, None)
+    sql = sql.replace("d.", "n.")
+    if partner:
+        sql += " AND n.partner = %s"
+        params.append(partner.lower())
+    return sql, params
+
+
+def _narrow_page(
+    request: SearchRequest, tokens: list[str], where: str, params: list[Any], boosts: str, boost_params: list[Any]
+) -> list[Hit]:
+    skip, wanted = request.offset, request.size
+    chosen: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for factor, tier, tier_params in narrow.tier_conditions(tokens):
+            if wanted <= 0:
+                break
+            cursor.execute(
+                f"SELECT n.doc, n.doc_id, n.content_type, {factor} * {boosts} AS score, n.aggregation_key "
+                f"FROM {narrow.TABLE} n WHERE {where} AND {tier} "
+                "ORDER BY score DESC, n.aggregation_key, n.doc_id LIMIT %s",
+                [*boost_params, *params, *tier_params, skip + wanted],
+            )
+            rows = cursor.fetchall()
+            if len(rows) > skip:
+                taken = rows[skip : skip + wanted]
+                chosen += taken
+                wanted -= len(taken)
+                skip = 0
+            else:
+                skip -= len(rows)
+        if not chosen:
+            return []
+        cursor.execute(f"SELECT id, body FROM {DOCS} WHERE id = ANY(%s)", [[row[0] for row in chosen]])
+        bodies = dict(cursor.fetchall())
+    return [
+        Hit(
+            id=doc_id,
+            content_type=content_type,
+            score=float(score),
+            sort=(float(score), aggregation_key, doc_id),
+            body=json.loads(bodies[doc]) if isinstance(bodies[doc], str) else bodies[doc],
+        )
+        for doc, doc_id, content_type, score, aggregation_key in chosen
+    ]
+
+
+def narrow_counts(
+    where: str, params: list[Any], queries: dict[str, tuple[str, list[Any]]]
+) -> tuple[int, dict[str, int]]:
+    parts = ["count(*)", *(f"count(*) FILTER (WHERE {sql})" for sql, _unused in queries.values())]
+    part_params = [value for _unused, more in queries.values() for value in more]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)} FROM {narrow.TABLE} n WHERE {where}", [*part_params, *params])
+        row = cursor.fetchone()
+    return int(row[0]), {name: int(count) for name, count in zip(queries, row[1:], strict=True)}
 
 
 def _ordering(request: SearchRequest) -> list[tuple[str, bool]]:

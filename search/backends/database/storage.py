@@ -24,6 +24,7 @@ DOCS = "search_searchdocument"
 GENS = "search_searchgeneration"
 FTS = "search_fts"
 TYPEAHEAD = "search_typeahead"  # PostgreSQL only
+NARROW = "search_narrow"  # PostgreSQL only (ADR 0092)
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in schema.FIELDS if f.kind is schema.Kind.TEXT)
 FTS_COLUMNS = TEXT_FIELDS
 DEFAULT_FIELDS: tuple[str, ...] = tuple(schema.TEXT_WEIGHTS)
@@ -116,6 +117,7 @@ def drop(generation_id: int) -> None:
             )
         else:
             cursor.execute(f"DELETE FROM {TYPEAHEAD} WHERE generation_id = %s", [generation_id])
+            cursor.execute(f"DELETE FROM {NARROW} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {DOCS} WHERE generation_id = %s", [generation_id])
         cursor.execute(f"DELETE FROM {GENS} WHERE id = %s", [generation_id])
 
