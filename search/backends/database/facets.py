@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -60,39 +60,53 @@ def _facet_value(found: schema.SearchField, value: Any) -> Any:
     return value
 
 
-def narrow_facet_counts(where: str, params: list[Any], names: Sequence[str]) -> dict[str, list[tuple[Any, int]]]:
-    """The same counts from ``search_narrow``'s columns (PostgreSQL, ADR 0092): the matching rows' facet
-    columns once, then one grouped sub-select per field over them."""
-    if not names:
-        return {}
+def narrow_counts(
+    where: str, params: list[Any], queries: Mapping[str, tuple[str, list[Any]]], names: Sequence[str]
+) -> tuple[int, dict[str, int], dict[str, list[tuple[Any, int]]]]:
+    """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADR 0092) in one
+    statement: the matching rows' facet columns and query flags once, then the total, one count per query and
+    one grouped sub-select per facet field over them."""
     limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
     fields = [schema.resolve(name)[0] for name in names]
-    columns: list[str] = []
-    parts: list[str] = []
+    columns = ["1 AS one"]
+    column_params: list[Any] = []
+    parts = ["SELECT -1 AS f, NULL::text AS v, count(*) AS c FROM m"]
+    for index, (sql, more) in enumerate(queries.values()):
+        columns.append(f"({sql}) AS q{index}")
+        column_params += more
+        parts.append(f"SELECT {-2 - index}, NULL, count(*) FILTER (WHERE m.q{index}) FROM m")
     for index, found in enumerate(fields):
         if found.name == "content_type":
-            source, value = "ARRAY[n.content_type]::text[]", "v"
+            columns.append(f"ARRAY[n.content_type]::text[] AS c{index}")
+        elif found.name in narrow.FIELDS and found.kind is not schema.Kind.DATE:
+            columns.append(f"n.{narrow.column(found.name)} AS c{index}")
         else:
-            if found.name not in narrow.FIELDS:
-                raise narrow.NotNarrow(found.name)
-            source = f"n.{narrow.column(found.name)}"
-            # Dates are not facets; every other column holds text.
-            value = "v"
-        columns.append(f"{source} AS c{index}")
+            raise narrow.NotNarrow(found.name)
         parts.append(
-            f"SELECT * FROM (SELECT {index} AS f, {value}, count(*) AS c FROM m, unnest(m.c{index}) v "
+            # unnest in the select list (one set-returning projection) rather than a function scan per row.
+            f"SELECT * FROM (SELECT {index} AS f, v, count(*) AS c FROM (SELECT unnest(m.c{index}) AS v FROM m) e "
             f"GROUP BY v ORDER BY c DESC, v LIMIT {limit}) p{index}"
         )
     sql = (
         f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {narrow.TABLE} n WHERE {where}) "
         + " UNION ALL ".join(parts)
     )
+    total = 0
+    counts = dict.fromkeys(queries, 0)
+    query_names = list(queries)
     found_values: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*column_params, *params])
         rows = cursor.fetchall()
     for index, value, count in rows:
-        found_values[names[index]].append((_facet_value(fields[index], value), int(count)))
+        if index == -1:
+            total = int(count)
+        elif index < -1:
+            counts[query_names[-2 - index]] = int(count)
+        else:
+            found_values[names[index]].append((_facet_value(fields[index], value), int(count)))
     for values in found_values.values():
         values.sort(key=lambda item: (-item[1], str(item[0])))
-    return found_values
+    return total, counts, found_values
+
+

@@ -4,8 +4,8 @@
 statement that writes the document and derived from that row in SQL (``select_columns``; the migration
 backfills existing documents with the same expressions):
 
-- ``words`` (every lexeme of the weighted ``search_vector``, stripped of positions and weights; stored out
-  of line), ``words_a`` and ``words_b`` (the lexemes of weight classes A and B, inline): GIN-indexed, so a
+- ``words`` (every lexeme of the weighted ``search_vector``, stripped of positions and weights, and the
+  content type as the lexeme ``~<type>``), ``words_a`` and ``words_b`` (the lexemes of weight classes A and B, inline): GIN-indexed, so a
   word matches through an index that needs no recheck, and the ranking tier of a match (``search.ranking``)
   is a condition on an inline column;
 - ``static_boost``: the product of ``search.ranking``'s static boosts (compiled from the same definitions as
@@ -21,6 +21,7 @@ fields, numbers) raises ``NotNarrow`` and the search takes the general path over
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from search import ranking, schema
@@ -106,7 +107,7 @@ def select_columns() -> tuple[str, list[Any]]:
         "d.aggregation_key",
         "d.doc_id",
         boost,
-        "strip(d.search_vector)",
+        "strip(d.search_vector) || array_to_tsvector(ARRAY['~' || d.content_type])",
         "strip(ts_filter(d.search_vector, '{a}'))",
         "strip(ts_filter(d.search_vector, '{b}'))",
         *(values_expression(name) for name in FIELDS),
@@ -125,6 +126,12 @@ def upsert_sql(source: str) -> tuple[str, list[Any]]:
     )
 
 
+def type_tags(content_types: Iterable[str]) -> str:
+    """A tsquery for ``words``' content-type lexeme (``~course``): with it the text index, not a second
+    index over every row of the types, restricts a text search to its content types."""
+    return " | ".join(f"'~{kind}'" for kind in content_types) or "'~'"
+
+
 def text_query(tokens: list[str], *, prefix: bool = False, any_word: bool = False) -> str:
     operands = [f"'{token}'" for token in tokens]
     if prefix:
@@ -135,18 +142,27 @@ def text_query(tokens: list[str], *, prefix: bool = False, any_word: bool = Fals
 class NarrowCompiler(Compiler):
     """A query tree as a condition on ``search_narrow`` aliased ``n`` (PostgreSQL)."""
 
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime, content_types: Iterable[str] = ()) -> None:
         super().__init__("postgresql", now)
+        self.types = frozenset(content_types)
+
+    def _carried(self, found: schema.SearchField) -> bool:
+        """Whether a searched content type carries the field: a leaf on a field none of them carries has no
+        value and is false, written as a constant the planner folds (``NOT hidden:true`` on courses)."""
+        return not self.types or bool(found.content_types & self.types)
 
     def compile(self, node: Node) -> tuple[str, list[Any]]:
         if isinstance(node, MatchAll | And | Or | Not):
             return super().compile(node)
         if isinstance(node, Exists):
-            return self._narrow_exists(schema.resolve(node.field)[0])
+            found = schema.resolve(node.field)[0]
+            return self._narrow_exists(found) if self._carried(found) else ("1=0", [])
         field_name = getattr(node, "field", None)
         if field_name is None:
             return self._narrow_text(node, None)
         found, exact = schema.resolve(field_name)
+        if not self._carried(found):
+            return "1=0", []
         if found.name == "content_type" and isinstance(node, Term | Phrase):
             return "n.content_type = %s", [node.value]
         if isinstance(node, Range):
@@ -183,9 +199,8 @@ class NarrowCompiler(Compiler):
     def _narrow_range(self, found: schema.SearchField, node: Range) -> tuple[str, list[Any]]:
         if found.kind not in (schema.Kind.DATE, schema.Kind.KEYWORD):
             raise NotNarrow(found.name)
-        self._column(found)
-        conditions: list[str] = []
-        params: list[Any] = []
+        target = self._column(found)
+        conditions: list[tuple[str, bool, Any]] = []
         cast = "::timestamptz" if found.kind is schema.Kind.DATE else ""
         for bound, op, inclusive, end_of_day in (
             (node.low, ">", node.include_low, False),
@@ -198,11 +213,17 @@ class NarrowCompiler(Compiler):
                 if found.kind is schema.Kind.DATE
                 else bound
             )
-            conditions.append(f"v {op}{'=' if inclusive else ''} %s{cast}")
-            params.append(value)
+            conditions.append((f"{op}{'=' if inclusive else ''}", op == ">", value))
         if not conditions:
             return self._narrow_exists(found)
-        return self._narrow_any(found, " AND ".join(conditions), params)
+        if len(conditions) == 1:
+            # One bound: an array comparison (no sub-plan per row). "some value >= x" is "x <= ANY(values)".
+            op, low, value = conditions[0]
+            flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[op]
+            return f"COALESCE(%s{cast} {flipped} ANY({target}), false)", [value]
+        return self._narrow_any(
+            found, " AND ".join(f"v {op} %s{cast}" for op, _low, _value in conditions), [c[2] for c in conditions]
+        )
 
     def _narrow_exists(self, found: schema.SearchField) -> tuple[str, list[Any]]:
         if found.name == "content_type":

@@ -20,7 +20,7 @@ from search.backends.base import DocRef, Hit, SearchRequest, SearchResult
 from search.backends.database import storage
 from search.backends.database.compiler import Compiler
 from search.backends.database import narrow
-from search.backends.database.facets import facet_counts, narrow_facet_counts
+from search.backends.database.facets import facet_counts, narrow_counts
 from search.backends.database.narrow import NarrowCompiler, NotNarrow
 from search.backends.database.storage import DOCS, FTS, vendor
 from search.query.nodes import Node
@@ -188,11 +188,15 @@ def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
         found = schema.resolve(name)[0]
         if found.name != "content_type" and found.name not in narrow.FIELDS:
             raise NotNarrow(found.name)
-    compiler = NarrowCompiler(now)
-    base, base_params = narrow_base_condition(request.content_types, request.partner)
+    compiler = NarrowCompiler(now, request.content_types)
+    tokens = words(request.text or "")
+    base, base_params = narrow_base_condition(request.content_types, request.partner, text=bool(tokens))
     condition, condition_params = compiler.compile(request.query)
     where = f"{base} AND {condition}"
     where_params = [*base_params, *condition_params]
+    if tokens:
+        where += " AND n.words @@ %s::tsquery"
+        where_params.append(narrow.type_tags(request.content_types))
     boost_sql = ["n.static_boost"]
     boost_params: list[Any] = []
     for boost in ranking.boosts(now):
@@ -201,20 +205,25 @@ def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
             boost_sql.append(f"(CASE WHEN {sql} THEN {boost.factor} ELSE 1.0 END)")
             boost_params += params
     queries = {name: compiler.compile(node) for name, node in request.facet_queries.items()}
-    tokens = words(request.text or "")
     scored = bool(tokens) and list(request.ordering) in ([], ["-score"])
     if request.search_after is not None or not scored:
         # Other orders (and keyset paging) take the page from the documents table; counts stay narrow.
         hits = _general_page(request, now)[0]
     else:
         hits = _narrow_page(request, tokens, where, where_params, " * ".join(boost_sql), boost_params)
-    total, counts = narrow_counts(where, where_params, queries)
-    facets = narrow_facet_counts(where, where_params, request.facets)
+    total, counts, facets = narrow_counts(where, where_params, queries, request.facets)
     return SearchResult(hits=hits, total=total, facets=facets, facet_queries=counts)
 
 
-def narrow_base_condition(request_types: Sequence[str], partner: str | None) -> tuple[str, list[Any]]:
+def narrow_base_condition(
+    request_types: Sequence[str], partner: str | None, *, text: bool = False
+) -> tuple[str, list[Any]]:
     sql, params = base_condition(request_types, None)
+    # With words to match, the text index narrows the rows and the generation and types are checked on them:
+    # "+ 0" keeps the planner from AND-ing in the (generation, type) index, whose bitmap (every row of the
+    # types) cost more than the rows it removed.
+    if text:
+        sql = sql.replace("d.generation_id", "(n.generation_id + 0)").replace("d.content_type", "(n.content_type || '')")
     sql = sql.replace("d.", "n.")
     if partner:
         sql += " AND n.partner = %s"
@@ -259,17 +268,6 @@ def _narrow_page(
         )
         for doc, doc_id, content_type, score, aggregation_key in chosen
     ]
-
-
-def narrow_counts(
-    where: str, params: list[Any], queries: dict[str, tuple[str, list[Any]]]
-) -> tuple[int, dict[str, int]]:
-    parts = ["count(*)", *(f"count(*) FILTER (WHERE {sql})" for sql, _unused in queries.values())]
-    part_params = [value for _unused, more in queries.values() for value in more]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)} FROM {narrow.TABLE} n WHERE {where}", [*part_params, *params])
-        row = cursor.fetchone()
-    return int(row[0]), {name: int(count) for name, count in zip(queries, row[1:], strict=True)}
 
 
 def _ordering(request: SearchRequest) -> list[tuple[str, bool]]:
