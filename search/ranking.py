@@ -30,6 +30,7 @@ multiply``. Ties are broken by ``aggregation_key`` then ``id`` so that paging is
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from search import schema
@@ -68,6 +69,7 @@ class Boost:
     condition: Node
     factor: float
     static: bool = True  # the condition reads stored values only, not the request's time
+    group: str = ""  # boosts of one group exclude each other (a program has one type)
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -96,7 +98,12 @@ def boosts(now: datetime.datetime) -> tuple[Boost, ...]:
         Boost("upgrade_open", Term("is_current_and_still_upgradeable", "true"), 1.2),
         Boost("starts_far_ahead", Range("start", far, None, include_low=False), 0.5, static=False),
         *(
-            Boost(f"program_type:{name}", And((Term("content_type", "program"), Term("type", name))), factor)
+            Boost(
+                f"program_type:{name}",
+                And((Term("content_type", "program"), Term("type", name))),
+                factor,
+                group="program_type",
+            )
             for name, factor in PROGRAM_TYPE_FACTORS.items()
         ),
     )
@@ -109,8 +116,10 @@ def tier_fields(tier: Tier) -> tuple[str, ...]:
 
 def boost_spread(now: datetime.datetime) -> float:
     """The largest ratio between two hits' boost products: below the ratio of neighbouring tiers."""
-    high = low = 1.0
-    for boost in boosts(now):
-        high *= max(boost.factor, 1.0)
-        low *= min(boost.factor, 1.0)
-    return high / low
+    highest: dict[str, float] = {}
+    lowest: dict[str, float] = {}
+    for index, boost in enumerate(boosts(now)):
+        group = boost.group or f"#{index}"
+        highest[group] = max(highest.get(group, 1.0), boost.factor)
+        lowest[group] = min(lowest.get(group, 1.0), boost.factor)
+    return math.prod(highest.values()) / math.prod(lowest.values())

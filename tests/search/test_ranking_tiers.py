@@ -1,0 +1,134 @@
+"""Relevance tiers (search.ranking) and the PostgreSQL narrow rows that answer searches (ADR 0092)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from search import ranking, schema
+from search.backends.base import SearchRequest
+from search.backends.database import DatabaseBackend, narrow, querying
+from search.query.nodes import And, Exists, MatchAll, Not, Or, Range, Term
+from tests.search.conftest import make_doc
+from tests.search.test_backend import DOCS
+
+NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+
+# A run with the word only in its short description and every boost, and runs with it in the title and none
+# (one even starting far ahead, halving its score).
+BOOSTED = make_doc(
+    "courserun",
+    "boosted",
+    key="course-v1:X+B+1",
+    title="Statistics",
+    short_description="With python throughout",
+    pacing_type="self_paced",
+    has_enrollable_paid_seats=True,
+    is_current_and_still_upgradeable=True,
+    start="2024-05-01T00:00:00Z",
+)
+TITLED = make_doc("courserun", "titled", key="course-v1:X+T+1", title="Python", start="2024-12-01T00:00:00Z")
+DESCRIBED = make_doc(
+    "courserun", "described", key="course-v1:X+D+1", title="Numbers", full_description="<p>Python, twice: python</p>"
+)
+
+
+def request(**fields: Any) -> SearchRequest:
+    fields.setdefault("content_types", schema.CONTENT_TYPES)
+    fields.setdefault("query", MatchAll())
+    fields.setdefault("now", NOW)
+    return SearchRequest(**fields)
+
+
+def test_neighbouring_tiers_are_further_apart_than_any_two_boost_products() -> None:
+    factors = [tier.factor for tier in ranking.TIERS] + [ranking.UNMATCHED]
+    for better, worse in zip(factors, factors[1:], strict=False):
+        assert better / worse > ranking.boost_spread(NOW)
+
+
+def test_a_title_match_outranks_a_short_description_match_whatever_the_boosts(backend: DatabaseBackend) -> None:
+    backend.index([BOOSTED, TITLED, DESCRIBED])
+    result = backend.search(request(query=Term(None, "python"), text="python", content_types=("courserun",)))
+    assert [hit.id for hit in result.hits] == ["courserun:titled", "courserun:boosted", "courserun:described"]
+    assert [hit.score for hit in result.hits] == pytest.approx([100 * 0.5 * 1.3, 10 * 1.5 * 1.3 * 1.2 * 1.2, 1.3])
+
+
+def test_paging_through_the_tiers_matches_one_page(backend: DatabaseBackend) -> None:
+    backend.index([*DOCS, BOOSTED, TITLED, DESCRIBED])
+    whole = [hit.id for hit in backend.search(request(query=Term(None, "python"), text="python", size=20)).hits]
+    paged = [
+        hit.id
+        for offset in range(0, len(whole), 2)
+        for hit in backend.search(request(query=Term(None, "python"), text="python", offset=offset, size=2)).hits
+    ]
+    assert paged == whole
+    assert len(whole) > 4
+
+
+postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
+
+REQUESTS = [
+    request(query=Term(None, "python"), text="python", facets=("content_type", "seat_types", "organizations")),
+    request(
+        query=And((Term(None, "python"), Not(Term("hidden", "true")), Or((Not(Exists("published")), Term("published", "true"))))),
+        text="python",
+        content_types=("course",),
+        facets=("level_type", "organizations", "subjects", "prerequisites"),
+        facet_queries={"soon": Range("start", "now", "now+60d"), "started": Range("start", None, "now")},
+    ),
+    request(query=Term("seat_types", "verified"), facets=("hidden", "first_enrollable_paid_seat_price")),
+    request(query=Term(None, "python"), text="python numbers statistics", offset=1, size=3),
+    request(query=Term("title", "python"), text="python", partner="EDX"),
+    request(query=Range("enrollment_start", "2024-01-01", "2024-12-31"), ordering=("-start",)),
+]
+
+
+@postgresql
+@pytest.mark.parametrize("wanted", REQUESTS, ids=[str(index) for index in range(len(REQUESTS))])
+def test_the_narrow_rows_answer_as_the_documents_table_does(backend: DatabaseBackend, wanted: SearchRequest) -> None:
+    backend.index([*DOCS, BOOSTED, TITLED, DESCRIBED])
+    narrow_result = querying._narrow_search(wanted, NOW)
+    general = querying._general_search(wanted, NOW)
+    assert [hit.id for hit in narrow_result.hits] == [hit.id for hit in general.hits]
+    assert [hit.score for hit in narrow_result.hits] == pytest.approx([hit.score for hit in general.hits])
+    assert [hit.sort[1:] for hit in narrow_result.hits] == [hit.sort[1:] for hit in general.hits]
+    assert [hit.body for hit in narrow_result.hits] == [hit.body for hit in general.hits]
+    assert narrow_result.total == general.total
+    assert narrow_result.facets == general.facets
+    assert narrow_result.facet_queries == general.facet_queries
+    assert narrow_result.hits or narrow_result.total == 0
+
+
+@postgresql
+def test_a_phrase_takes_the_documents_table(backend: DatabaseBackend) -> None:
+    from search.query.nodes import Phrase
+
+    with pytest.raises(narrow.NotNarrow):
+        narrow.NarrowCompiler(NOW).compile(Phrase(None, "introduction to"))
+    backend.index(DOCS)
+    assert "course:c1" in {hit.id for hit in backend.search(request(query=Phrase(None, "introduction to"))).hits}
+
+
+@postgresql
+def test_the_migration_backfills_what_the_writer_writes(backend: DatabaseBackend) -> None:
+    backend.index([*DOCS, BOOSTED, TITLED, DESCRIBED])
+    columns = ", ".join(narrow.COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {narrow.TABLE} ORDER BY doc")
+        written = cursor.fetchall()
+        cursor.execute(f"DELETE FROM {narrow.TABLE}")
+        sql, params = narrow.upsert_sql("search_searchdocument")
+        cursor.execute(sql, params)
+        cursor.execute(f"SELECT {columns} FROM {narrow.TABLE} ORDER BY doc")
+        assert cursor.fetchall() == written
+    assert len(written) == len(DOCS) + 3
+
+
+def test_the_migration_has_a_column_for_every_narrow_field() -> None:
+    migration = importlib.import_module("search.migrations.0006_narrow_rows")
+    assert migration.FIELDS == narrow.FIELDS
+    assert migration.DATE_FIELDS == narrow.DATE_FIELDS
