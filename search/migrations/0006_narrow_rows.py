@@ -1,5 +1,6 @@
 """PostgreSQL: ``search_narrow``, one small row per document for ranking, filtering, counting and facets
-(ADR 0092), backfilled from the existing documents in SQL (no reindex needed).
+(ADR 0092), backfilled from the existing documents in SQL (no reindex needed); typeahead words gain their
+content type as a lexeme.
 
 The columns per field are listed here as they were when this migration was written (a test compares the
 list with ``search.backends.database.narrow.FIELDS``; a change there needs a migration). The backfill uses
@@ -76,7 +77,10 @@ INDEXES = [
     "CREATE INDEX search_narrow_generation ON search_narrow (generation_id, content_type)",
     "ANALYZE search_narrow",
 ]
-DOWN = ["DROP TABLE IF EXISTS search_narrow"]
+DOWN = [
+    "DROP TABLE IF EXISTS search_narrow",
+    "UPDATE search_typeahead SET words = to_tsvector('simple', title)",
+]
 
 
 def up(apps: Any, schema_editor: Any) -> None:
@@ -88,6 +92,8 @@ def up(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(statement)
     sql, params = narrow.upsert_sql("search_searchdocument")
     schema_editor.execute(sql, params)
+    # Typeahead words carry the content type as a lexeme too (the writer adds it from now on).
+    schema_editor.execute("UPDATE search_typeahead SET words = words || array_to_tsvector(ARRAY['~' || content_type])")
     for statement in INDEXES:
         schema_editor.execute(statement)
 

@@ -153,7 +153,8 @@ def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dic
             WHERE t.doc = w.id AND u.doc_id = w.doc_id AND NOT u.ta
         )
         INSERT INTO {typeahead.TABLE} (doc, generation_id, content_type, partner, title, words, sort_key)
-        SELECT w.id, %(generation)s, u.content_type, lower(u.partner), u.ta_title, to_tsvector('simple', u.ta_title),
+        SELECT w.id, %(generation)s, u.content_type, lower(u.partner), u.ta_title,
+               to_tsvector('simple', u.ta_title) || array_to_tsvector(ARRAY['~' || u.content_type]),
                u.aggregation_key
         FROM written w JOIN u ON u.doc_id = w.doc_id
         WHERE u.ta

@@ -1,7 +1,8 @@
 """Typeahead on PostgreSQL from the narrow ``search_typeahead`` table (migration 0005, ADR 0091).
 
 Each visible (published, not hidden) course run and program document has a small row there: its folded
-title and the title's words as a ``simple`` tsvector with a GIN index. A typeahead matches every typed
+title and the title's words as a ``simple`` tsvector, plus its content type as the lexeme ``~<type>``
+(ADR 0092), with a GIN index. A typeahead matches every typed
 word as a word prefix (``to_tsquery('simple', 'data:* & sci:*')``), orders the matches on that narrow
 row alone — titles starting with what was typed first, then shorter titles, then the aggregation key —
 and only then reads the bodies of the few rows it returns. SQLite answers with an ordinary search
@@ -38,8 +39,14 @@ def search(request: TypeaheadRequest) -> list[Hit]:
     if not tokens or generation is None or request.size <= 0:
         return []
     query = " & ".join(f"'{token}':*" for token in tokens)
-    conditions = ["t.generation_id = %s", "t.content_type = %s", "t.words @@ to_tsquery('simple', %s)"]
-    params: list[Any] = [generation, request.content_type, query]
+    # The content type is also a lexeme of the words (``~courserun``): the index, not a filter over every
+    # title with the prefix, keeps the other types out.
+    conditions = [
+        "t.generation_id = %s",
+        "t.content_type = %s",
+        "t.words @@ (to_tsquery('simple', %s) && %s::tsquery)",
+    ]
+    params: list[Any] = [generation, request.content_type, query, f"'~{request.content_type}'"]
     if request.partner:
         conditions.append("t.partner = %s")
         params.append(request.partner.lower())
