@@ -66,6 +66,11 @@ def narrow_counts(
     """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADR 0092) in one
     statement: the matching rows' facet columns and query flags once, then the total, one count per query and
     one grouped sub-select per facet field over them."""
+    if not queries and not names:
+        # The total alone: a plain count, which PostgreSQL may split between parallel workers.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {narrow.TABLE} n WHERE {where}", params)
+            return int(cursor.fetchone()[0]), {}, {}
     limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
     fields = [schema.resolve(name)[0] for name in names]
     columns = ["1 AS one"]

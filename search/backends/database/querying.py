@@ -240,11 +240,15 @@ def _narrow_page(
         for factor, tier, tier_params in narrow.tier_conditions(tokens):
             if wanted <= 0:
                 break
+            # The tier's best ``skip + wanted`` rows by their boosts, with the bodies of the rows past ``skip``.
             cursor.execute(
+                "SELECT t.doc_id, t.content_type, t.score, t.aggregation_key, b.body "
+                "FROM (SELECT i.*, row_number() OVER () AS position FROM ("
                 f"SELECT n.doc, n.doc_id, n.content_type, {factor} * {boosts} AS score, n.aggregation_key "
                 f"FROM {narrow.TABLE} n WHERE {where} AND {tier} "
-                "ORDER BY score DESC, n.aggregation_key, n.doc_id LIMIT %s",
-                [*boost_params, *params, *tier_params, skip + wanted],
+                "ORDER BY score DESC, n.aggregation_key, n.doc_id LIMIT %s) i) t "
+                f"LEFT JOIN {DOCS} b ON b.id = t.doc AND t.position > %s ORDER BY t.position",
+                [*boost_params, *params, *tier_params, skip + wanted, skip],
             )
             rows = cursor.fetchall()
             if len(rows) > skip:
@@ -254,19 +258,15 @@ def _narrow_page(
                 skip = 0
             else:
                 skip -= len(rows)
-        if not chosen:
-            return []
-        cursor.execute(f"SELECT id, body FROM {DOCS} WHERE id = ANY(%s)", [[row[0] for row in chosen]])
-        bodies = dict(cursor.fetchall())
     return [
         Hit(
             id=doc_id,
             content_type=content_type,
             score=float(score),
             sort=(float(score), aggregation_key, doc_id),
-            body=json.loads(bodies[doc]) if isinstance(bodies[doc], str) else bodies[doc],
+            body=json.loads(body) if isinstance(body, str) else body,
         )
-        for doc, doc_id, content_type, score, aggregation_key in chosen
+        for doc_id, content_type, score, aggregation_key, body in chosen
     ]
 
 
