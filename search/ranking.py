@@ -37,7 +37,6 @@ from search import schema
 from search.query.nodes import And, Exists, Node, Not, Or, Range, Term
 
 
-
 @dataclass(frozen=True)
 class Tier:
     name: str

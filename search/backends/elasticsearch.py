@@ -277,7 +277,12 @@ def search_body(request: SearchRequest, *, now: dt.datetime) -> dict[str, Any]:
     text = (request.text or "").strip()
     should = [relevance_query(text)] if text else []
     # Every hit scores the match_all (UNMATCHED with words to rank by, so that it stays below the lowest tier).
-    inner = Q("bool", filter=filters, must=[Q("match_all", boost=ranking.UNMATCHED) if text else Q("match_all")], should=should)
+    inner = Q(
+        "bool",
+        filter=filters,
+        must=[Q("match_all", boost=ranking.UNMATCHED) if text else Q("match_all")],
+        should=should,
+    )
     functions = [
         {"filter": compiler.compile(boost.condition).to_dict(), "weight": boost.factor} for boost in ranking.boosts(now)
     ]

@@ -121,7 +121,10 @@ class TestSearchBody:
         assert {"term": {"partner.raw": "edx"}} in inner["filter"]
         tiers = inner["should"][0]["dis_max"]["queries"]
         assert [tier["constant_score"]["boost"] for tier in tiers] == [tier.factor for tier in ranking.TIERS]
-        assert tiers[0]["constant_score"]["filter"]["multi_match"] == {"query": "medicine", "fields": ["title", "full_name"]}
+        assert tiers[0]["constant_score"]["filter"]["multi_match"] == {
+            "query": "medicine",
+            "fields": ["title", "full_name"],
+        }
         assert inner["must"] == [{"match_all": {"boost": ranking.UNMATCHED}}]
         weights = [function["weight"] for function in function_score["functions"]]
         assert weights == [boost.factor for boost in ranking.boosts(NOW)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import itertools
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def request(**fields: Any) -> SearchRequest:
 
 def test_neighbouring_tiers_are_further_apart_than_any_two_boost_products() -> None:
     factors = [tier.factor for tier in ranking.TIERS] + [ranking.UNMATCHED]
-    for better, worse in zip(factors, factors[1:], strict=False):
+    for better, worse in itertools.pairwise(factors):
         assert better / worse > ranking.boost_spread(NOW)
 
 
@@ -74,7 +75,13 @@ postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
 REQUESTS = [
     request(query=Term(None, "python"), text="python", facets=("content_type", "seat_types", "organizations")),
     request(
-        query=And((Term(None, "python"), Not(Term("hidden", "true")), Or((Not(Exists("published")), Term("published", "true"))))),
+        query=And(
+            (
+                Term(None, "python"),
+                Not(Term("hidden", "true")),
+                Or((Not(Exists("published")), Term("published", "true"))),
+            )
+        ),
         text="python",
         content_types=("course",),
         facets=("level_type", "organizations", "subjects", "prerequisites"),

@@ -113,5 +113,3 @@ def narrow_counts(
     for values in found_values.values():
         values.sort(key=lambda item: (-item[1], str(item[0])))
     return total, counts, found_values
-
-

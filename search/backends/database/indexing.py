@@ -162,9 +162,7 @@ def _write_pg(generation: int, documents: Sequence[Document], rows: Sequence[dic
             sort_key = EXCLUDED.sort_key
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, {"generation": generation, "records": to_json(records), **named}
-        )
+        cursor.execute(sql, {"generation": generation, "records": to_json(records), **named})
 
 
 def _write_sqlite(generation: int, documents: Sequence[Document], rows: Sequence[dict[str, Any]]) -> None:

@@ -200,7 +200,7 @@ class NarrowCompiler(Compiler):
         if found.kind not in (schema.Kind.DATE, schema.Kind.KEYWORD):
             raise NotNarrow(found.name)
         target = self._column(found)
-        conditions: list[tuple[str, bool, Any]] = []
+        conditions: list[tuple[str, Any]] = []
         cast = "::timestamptz" if found.kind is schema.Kind.DATE else ""
         for bound, op, inclusive, end_of_day in (
             (node.low, ">", node.include_low, False),
@@ -213,16 +213,16 @@ class NarrowCompiler(Compiler):
                 if found.kind is schema.Kind.DATE
                 else bound
             )
-            conditions.append((f"{op}{'=' if inclusive else ''}", op == ">", value))
+            conditions.append((f"{op}{'=' if inclusive else ''}", value))
         if not conditions:
             return self._narrow_exists(found)
         if len(conditions) == 1:
             # One bound: an array comparison (no sub-plan per row). "some value >= x" is "x <= ANY(values)".
-            op, low, value = conditions[0]
+            op, value = conditions[0]
             flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[op]
             return f"COALESCE(%s{cast} {flipped} ANY({target}), false)", [value]
         return self._narrow_any(
-            found, " AND ".join(f"v {op} %s{cast}" for op, _low, _value in conditions), [c[2] for c in conditions]
+            found, " AND ".join(f"v {op} %s{cast}" for op, _value in conditions), [value for _op, value in conditions]
         )
 
     def _narrow_exists(self, found: schema.SearchField) -> tuple[str, list[Any]]:

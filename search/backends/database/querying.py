@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from search import ranking, schema
 from search.backends.base import DocRef, Hit, SearchRequest, SearchResult
-from search.backends.database import storage
+from search.backends.database import narrow, storage
 from search.backends.database.compiler import Compiler
-from search.backends.database import narrow
 from search.backends.database.facets import facet_counts, narrow_counts
 from search.backends.database.narrow import NarrowCompiler, NotNarrow
 from search.backends.database.storage import DOCS, FTS, vendor
@@ -223,7 +222,9 @@ def narrow_base_condition(
     # "+ 0" keeps the planner from AND-ing in the (generation, type) index, whose bitmap (every row of the
     # types) cost more than the rows it removed.
     if text:
-        sql = sql.replace("d.generation_id", "(n.generation_id + 0)").replace("d.content_type", "(n.content_type || '')")
+        sql = sql.replace("d.generation_id", "(n.generation_id + 0)").replace(
+            "d.content_type", "(n.content_type || '')"
+        )
     sql = sql.replace("d.", "n.")
     if partner:
         sql += " AND n.partner = %s"
