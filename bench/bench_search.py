@@ -7,7 +7,8 @@ consumers) only when it does not hold a finished seed yet; a finished seed leave
 measured again without seeding. Then, every run: ``manage.py update_index`` (documents/s), ``VACUUM
 ANALYZE``, gunicorn on a free local port, and sequential requests: ``search/all/?q=<word>``, the course
 facets endpoint (``search/courses/facets/?q=<word>``: four facets), and typeahead (median and p90).
-Finally one published edit: the time from its commit (which hands the change log to the eager Celery task,
+The requests are uncached (no result cache exists) and the output gives the machine's load average around
+them. Finally one published edit: the time from its commit (which hands the change log to the eager Celery task,
 as settings.local runs it) until a search finds the new title.
 
 Environment: ``BENCH_SEARCH_SIZE`` (courses, 50000; 2000 for a quick run), ``BENCH_SEARCH_REQUESTS``
@@ -145,18 +146,23 @@ def main() -> int:
         facet_paths = [f"/api/v1/search/courses/facets/?q={urllib.parse.quote(word)}&page_size=20" for word in WORDS]
         typeahead_paths = [f"/api/v1/search/typeahead/?q={urllib.parse.quote(word[:4])}" for word in WORDS]
         with gunicorn(env, port):
+            load_before = os.getloadavg()[0]
             results = [
                 measure("search/all/?q=<word>", search_paths, port, session),
                 measure("search/courses/facets/?q=<word> (4 facets)", facet_paths, port, session),
                 measure("search/typeahead/?q=<prefix>", typeahead_paths, port, session),
             ]
+            load_after = os.getloadavg()[0]
         word = "zyzzyva" + "".join(random.choices(string.ascii_lowercase, k=8))
         edit = manage("shell", "-c", EDIT.format(word=word), env=env, capture=True)
         edit_seconds = float(edit.strip().splitlines()[-1].split()[1])
     finally:
         if DROP:
             admin_execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
-    print(f"{SIZE:,} courses, {SIZE * 3:,} runs")
+    # Other work on the machine inflates every figure: the 1-minute load average around the requests.
+    print(
+        f"{SIZE:,} courses, {SIZE * 3:,} runs; load average {load_before:.2f} before the requests, {load_after:.2f} after"
+    )
     print(f"{'request':<44} {'p50 ms':>8} {'p90 ms':>8} {'queries':>8} {'bytes':>11}")
     for result in results:
         print(result.row())

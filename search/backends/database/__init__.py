@@ -8,7 +8,8 @@ JSON; the query tree compiles to one SQL condition. The parts, by sub-domain:
 - ``indexing``: writing and deleting documents;
 - ``querying``: ranked, paged searches and counts;
 - ``facets``: facet counts by SQL aggregation;
-- ``typeahead``: word-prefix suggestions from a narrow table (PostgreSQL).
+- ``typeahead``: word-prefix suggestions from a narrow table (PostgreSQL);
+- ``narrow``: the narrow per-document rows searches rank, count and facet from on PostgreSQL (ADR 0092).
 """
 
 from __future__ import annotations

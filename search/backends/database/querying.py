@@ -1,8 +1,10 @@
 """Answering searches: one condition (the compiled query, the live generation, content types, partner),
 then the page of hits ranked and paged in SQL, the total and the named query counts, and the facets.
 
-Scores multiply text relevance (``ts_rank`` with the schema's weights on PostgreSQL; on SQLite the weight
-classes whose fields match) by ``search.ranking``'s boosts; ties break on aggregation key, then document id.
+Scores multiply text relevance (``search.ranking``'s tiers: the best weight class a word of the text matches)
+by ``search.ranking``'s boosts; ties break on aggregation key, then document id. On PostgreSQL the search runs
+over the narrow rows (``narrow``, ADR 0092) when every part of it can; otherwise, and on SQLite, over the
+documents table.
 """
 
 from __future__ import annotations
