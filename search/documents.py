@@ -17,6 +17,7 @@ Every batch costs a fixed number of queries, whatever its size.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -41,13 +42,19 @@ from search.backends.base import Document
 BATCH = 500
 
 
+@functools.cache
+def _fields(content_type: str) -> tuple[tuple[str, bool], ...]:
+    """The schema fields of a content type (name, multi-valued), which every document of it carries."""
+    return tuple((field.name, field.multi) for field in schema.fields_of([content_type]))
+
+
 def _doc(content_type: str, uuid: Any, body: dict[str, Any]) -> Document:
     body["content_type"] = content_type
     body["uuid"] = str(uuid)
     body["aggregation_uuid"] = f"{content_type}:{uuid}"
-    for name in schema.fields_of([content_type]):
-        if name.name not in body:
-            body[name.name] = [] if name.multi else None
+    for name, multi in _fields(content_type):
+        if name not in body:
+            body[name] = [] if multi else None
     return Document(id=body["aggregation_uuid"], content_type=content_type, body=body)
 
 

@@ -16,7 +16,9 @@ Draft rows never reach here: the consumer reads official changes only.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import multiprocessing
 import queue
 import threading
 import time
@@ -184,14 +186,67 @@ class _Writer:
                 raise self.error
 
 
+# The build a forked ``update_index`` worker writes into: set in the parent just before the pool forks.
+_POOL_BUILD: IndexBuild | None = None
+
+
+def _build_and_add(task: tuple[str, list[int], datetime.datetime]) -> int:
+    """In a worker process: build one batch of documents and write it into the new index (its own connection,
+    its own transaction)."""
+    kind, ids, now = task
+    assert _POOL_BUILD is not None
+    _POOL_BUILD.add(documents.build(kind, ids, now=now))
+    return len(ids)
+
+
+def _fill_in_processes(
+    build: IndexBuild,
+    tasks: list[tuple[str, list[int], datetime.datetime]],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Build and write the batches in ``workers`` forked processes, so documents are built on every core
+    while PostgreSQL writes other batches. The parent closes its connections before forking (a child must
+    not share a socket it inherited); each worker opens its own on its first batch."""
+    global _POOL_BUILD
+    connections.close_all()
+    _POOL_BUILD = build
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for done in pool.imap_unordered(_build_and_add, tasks, chunksize=1):
+                if progress is not None:
+                    progress(done)
+            pool.close()
+            pool.join()
+    finally:
+        _POOL_BUILD = None
+
+
+def _can_fork(backend: SearchBackend) -> bool:
+    """Whether this rebuild may run in worker processes: the database backend on PostgreSQL outside a
+    transaction (a forked worker could not see an uncommitted generation, and SQLite has one writer)."""
+    database = transaction.get_connection()
+    return (
+        backend.name == "database"
+        and database.vendor == "postgresql"
+        and not database.in_atomic_block
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
 def rebuild_index(
     *,
     backend: SearchBackend | None = None,
     enforce_change_limit: bool = True,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> RebuildReport:
-    """Build a fresh index from the database, check its size against the live one, swap, prune."""
+    """Build a fresh index from the database, check its size against the live one, swap, prune.
+
+    ``workers``: processes building and writing documents (default ``SEARCH_INDEX_WORKERS``; always one where
+    they could not write in parallel, see ``_can_fork``)."""
     backend = backend or get_backend()
     backend.ensure_ready()
     started = time.monotonic()
@@ -199,14 +254,19 @@ def rebuild_index(
     sources = documents.all_sources()
     if on_total is not None:
         on_total(sum(len(ids) for _, ids in sources))
+    processes = max(1, workers or int(settings.SEARCH_INDEX_WORKERS)) if _can_fork(backend) else 1
     build = backend.new_build()
     try:
-        with _Writer(build, backend) as writer:
-            for kind, ids in sources:
-                for batch in documents.batches(ids):
-                    writer.add(documents.build(kind, batch, now=now))
-                    if progress is not None:
-                        progress(len(batch))
+        if processes > 1:
+            tasks = [(kind, batch, now) for kind, ids in sources for batch in documents.batches(ids)]
+            _fill_in_processes(build, tasks, processes, progress)
+        else:
+            with _Writer(build, backend) as writer:
+                for kind, ids in sources:
+                    for batch in documents.batches(ids):
+                        writer.add(documents.build(kind, batch, now=now))
+                        if progress is not None:
+                            progress(len(batch))
         count = build.count()
         live = backend.count()
         limit = float(settings.SEARCH_INDEX_CHANGE_LIMIT)

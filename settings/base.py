@@ -322,6 +322,8 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "lyceu
 SEARCH_INDEX_CHANGE_LIMIT = float(os.environ.get("SEARCH_INDEX_CHANGE_LIMIT", "0.1"))
 # Older indexes update_index keeps after a swap (to swap back by hand).
 SEARCH_INDEX_KEEP = 2
+# Processes update_index builds documents in (database backend on PostgreSQL; elsewhere one).
+SEARCH_INDEX_WORKERS = int(os.environ.get("LYCEUM_SEARCH_INDEX_WORKERS", "2"))
 # Values listed per facet.
 SEARCH_FACET_LIMIT = 100
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "10"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,7 +193,7 @@ def test_update_index_writes_from_a_second_connection_on_postgresql(
         add(build, batch)
 
     monkeypatch.setattr(DatabaseIndexBuild, "add", watched)
-    report = rebuild_index(backend=backend, enforce_change_limit=False)
+    report = rebuild_index(backend=backend, enforce_change_limit=False, workers=1)
     assert threads == {"update_index-writer"}
     assert report.documents == backend.count() == 6
     assert found(backend, Term("title", "topology"), "course") == {f"course:{Course.objects.get(title='Topology').key}"}
@@ -201,6 +203,45 @@ def test_update_index_writes_from_a_second_connection_on_postgresql(
 
     monkeypatch.setattr(DatabaseIndexBuild, "add", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        rebuild_index(backend=backend, enforce_change_limit=False)
+        rebuild_index(backend=backend, enforce_change_limit=False, workers=1)
+    assert backend.count() == 6
+    assert not SearchGeneration.objects.filter(state=SearchGeneration.State.BUILDING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_index_builds_in_worker_processes_on_postgresql(
+    backend: DatabaseBackend, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Outside a transaction on PostgreSQL, batches are built and written by forked worker processes (each
+    with its own connection); the progress counts every object; a worker's error stops the rebuild with that
+    error and leaves the live index as it was."""
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes write to PostgreSQL only")
+    partner = PartnerFactory(short_code="edx")
+    for title in ("Thermodynamics", "Topology", "Tectonics"):
+        CourseRunFactory(course=CourseFactory(partner=partner, title=title), status=CourseRunStatus.PUBLISHED)
+    batches = documents.batches
+    monkeypatch.setattr(documents, "batches", lambda ids: batches(ids, 1))
+    add = DatabaseIndexBuild.add
+
+    def watched(build: DatabaseIndexBuild, batch: Any) -> None:
+        (tmp_path / f"{os.getpid()}-{len(list(tmp_path.iterdir()))}").write_text(str(len(batch)))
+        add(build, batch)
+
+    monkeypatch.setattr(DatabaseIndexBuild, "add", watched)
+    progressed: list[int] = []
+    report = rebuild_index(backend=backend, enforce_change_limit=False, workers=2, progress=progressed.append)
+    writers = {int(path.name.split("-")[0]) for path in tmp_path.iterdir()}
+    assert writers and os.getpid() not in writers
+    assert sum(progressed) == 3  # three courses, one per batch
+    assert report.documents == backend.count() == 6
+    assert found(backend, Term("title", "tectonics"), "course") == {f"course:{Course.objects.get(title='Tectonics').key}"}
+
+    def failing(build: DatabaseIndexBuild, batch: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(DatabaseIndexBuild, "add", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        rebuild_index(backend=backend, enforce_change_limit=False, workers=2)
     assert backend.count() == 6
     assert not SearchGeneration.objects.filter(state=SearchGeneration.State.BUILDING).exists()

@@ -171,6 +171,30 @@ def test_course_discovery_query_strings_mean_the_same_in_the_index(query: str, i
     _agree(indexed, parse(query, field_table()))
 
 
+def test_a_phrase_does_not_run_from_one_field_into_the_next() -> None:
+    """A title ending in "data" and a short description starting with "science" hold no phrase "data science"
+    (found by the property test above: PostgreSQL numbered the two fields' words as if adjacent)."""
+    body = {
+        "content_type": TYPE,
+        "uuid": str(uuid.UUID(int=1)),
+        "aggregation_key": "course:0",
+        "aggregation_uuid": f"course:{uuid.UUID(int=1)}",
+        "partner": "edx",
+        "title": "history data",
+        "short_description": "science medicine",
+        "org": None,
+        "key": "edX+CS101",
+        "seat_types": [],
+        "pacing_type": None,
+        "first_enrollable_paid_seat_price": None,
+        "start": [],
+        "hidden": None,
+    }
+    indexed = (Document(id=body["aggregation_uuid"], content_type=TYPE, body=body),)
+    for query in ('"data science"', '"history data"', '"science medicine"'):
+        _agree(indexed, parse(query, field_table()))
+
+
 @pytest.mark.parametrize(
     "title", ["Quality-focused 24/7 implementation", "Devolved non-volatile website", "Face-to-face intranet"]
 )

@@ -26,6 +26,13 @@ class Command(BaseCommand):
             help="Swap the new index in even when its document count differs a lot from the live one.",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes that build and write documents (default SEARCH_INDEX_WORKERS; the database backend on "
+            "PostgreSQL only, one elsewhere).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = tqdm(total=0, unit="object", disable=options["no_progress"])
@@ -36,7 +43,10 @@ class Command(BaseCommand):
 
         try:
             report = rebuild_index(
-                enforce_change_limit=not options["disable_change_limit"], progress=bar.update, on_total=on_total
+                enforce_change_limit=not options["disable_change_limit"],
+                progress=bar.update,
+                on_total=on_total,
+                workers=options["workers"],
             )
         except ChangeTooLarge as error:
             raise CommandError(_("Index not swapped: %(error)s") % {"error": error}) from None
