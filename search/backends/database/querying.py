@@ -195,7 +195,9 @@ def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
     condition, condition_params = compiler.compile(request.query)
     where = f"{base} AND {condition}"
     where_params = [*base_params, *condition_params]
-    if tokens:
+    if tokens and len(request.content_types) == 1:
+        # One type (a type's own endpoint): its lexeme restricts the text match in the index. Several types
+        # cover most rows, where the lexemes' posting lists cost more than checking the type on the rows.
         where += " AND n.words @@ %s::tsquery"
         where_params.append(narrow.type_tags(request.content_types))
     boost_sql = ["n.static_boost"]
