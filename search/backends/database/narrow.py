@@ -5,7 +5,7 @@ statement that writes the document and derived from that row in SQL (``select_co
 backfills existing documents with the same expressions):
 
 - ``words`` (every lexeme of the weighted ``search_vector``, stripped of positions and weights, and the
-  content type as the lexeme ``~<type>``), ``words_a`` and ``words_b`` (the lexemes of weight classes A and B, inline): GIN-indexed, so a
+  content type as the lexeme ``~<type>``; inline unless the row passes 2 kB), ``words_a`` and ``words_b`` (the lexemes of weight classes A and B, inline): GIN-indexed, so a
   word matches through an index that needs no recheck, and the ranking tier of a match (``search.ranking``)
   is a condition on an inline column;
 - ``static_boost``: the product of ``search.ranking``'s static boosts (compiled from the same definitions as
@@ -64,8 +64,8 @@ def values_expression(name: str, alias: str = "d") -> str:
     return f"NULLIF(ARRAY(SELECT e FROM {elements} e(e) WHERE e IS NOT NULL), '{{}}'::text[])"
 
 
-def static_boost(alias: str = "d") -> tuple[str, list[Any]]:
-    """The product of the static boosts of a documents row (``alias.facts``)."""
+def static_boost() -> tuple[str, list[Any]]:
+    """The product of the static boosts of a documents row aliased ``d``."""
     compiler = Compiler("postgresql", dt.datetime.now(dt.UTC))
     parts: list[str] = []
     params: list[Any] = []
@@ -74,8 +74,6 @@ def static_boost(alias: str = "d") -> tuple[str, list[Any]]:
             sql, more = compiler.compile(boost.condition)
             parts.append(f"(CASE WHEN {sql} THEN {boost.factor} ELSE 1.0 END)")
             params += more
-    if alias != "d":
-        parts = [part.replace("d.", f"{alias}.") for part in parts]
     return (" * ".join(parts) or "1.0"), params
 
 
@@ -96,8 +94,9 @@ COLUMNS: tuple[str, ...] = (
 
 def select_columns() -> tuple[str, list[Any]]:
     """``SELECT`` list (in ``COLUMNS`` order) of a documents row aliased ``d`` with ``id``,
-    ``generation_id``, ``content_type``, ``partner``, ``aggregation_key``, ``doc_id``, ``facts`` and
-    ``search_vector``: the writer and migration 0006's backfill both use it."""
+    ``generation_id``, ``content_type``, ``partner``, ``aggregation_key``, ``doc_id``, ``facts``,
+    ``search_vector`` and ``field_tokens`` (the static boosts' conditions read the last two kinds): the writer
+    and migration 0006's backfill both use it."""
     boost, params = static_boost()
     parts = [
         "d.id",
