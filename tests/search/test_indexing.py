@@ -235,7 +235,9 @@ def test_update_index_builds_in_worker_processes_on_postgresql(
     assert writers and os.getpid() not in writers
     assert sum(progressed) == 3  # three courses, one per batch
     assert report.documents == backend.count() == 6
-    assert found(backend, Term("title", "tectonics"), "course") == {f"course:{Course.objects.get(title='Tectonics').key}"}
+    assert found(backend, Term("title", "tectonics"), "course") == {
+        f"course:{Course.objects.get(title='Tectonics').key}"
+    }
 
     def failing(build: DatabaseIndexBuild, batch: Any) -> None:
         raise RuntimeError("disk full")

@@ -174,7 +174,7 @@ def test_course_discovery_query_strings_mean_the_same_in_the_index(query: str, i
 def test_a_phrase_does_not_run_from_one_field_into_the_next() -> None:
     """A title ending in "data" and a short description starting with "science" hold no phrase "data science"
     (found by the property test above: PostgreSQL numbered the two fields' words as if adjacent)."""
-    body = {
+    body: dict[str, Any] = {
         "content_type": TYPE,
         "uuid": str(uuid.UUID(int=1)),
         "aggregation_key": "course:0",
