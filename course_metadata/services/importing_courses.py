@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from taggit.models import Tag
@@ -534,8 +534,13 @@ def _insert_topics(courses: Sequence[tuple[Course, Sequence[str]]]) -> None:
     if not names:
         return
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    for name in sorted(names - set(tags)):
-        tags[name] = Tag.objects.create(name=name)
+    missing = [Tag(name=name, slug=Tag().slugify(name)) for name in sorted(names - set(tags))]
+    try:
+        with transaction.atomic():
+            Tag.objects.bulk_create(missing, batch_size=500)
+    except IntegrityError:  # a slug taken by another spelling: taggit's save() finds a free one
+        missing = [Tag.objects.create(name=tag.name) for tag in missing]
+    tags.update((tag.name, tag) for tag in missing)
     TaggedCourse.objects.bulk_create(
         [
             TaggedCourse(content_object=course, tag=tags[name])
