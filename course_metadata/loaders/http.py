@@ -14,7 +14,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -251,7 +251,7 @@ def join(base: str, path: str) -> str:
 _DONE = object()
 
 
-def prefetched(pages: Iterator[Page | PageFailure]) -> Iterator[Page | PageFailure]:
+def prefetched(pages: Iterator[Page | PageFailure]) -> Generator[Page | PageFailure, None, None]:
     """``pages`` with the next one fetched in a thread while the caller writes the current one.
 
     At most one page waits (memory stays one page ahead); the thread does only HTTP, never the database.

@@ -179,7 +179,8 @@ class _CourseContext:
                 str(c.uuid): c
                 for c in Course.objects.official()
                 .filter(partner=partner, uuid__in=[c.uuid for c in courses])
-                .prefetch_related(
+                # taggit's manager prefetches (django-stubs does not know it does).
+                .prefetch_related(  # type: ignore[misc]
                     "entitlements", "authoring_organizations", "sponsoring_organizations", "subjects", "topics"
                 )
             },
