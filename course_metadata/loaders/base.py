@@ -88,7 +88,14 @@ class Loader(abc.ABC):
 
 
 class ApiLoader(Loader):
-    """A loader that reads a remote API through the partner's client."""
+    """A loader that reads a remote API through the partner's client.
+
+    Pages are fetched one ahead of the write (``http.prefetched``) and written in groups of about
+    ``write_batch`` items, one transaction each: a write costs a constant number of statements, so the
+    group, not the HTTP page, sets how many round trips a load makes.
+    """
+
+    write_batch: int = 250
 
     def __init__(
         self, *, partner: Partner, client: ApiClient, report: LoadReport, progress: Progress | None = None

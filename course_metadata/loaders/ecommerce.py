@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from course_metadata.loaders.base import ApiLoader, Loader
-from course_metadata.loaders.http import Page, join, walk_pages
+from course_metadata.loaders.http import batched_pages, join, prefetched, walk_pages
 from course_metadata.loaders.lms import date, text
 from course_metadata.services.loading import (
     EntitlementInput,
@@ -48,19 +48,20 @@ class EcommerceSeatsLoader(ApiLoader):
 
     def load(self) -> None:
         url = join(self.partner.ecommerce_api_url, "courses/")
-        for page in walk_pages(self.client, url, {"include_products": "true"}, page_size=self.page_size):
-            if not isinstance(page, Page):
-                self.report.fail("page", f"{self.name} page {page.number}", page.reason)
-                continue
-            self.progress.update(1)
+        pages = prefetched(walk_pages(self.client, url, {"include_products": "true"}, page_size=self.page_size))
+        for group, failures in batched_pages(pages, self.write_batch):
+            for failure in failures:
+                self.report.fail("page", f"{self.name} page {failure.number}", failure.reason)
+            self.progress.update(len(group))
             offers: dict[str, list[SeatInput]] = {}
-            for body in page.results:
+            for body in (body for page in group for body in page.results):
                 key = text(body.get("id"))
                 try:
                     offers[key] = list(self.seats(key, body.get("products") or []))
                 except (KeyError, TypeError, ValueError) as error:
                     self.report.fail("seat", key or "?", f"unreadable products: {error}")
-            self.report.record(course_run_seats_load(partner=self.partner, offers=offers))
+            if offers:
+                self.report.record(course_run_seats_load(partner=self.partner, offers=offers))
 
     def seats(self, key: str, products: Iterable[dict[str, Any]]) -> Iterable[SeatInput]:
         for product in products:
@@ -94,14 +95,14 @@ class EcommerceEntitlementsLoader(ApiLoader):
         listed: set[str] = set()
         complete = True
         params = {"product_class": ENTITLEMENT_PRODUCT_CLASS}
-        for page in walk_pages(self.client, url, params, page_size=self.page_size):
-            if not isinstance(page, Page):
+        pages = prefetched(walk_pages(self.client, url, params, page_size=self.page_size))
+        for group, failures in batched_pages(pages, self.write_batch):
+            for failure in failures:
                 complete = False
-                self.report.fail("page", f"{self.name} page {page.number}", page.reason)
-                continue
-            self.progress.update(1)
+                self.report.fail("page", f"{self.name} page {failure.number}", failure.reason)
+            self.progress.update(len(group))
             inputs = []
-            for body in page.results:
+            for body in (body for page in group for body in page.results):
                 title = text(body.get("title")) or "?"
                 try:
                     currency, price, sku = stock_record(body)
@@ -119,7 +120,8 @@ class EcommerceEntitlementsLoader(ApiLoader):
                 except (KeyError, TypeError, ValueError) as error:
                     complete = False
                     self.report.fail("entitlement", title, f"unreadable product: {error}")
-            self.report.record(course_entitlements_load(partner=self.partner, inputs=inputs))
+            if inputs:
+                self.report.record(course_entitlements_load(partner=self.partner, inputs=inputs))
         if complete:
             self.report.record(course_entitlements_delete_unlisted(partner=self.partner, listed_skus=listed))
         else:

@@ -8,11 +8,13 @@ raised as :class:`FetchFailed`, which the loaders report for that page before go
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -244,3 +246,72 @@ def walk_pages(client: ApiClient, url: str, params: dict[str, Any], *, page_size
 def join(base: str, path: str) -> str:
     """``base`` (with or without a trailing slash) followed by ``path``."""
     return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
+
+
+_DONE = object()
+
+
+def prefetched(pages: Iterator[Page | PageFailure]) -> Generator[Page | PageFailure, None, None]:
+    """``pages`` with the next one fetched in a thread while the caller writes the current one.
+
+    At most one page waits (memory stays one page ahead); the thread does only HTTP, never the database.
+    An exception raised while fetching is raised here, where the caller would have seen it. When the
+    caller stops early the thread stops after the page it is fetching.
+    """
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        """Wait for room; False when the caller has stopped."""
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                handoff.put(item, timeout=0.1)
+                return True
+        return False
+
+    def fetch() -> None:
+        try:
+            for page in pages:
+                if not hand_over(page):
+                    return
+            hand_over(_DONE)
+        except BaseException as error:  # handed to the caller, who raises it
+            hand_over(error)
+
+    thread = threading.Thread(target=fetch, name="loader-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            handoff.get_nowait()  # frees a producer blocked on a full queue
+        thread.join()
+
+
+def batched_pages(pages: Iterator[Page | PageFailure], items: int) -> Iterator[tuple[list[Page], list[PageFailure]]]:
+    """Consecutive pages grouped until they hold at least ``items`` results, with the failures met on the way.
+
+    The loaders write a group in one transaction: the statements per write are constant, so fewer, larger
+    writes cost fewer round trips than one per HTTP page, while memory stays bounded by ``items``.
+    """
+    group: list[Page] = []
+    failures: list[PageFailure] = []
+    held = 0
+    for page in pages:
+        if isinstance(page, Page):
+            group.append(page)
+            held += len(page.results)
+        else:
+            failures.append(page)
+        if held >= items:
+            yield group, failures
+            group, failures, held = [], [], 0
+    if group or failures:
+        yield group, failures

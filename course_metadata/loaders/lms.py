@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from course_metadata.loaders.base import ApiLoader
-from course_metadata.loaders.http import Page, join, jwt_username, walk_pages
+from course_metadata.loaders.http import batched_pages, join, jwt_username, prefetched, walk_pages
 from course_metadata.models import CourseRunPacing, CourseRunStatus, Partner
 from course_metadata.services.loading import RunInput, course_runs_load
 
@@ -53,18 +53,24 @@ class CoursesApiLoader(ApiLoader):
         if username:
             params["username"] = username
         url = courses_api_url(self.partner)
-        for page in walk_pages(self.client, url, params, page_size=self.page_size):
-            if not isinstance(page, Page):
-                self.report.fail("page", f"{self.name} page {page.number}", page.reason)
-                continue
-            self.progress.update(1)
-            inputs = []
-            for body in page.results:
-                try:
-                    inputs.append(self.run_input(body))
-                except (KeyError, TypeError, ValueError) as error:
-                    self.report.fail("course_run", str(body.get("id", "?")), f"unreadable: {error}")
-            self.report.record(course_runs_load(partner=self.partner, inputs=inputs))
+        pages = prefetched(walk_pages(self.client, url, params, page_size=self.page_size))
+        for group, failures in batched_pages(pages, self.write_batch):
+            for failure in failures:
+                self.report.fail("page", f"{self.name} page {failure.number}", failure.reason)
+            self.progress.update(len(group))
+            inputs: dict[str, RunInput] = {}
+            for page in group:
+                for body in page.results:
+                    try:
+                        item = self.run_input(body)
+                    except (KeyError, TypeError, ValueError) as error:
+                        self.report.fail("course_run", str(body.get("id", "?")), f"unreadable: {error}")
+                        continue
+                    # A run listed twice (the listing moved while it was read) is written once, as last listed.
+                    inputs.pop(item.key, None)
+                    inputs[item.key] = item
+            if inputs:
+                self.report.record(course_runs_load(partner=self.partner, inputs=list(inputs.values())))
 
     def run_input(self, body: dict[str, Any]) -> RunInput:
         key = body["id"]

@@ -20,9 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from course_metadata.models import Course, CourseEntitlement, CourseRun, Partner, Seat, SeatType
 from course_metadata.services.course_run_upsert import RunInput, check_run_belongs, course_runs_upsert
@@ -40,6 +41,7 @@ from course_metadata.services.load_outcomes import (
     assign_changed,
     differs,
     rows_insert,
+    rows_update,
 )
 from course_metadata.services.offers import (
     Pending,
@@ -118,27 +120,72 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
         for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in changed_keys]).prefetch_related("seats")
     }
     pending: Pending = []
+    updated: Pending = []
     with transaction.atomic():
         for key in changed_keys:
             run = runs[key]
+            offered = {_natural_key(seat, seat_types) for seat in offers[key]}
+            seat_offers = [seat.offer() for seat in offers[key]]
+            if run.draft_version_id or set(stored[run.pk]) - offered:
+                # A draft to rebase or a seat to delete: this run writes now, in its own savepoint.
+                _run_seats_write(run, seat_offers, seat_types, outcomes, pending)
+                continue
+            # Only new and changed seats: no statement here, they join the page's bulk INSERT and UPDATE.
+            run_pending: Pending = []
+            run_updated: Pending = []
             try:
-                with transaction.atomic():
-                    # A run without a draft leaves its new seats to the page's bulk insert.
-                    deferred = None if run.draft_version_id else pending
-                    seat_offers = [seat.offer() for seat in offers[key]]
-                    if run_seats_sync(
-                        run=run, offers=seat_offers, seat_types=seat_types, outcomes=outcomes, pending=deferred
-                    ):
-                        draft_rebase_onto_official(official=run)
+                run_seats_sync(
+                    run=run,
+                    offers=seat_offers,
+                    seat_types=seat_types,
+                    outcomes=outcomes,
+                    pending=run_pending,
+                    updated=run_updated,
+                )
             except ITEM_ERRORS as error:
                 outcomes.fail("seat", key, error)
-        failures = {id(row): error for row, error in rows_insert(Seat, [row for row, _ in pending])}
-        for row, label in pending:
-            if id(row) in failures:
-                outcomes.fail("seat", label, failures[id(row)])
-            else:
-                outcomes.add("seat", label, CREATED)
+                continue
+            pending.extend(run_pending)
+            updated.extend(run_updated)
+        _bulk_write(Seat, "seat", pending, updated, set(SEAT_VALUES), outcomes)
     return outcomes
+
+
+def _natural_key(seat: SeatInput, seat_types: Mapping[str, SeatType]) -> tuple[int, str, str] | None:
+    seat_type = seat_types.get(seat.seat_type)
+    return (seat_type.pk, seat.currency, seat.credit_provider) if seat_type is not None else None
+
+
+def _run_seats_write(
+    run: CourseRun,
+    seat_offers: Sequence[SeatOffer],
+    seat_types: Mapping[str, SeatType],
+    outcomes: PageOutcomes,
+    pending: Pending,
+) -> None:
+    try:
+        with transaction.atomic():
+            # A run without a draft still leaves its new seats to the page's bulk insert.
+            deferred = None if run.draft_version_id else pending
+            if run_seats_sync(run=run, offers=seat_offers, seat_types=seat_types, outcomes=outcomes, pending=deferred):
+                draft_rebase_onto_official(official=run)
+    except ITEM_ERRORS as error:
+        outcomes.fail("seat", run.key, error)
+
+
+def _bulk_write(
+    model: type[Model], kind: str, pending: Pending, updated: Pending, attnames: set[str], outcomes: PageOutcomes
+) -> None:
+    """The page's new rows in one change-tracked bulk INSERT and its changed rows (``attnames``) in one bulk
+    UPDATE; each reported created, updated or failed."""
+    failures = {id(row): error for row, error in rows_insert(model, [row for row, _ in pending])}
+    failures.update((id(row), error) for row, error in rows_update(model, [row for row, _ in updated], attnames))
+    for rows, outcome in ((pending, CREATED), (updated, UPDATED)):
+        for row, label in rows:
+            if id(row) in failures:
+                outcomes.fail(kind, label, failures[id(row)])
+            else:
+                outcomes.add(kind, label, outcome)
 
 
 def _seats_unchanged(
@@ -168,6 +215,9 @@ class EntitlementInput:
     sku: str
 
 
+ENTITLEMENT_VALUES = ("price", "currency", "sku")
+
+
 def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementInput]) -> PageOutcomes:
     """Create or update official entitlements, one per course and mode."""
     outcomes = PageOutcomes()
@@ -179,6 +229,8 @@ def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementIn
     }
     seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
     touched: dict[int, Course] = {}
+    pending: Pending = []
+    updated: Pending = []
     with transaction.atomic():
         for item in inputs:
             label = f"{item.course_uuid} {item.mode} ({item.sku})"
@@ -196,14 +248,20 @@ def course_entitlements_load(*, partner: Partner, inputs: Sequence[EntitlementIn
             if entitlement is not None and not differs(entitlement, values):
                 outcomes.add("entitlement", label, UNCHANGED)
                 continue
+            write = partial(
+                course_entitlement_write, course=course, mode=mode, entitlement=entitlement, values=values, label=label
+            )
             try:
+                if not course.draft_version_id:
+                    # No draft to rebase: the new or changed row joins the page's bulk INSERT or UPDATE.
+                    write(outcomes=outcomes, pending=pending, updated=updated)
+                    continue
                 with transaction.atomic():
-                    if course_entitlement_write(
-                        course=course, mode=mode, entitlement=entitlement, values=values, label=label, outcomes=outcomes
-                    ):
+                    if write(outcomes=outcomes):
                         touched[course.pk] = course
             except ITEM_ERRORS as error:
                 outcomes.fail("entitlement", label, error)
+        _bulk_write(CourseEntitlement, "entitlement", pending, updated, set(ENTITLEMENT_VALUES), outcomes)
         for course in touched.values():
             draft_rebase_onto_official(official=course)
     return outcomes

@@ -20,6 +20,7 @@ from course_metadata.services.load_outcomes import (
     FAILED,
     UNCHANGED,
     PageOutcomes,
+    assign_changed,
     clean_row,
     row_write,
 )
@@ -49,14 +50,22 @@ def offer_write(
     values: Mapping[str, Any],
     outcomes: PageOutcomes,
     pending: Pending | None = None,
+    updated: Pending | None = None,
 ) -> bool:
     """Create (``build()``), update or leave one product row; whether it writes. New rows go to ``pending``
-    when given (the caller inserts them in bulk and reports them)."""
+    and changed ones to ``updated`` when given (the caller writes them in bulk and reports them)."""
     if row is None and pending is not None:
         row = build()
         clean_row(row)
         pending.append((row, label))
         return True
+    if row is not None and updated is not None:
+        if assign_changed(row, values):
+            clean_row(row)
+            updated.append((row, label))
+            return True
+        outcomes.add(kind, label, UNCHANGED)
+        return False
     _row, outcome = row_write(row, build, values)
     outcomes.add(kind, label, outcome)
     return outcome != UNCHANGED
@@ -82,8 +91,13 @@ def run_seats_sync(
     seat_types: Mapping[str, SeatType],
     outcomes: PageOutcomes,
     pending: Pending | None = None,
+    updated: Pending | None = None,
 ) -> bool:
-    """Make ``run``'s seats exactly ``offers``; whether anything was written (or is pending)."""
+    """Make ``run``'s seats exactly ``offers``; whether anything was written (or is pending).
+
+    With ``pending`` and ``updated`` the new and changed seats are left to the caller's bulk writes; only
+    the deletion of a seat no longer offered is a statement here.
+    """
     existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
     offered: set[tuple[int, str, str]] = set()
     changed = False
@@ -114,6 +128,7 @@ def run_seats_sync(
             values=offer.values,
             outcomes=outcomes,
             pending=pending,
+            updated=updated,
         )
     for natural_key, seat in existing.items():
         if natural_key not in offered:
@@ -131,8 +146,11 @@ def course_entitlement_write(
     values: Mapping[str, Any],
     label: str,
     outcomes: PageOutcomes,
+    pending: Pending | None = None,
+    updated: Pending | None = None,
 ) -> bool:
-    """Create or update the course's entitlement for ``mode``; whether it writes."""
+    """Create or update the course's entitlement for ``mode``; whether it writes (or is left to the caller's
+    bulk writes, see ``offer_write``)."""
     return offer_write(
         kind="entitlement",
         label=label,
@@ -140,4 +158,6 @@ def course_entitlement_write(
         build=lambda: CourseEntitlement(course=course, mode=mode, **values),
         values=values,
         outcomes=outcomes,
+        pending=pending,
+        updated=updated,
     )

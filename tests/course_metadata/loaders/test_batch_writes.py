@@ -13,10 +13,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from course_metadata.models import ChangeLogEntry, Course, CourseRun, Organization, Partner, Seat
+from course_metadata.models import ChangeLogEntry, Course, CourseEntitlement, CourseRun, Organization, Partner, Seat
 from course_metadata.services.course_run_upsert import RunInput, course_runs_upsert
 from course_metadata.services.drafts import course_run_draft_update
-from course_metadata.services.loading import SeatInput, course_run_seats_load, course_runs_load
+from course_metadata.services.loading import (
+    EntitlementInput,
+    SeatInput,
+    course_entitlements_load,
+    course_run_seats_load,
+    course_runs_load,
+)
 from course_metadata.services.studio_catalog import StudioCatalogInfo, course_run_apply_studio_catalog
 from tests.factories import CourseFactory, CourseRunFactory
 
@@ -185,3 +191,51 @@ def test_seats_of_a_page_land_together_and_a_bad_seat_is_reported(partner: Partn
     assert ChangeLogEntry.objects.count() == entries
     course_run_seats_load(partner=partner, offers={keys[0]: seats("59")})
     assert Seat.objects.get(course_run__key=keys[0], type__slug="verified").price == Decimal(59)
+
+
+def savepoints(queries: CaptureQueriesContext) -> int:
+    return sum(1 for query in queries.captured_queries if query["sql"].startswith("SAVEPOINT"))
+
+
+def test_the_seats_of_a_page_cost_the_same_statements_whatever_its_size(partner: Partner) -> None:
+    small_keys = [item.key for item in page(4, org="SmallX")]
+    large_keys = [item.key for item in page(40, org="LargeX")]
+    course_runs_load(partner=partner, inputs=page(4, org="SmallX") + page(40, org="LargeX"))
+    with CaptureQueriesContext(connection) as small:
+        course_run_seats_load(partner=partner, offers={key: seats("49") for key in small_keys})
+    with CaptureQueriesContext(connection) as large:
+        course_run_seats_load(partner=partner, offers={key: seats("49") for key in large_keys})
+    assert Seat.objects.filter(course_run__key__in=large_keys).count() == 80
+    # No savepoint per run (only the bulk writes' own): the new seats are one bulk INSERT (SQLite splits it).
+    assert savepoints(large) == savepoints(small) <= 4
+    extra = 0 if connection.vendor == "postgresql" else 3
+    assert len(small.captured_queries) <= len(large.captured_queries) <= len(small.captured_queries) + extra
+    # Changed prices: one bulk UPDATE for the page, with history rows.
+    with CaptureQueriesContext(connection) as changed_small:
+        outcomes = course_run_seats_load(partner=partner, offers={key: seats("59") for key in small_keys}).items
+    with CaptureQueriesContext(connection) as changed_large:
+        course_run_seats_load(partner=partner, offers={key: seats("59") for key in large_keys})
+    assert {(o.label.split()[1], o.outcome) for o in outcomes} == {("verified", "updated"), ("audit", "unchanged")}
+    assert len(changed_large.captured_queries) <= len(changed_small.captured_queries) + extra
+    assert Seat.objects.get(course_run__key=large_keys[0], type__slug="verified").price == Decimal(59)
+    assert Seat.objects.get(course_run__key=large_keys[0], type__slug="verified").history.count() == 2
+
+
+def test_entitlements_of_a_page_cost_the_same_statements_whatever_its_size(partner: Partner) -> None:
+    course_runs_load(partner=partner, inputs=page(4, org="SmallX") + page(40, org="LargeX"))
+
+    def inputs(org: str, price: str) -> list[EntitlementInput]:
+        courses = Course.objects.official().filter(partner=partner, key__startswith=f"{org}+").order_by("key")
+        return [EntitlementInput(str(c.uuid), "verified", Decimal(price), "USD", f"E{c.key}") for c in courses]
+
+    with CaptureQueriesContext(connection) as small:
+        course_entitlements_load(partner=partner, inputs=inputs("SmallX", "99"))
+    with CaptureQueriesContext(connection) as large:
+        outcomes = course_entitlements_load(partner=partner, inputs=inputs("LargeX", "99")).items
+    assert {o.outcome for o in outcomes} == {"created"} and len(outcomes) == 20
+    assert savepoints(large) == savepoints(small) <= 4
+    extra = 0 if connection.vendor == "postgresql" else 3
+    assert len(small.captured_queries) <= len(large.captured_queries) <= len(small.captured_queries) + extra
+    again = course_entitlements_load(partner=partner, inputs=inputs("LargeX", "109")).items
+    assert {o.outcome for o in again} == {"updated"}
+    assert {e.price for e in CourseEntitlement.objects.filter(course__key__startswith="LargeX+")} == {Decimal(109)}

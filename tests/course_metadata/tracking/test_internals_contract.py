@@ -101,3 +101,23 @@ def test_a_sorted_manager_instance_is_of_the_tracked_class() -> None:
     course = Course(pk=1)
     descriptor = Course.__dict__["authoring_organizations"]
     assert type(course.authoring_organizations) is descriptor.__dict__["related_manager_cls"]
+
+
+def test_tracked_models_answer_get_deferred_fields_as_django_does(course_run: object) -> None:
+    """course_metadata/tracking/mixins.py replaces ``Model.get_deferred_fields`` (model_utils' FieldTracker
+    asks it on every attribute access) with a faster equivalent: it must keep Django's answer, deferred
+    loads included, and the tracker must still see a deferred field's stored value."""
+    from django.db import models
+
+    from course_metadata.models import CourseRun
+
+    full = CourseRun.objects.get(pk=course_run.pk)  # type: ignore[attr-defined]
+    assert full.get_deferred_fields() == models.Model.get_deferred_fields(full) == set()
+    partial = CourseRun.objects.only("pk", "key").get(pk=full.pk)
+    assert partial.get_deferred_fields() == models.Model.get_deferred_fields(partial)
+    assert "title_override" in partial.get_deferred_fields()
+    stored = partial.title_override  # loads the deferred column
+    assert "title_override" not in partial.get_deferred_fields()
+    partial.title_override = stored + " changed"
+    assert partial.tracker.has_changed("title_override")
+    assert partial.tracker.previous("title_override") == stored
