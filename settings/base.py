@@ -383,7 +383,13 @@ EVENT_BUS_URL = os.environ.get("LYCEUM_EVENT_BUS_URL", "")
 EVENT_BUS_REDIS_CONNECTION_URL = EVENT_BUS_URL or None
 EVENT_BUS_TOPIC_PREFIX = os.environ.get("LYCEUM_EVENT_BUS_TOPIC_PREFIX", "")
 EVENT_BUS_PRODUCER = "eventbus.producer.create_producer"
-EVENT_BUS_CONSUMER = "edx_event_bus_redis.RedisEventConsumer"
+# The library's consumer, acknowledging an event only once it is applied or parked (eventbus.redis_consumer).
+EVENT_BUS_CONSUMER = "eventbus.redis_consumer.LyceumRedisEventConsumer"
+# Pauses between attempts at an event whose receiver failed: all of them for a transient failure (database
+# or Redis unreachable, lock timeout), the first only for a refused event, which is then parked.
+EVENT_BUS_CONSUMER_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+# A transient failure still seen on this many deliveries of one entry is parked instead of retried again.
+EVENT_BUS_CONSUMER_MAX_DELIVERIES = int(os.environ.get("LYCEUM_EVENT_BUS_MAX_DELIVERIES", "10"))
 EVENT_BUS_CONTENT_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_CONTENT_TOPIC", "lyceum-content-changed")
 EVENT_BUS_STUDIO_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_STUDIO_TOPIC", "course-catalog-info-changed")
 EVENT_BUS_CONSUMER_GROUP = os.environ.get("LYCEUM_EVENT_BUS_CONSUMER_GROUP", "lyceum")

@@ -1,0 +1,168 @@
+"""A Studio event whose processing fails is never lost: retried, held while the failure lasts, parked when it
+keeps failing, and replayable. End to end: the real Redis, the real consumer loop, ``consume_events``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError
+
+from course_metadata.models import CourseRun
+from eventbus import services
+from eventbus.models import ParkedEvent, ParkedEventStatus
+from tests.eventbus.conftest import Bus
+from tests.eventbus.test_consume_command import STUDIO_TOPIC, publish_from_studio
+from tests.eventbus.test_studio_events import T0, catalog_data
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+GROUP = "lyceum"
+
+
+class FailingService:
+    """The catalog's Studio service, failing its first ``failures`` calls (or every call) with ``error``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, failures: int | None, error: Exception) -> None:
+        self.calls = 0
+        self.failures = failures
+        self.error = error
+        self.real = services.course_run_apply_studio_catalog
+        monkeypatch.setattr(services, "course_run_apply_studio_catalog", self)
+
+    def __call__(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.failures is None or self.calls <= self.failures:
+            raise self.error
+        return self.real(**kwargs)
+
+
+@pytest.fixture
+def studio(bus: Bus, stopping_consumer, settings):
+    settings.EVENT_BUS_STUDIO_TOPIC = STUDIO_TOPIC
+    settings.EVENT_BUS_CONSUMER_RETRY_DELAYS = (0.01, 0.02, 0.04)
+    settings.EVENT_BUS_CONSUMER_MAX_DELIVERIES = 100
+    return stopping_consumer
+
+
+def consume(studio, stop_after: int) -> None:
+    studio.stop_after = stop_after
+    call_command("consume_events", "--consumer-name", "worker-1")
+
+
+def pending(bus: Bus) -> list[dict[str, Any]]:
+    return bus.client.xpending_range(bus.stream(STUDIO_TOPIC), GROUP, min="-", max="+", count=10)
+
+
+def test_a_transient_failure_is_retried_with_backoff_and_then_applied(bus: Bus, studio, course_run, monkeypatch):
+    failing = FailingService(monkeypatch, failures=2, error=OperationalError("could not obtain lock on row"))
+    publish_from_studio(catalog_data(course_run.key, name="After two lock timeouts"), T0)
+
+    consume(studio, stop_after=1)
+
+    assert failing.calls == 3
+    course_run.refresh_from_db()
+    assert course_run.title_override == "After two lock timeouts"
+    assert pending(bus) == []
+    assert not ParkedEvent.objects.exists()
+
+
+def test_a_failure_that_outlasts_the_retries_stays_pending_and_a_restarted_consumer_applies_it(
+    bus: Bus, studio, course_run, monkeypatch
+):
+    """The database is "down" for longer than the in-process retries: the event is held, not acknowledged."""
+    failing = FailingService(monkeypatch, failures=None, error=OperationalError("server closed the connection"))
+    publish_from_studio(catalog_data(course_run.key, name="Survives the outage"), T0)
+
+    consume(studio, stop_after=2)  # two rounds of retries, then the process "dies"
+
+    assert failing.calls == 2 * 4  # each round: the first attempt and three retries
+    [entry] = pending(bus)
+    assert entry["times_delivered"] >= 2  # counted by Redis, so a restart does not reset it
+    course_run.refresh_from_db()
+    assert course_run.title_override != "Survives the outage"
+    assert not ParkedEvent.objects.exists()
+
+    failing.failures = 0  # the database is back
+    consume(studio, stop_after=1)
+
+    course_run.refresh_from_db()
+    assert course_run.title_override == "Survives the outage"
+    assert pending(bus) == []
+    assert not ParkedEvent.objects.exists()
+
+
+def test_a_transient_failure_that_keeps_coming_back_is_parked_after_max_deliveries(
+    bus: Bus, studio, course_run, monkeypatch, settings
+):
+    settings.EVENT_BUS_CONSUMER_MAX_DELIVERIES = 2
+    FailingService(monkeypatch, failures=None, error=OperationalError("canceling statement due to lock timeout"))
+    publish_from_studio(catalog_data(course_run.key, name="Never applies"), T0)
+
+    consume(studio, stop_after=2)
+
+    [parked] = ParkedEvent.objects.all()
+    assert parked.status == ParkedEventStatus.PARKED
+    assert "lock timeout" in parked.error
+    assert pending(bus) == []
+
+
+def test_a_refused_event_is_parked_the_consumer_moves_on_and_a_replay_applies_it(
+    bus: Bus, studio, course_run, settings
+):
+    """Two partners and none configured for Studio: a new course cannot be created, whatever the retries."""
+    PartnerFactory.create(short_code="other", name="Other")
+    poison_key = "course-v1:NewU+PHY9+1T2027"
+    publish_from_studio(catalog_data(poison_key, name="Physics on Mars"), T0)
+    publish_from_studio(catalog_data(course_run.key, name="Published after the poison"), T0)
+
+    consume(studio, stop_after=2)
+
+    course_run.refresh_from_db()
+    assert course_run.title_override == "Published after the poison"  # the consumer moved on
+    assert pending(bus) == []
+    [parked] = ParkedEvent.objects.all()
+    assert parked.event_type == "org.openedx.content_authoring.course.catalog_info.changed.v1"
+    assert parked.attempts == 2  # a refusal gets one retry, for races
+    assert "no partner" in parked.error
+    assert parked.stream == bus.stream(STUDIO_TOPIC)
+    assert not CourseRun.objects.filter(key=poison_key).exists()
+
+    with pytest.raises(CommandError, match="still fail"):  # the cause is not fixed yet
+        call_command("replay_parked_events", str(parked.pk))
+    parked.refresh_from_db()
+    assert (parked.status, parked.attempts) == (ParkedEventStatus.PARKED, 3)
+
+    settings.EVENT_BUS_STUDIO_PARTNER = "other"  # the operator fixes the configuration
+    call_command("replay_parked_events", "--all")
+
+    parked.refresh_from_db()
+    assert parked.status == ParkedEventStatus.REPLAYED
+    assert CourseRun.objects.get(key=poison_key).title_override == "Physics on Mars"
+    assert CourseRun.objects.get(key=poison_key).course.partner.short_code == "other"
+
+
+def test_an_unreadable_entry_is_parked_raw_and_the_next_event_is_applied(bus: Bus, studio, course_run):
+    stream = bus.stream(STUDIO_TOPIC)
+    junk_id = bus.client.xadd(stream, {b"not": b"an event"})
+    publish_from_studio(catalog_data(course_run.key, name="After the junk"), T0 + dt.timedelta(seconds=1))
+
+    consume(studio, stop_after=1)
+
+    course_run.refresh_from_db()
+    assert course_run.title_override == "After the junk"
+    [parked] = ParkedEvent.objects.all()
+    assert (parked.message_id, parked.event_type) == (junk_id.decode(), "")
+    assert parked.fields == {"not": "YW4gZXZlbnQ="}  # base64 of what was on the stream
+    assert "metadata" in parked.error
+    assert pending(bus) == []
+
+
+def test_replay_needs_ids_or_all_and_names_unknown_ids():
+    with pytest.raises(CommandError, match="--all"):
+        call_command("replay_parked_events")
+    with pytest.raises(CommandError, match="12345"):
+        call_command("replay_parked_events", "12345")
