@@ -395,6 +395,15 @@ EVENT_BUS_STUDIO_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_STUDIO_TOPIC", "course
 EVENT_BUS_CONSUMER_GROUP = os.environ.get("LYCEUM_EVENT_BUS_CONSUMER_GROUP", "lyceum")
 # Short code of the partner that courses first seen in a Studio event are created for (default: the only one).
 EVENT_BUS_STUDIO_PARTNER = os.environ.get("LYCEUM_EVENT_BUS_PARTNER", "")
+# The ceiling of Lyceum's content-changed stream, a memory bound (an entry takes about 400 bytes in Redis:
+# 200,000 is some 80 MB), never a retention policy: entries are trimmed by the periodic task below once every
+# consumer group has acknowledged them. A group that falls this far behind loses entries, and is reported
+# (logs, `manage.py event_bus_status`) from 80 % of it. edx-event-bus-redis's own default is 10,000.
+EVENT_BUS_REDIS_STREAM_MAX_LEN = int(os.environ.get("LYCEUM_EVENT_BUS_STREAM_MAX_LEN", "200000"))
+CELERY_BEAT_SCHEDULE["eventbus-trim-streams"] = {
+    "task": "eventbus.tasks.trim_event_bus_streams",
+    "schedule": timedelta(minutes=5),
+}
 EVENT_BUS_PRODUCER_CONFIG = {
     "org.lyceum.catalog.content.changed.v1": {
         EVENT_BUS_CONTENT_TOPIC: {"event_key_field": "content.key", "enabled": bool(EVENT_BUS_URL)},

@@ -4,6 +4,7 @@ keeps failing, and replayable. End to end: the real Redis, the real consumer loo
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import pytest
@@ -166,3 +167,22 @@ def test_replay_needs_ids_or_all_and_names_unknown_ids():
         call_command("replay_parked_events")
     with pytest.raises(CommandError, match="12345"):
         call_command("replay_parked_events", "12345")
+
+
+def test_a_pending_entry_trimmed_from_the_stream_is_reported_and_does_not_block_the_rest(
+    bus: Bus, studio, course_run, caplog
+):
+    stream = bus.stream(STUDIO_TOPIC)
+    bus.client.xgroup_create(stream, GROUP, id="0", mkstream=True)
+    gone = bus.client.xadd(stream, {b"n": b"1"})
+    bus.client.xreadgroup(GROUP, "worker-1", {stream: ">"}, count=1)  # delivered, never acknowledged
+    bus.client.xdel(stream, gone)  # then trimmed away
+    publish_from_studio(catalog_data(course_run.key, name="Behind a vanished entry"), T0)
+
+    with caplog.at_level(logging.ERROR, logger="eventbus.redis_consumer"):
+        consume(studio, stop_after=1)
+
+    course_run.refresh_from_db()
+    assert course_run.title_override == "Behind a vanished entry"
+    assert pending(bus) == []
+    assert any("trimmed from the stream before it was applied" in record.getMessage() for record in caplog.records)
