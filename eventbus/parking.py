@@ -14,6 +14,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def encode_fields(fields: Mapping[bytes | str, bytes | str]) -> dict[str, str]:
+def encode_fields(fields: Mapping[Any, Any]) -> dict[str, str]:
     return {
         _text(name): base64.b64encode(value if isinstance(value, bytes) else value.encode()).decode()
         for name, value in fields.items()
@@ -50,7 +51,7 @@ def parked_event_park(
     stream: str,
     consumer_group: str,
     message_id: bytes | str,
-    fields: Mapping[bytes | str, bytes | str],
+    fields: Mapping[Any, Any],
     error: BaseException,
     attempts: int,
     message: RedisMessage | None = None,
@@ -116,9 +117,7 @@ def parked_event_replay(*, parked: ParkedEvent) -> ReplayOutcome:
     except Exception as error:
         cause = error.__cause__ if isinstance(error, ReplayFailed) and error.__cause__ else error
         with transaction.atomic():
-            ParkedEvent.objects.filter(pk=parked.pk).update(
-                error=describe_error(cause), attempts=parked.attempts + 1
-            )
+            ParkedEvent.objects.filter(pk=parked.pk).update(error=describe_error(cause), attempts=parked.attempts + 1)
         parked.refresh_from_db()
         logger.warning("event bus: replay of parked event %d failed: %r", parked.pk, cause)
         return ReplayOutcome(parked, False, repr(cause))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -171,7 +172,7 @@ def stream_trim(client: redis.Redis, stream: str) -> TrimOutcome:
                 )
                 logger.error("event bus: %s: group %s lost %s", stream, group.name, lost[group.name])
         if lost:
-            client.hset(stream + LOST_KEY_SUFFIX, mapping=lost)
+            client.hset(stream + LOST_KEY_SUFFIX, mapping=cast(Any, lost))
     if removed:
         logger.info("event bus: trimmed %d entries of %s", removed, stream)
     return TrimOutcome(removed, lost)

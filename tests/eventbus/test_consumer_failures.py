@@ -148,7 +148,7 @@ def test_a_refused_event_is_parked_the_consumer_moves_on_and_a_replay_applies_it
 
 def test_an_unreadable_entry_is_parked_raw_and_the_next_event_is_applied(bus: Bus, studio, course_run):
     stream = bus.stream(STUDIO_TOPIC)
-    junk_id = bus.client.xadd(stream, {b"not": b"an event"})
+    junk_id: Any = bus.client.xadd(stream, {b"not": b"an event"})
     publish_from_studio(catalog_data(course_run.key, name="After the junk"), T0 + dt.timedelta(seconds=1))
 
     consume(studio, stop_after=1)

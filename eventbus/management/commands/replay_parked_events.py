@@ -39,6 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{parked.pk} {parked.event_type} {parked.message_id}: replayed")
             else:
                 failed += 1
-                self.stdout.write(f"{parked.pk} {parked.event_type} {parked.message_id}: still failing: {outcome.error}")
+                self.stdout.write(
+                    f"{parked.pk} {parked.event_type} {parked.message_id}: still failing: {outcome.error}"
+                )
         if failed:
             raise CommandError(_("%(count)d parked event(s) still fail; they stay parked.") % {"count": failed})
