@@ -169,7 +169,11 @@ class LyceumRedisEventConsumer(RedisEventConsumer):
 
     def _deliveries(self, message_id: bytes) -> int:
         """How many times the group handed this entry out (Redis counts it, so it survives a restart)."""
-        pending = self.consumer.pending(start=message_id, stop=message_id, count=1)
+        try:
+            pending = self.consumer.pending(start=message_id, stop=message_id, count=1)
+        except Exception as error:  # Redis is away too: hold the event rather than decide anything
+            logger.warning("event bus: could not read the deliveries of %s: %r", message_id.decode(), error)
+            return 0
         return int(pending[0]["times_delivered"]) if pending else 1
 
     def _hold(self, message_id: bytes) -> None:

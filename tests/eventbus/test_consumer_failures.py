@@ -186,3 +186,42 @@ def test_a_pending_entry_trimmed_from_the_stream_is_reported_and_does_not_block_
     assert course_run.title_override == "Behind a vanished entry"
     assert pending(bus) == []
     assert any("trimmed from the stream before it was applied" in record.getMessage() for record in caplog.records)
+
+
+def test_parked_events_are_listed_in_the_admin_and_replayed_from_it(admin_client, course_run):
+    from edx_event_bus_redis.internal.message import RedisMessage
+    from openedx_events.content_authoring.signals import COURSE_CATALOG_INFO_CHANGED
+    from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes
+
+    from eventbus.parking import parked_event_park
+    from tests.course_metadata.test_admin import admin_url
+
+    data = {"catalog_info": catalog_data(course_run.key, name="Replayed from the admin")}
+    message = RedisMessage(
+        topic="studio",
+        event_data=serialize_event_data_to_bytes(data, COURSE_CATALOG_INFO_CHANGED),
+        event_metadata=COURSE_CATALOG_INFO_CHANGED.generate_signal_metadata(time=T0),
+        msg_id=b"1700000000000-0",
+    )
+    parked = parked_event_park(
+        stream="studio",
+        consumer_group=GROUP,
+        message_id=b"1700000000000-0",
+        fields=message.to_binary_dict(),
+        error=ValueError("the database said no"),
+        attempts=2,
+        message=message,
+    )
+    url = admin_url(ParkedEvent, "changelist")
+
+    listing = admin_client.get(url)
+    assert listing.status_code == 200
+    assert b"1700000000000-0" in listing.content
+
+    response = admin_client.post(url, {"action": "replay", "_selected_action": [parked.pk]})
+
+    assert response.status_code == 302
+    parked.refresh_from_db()
+    assert parked.status == ParkedEventStatus.REPLAYED
+    course_run.refresh_from_db()
+    assert course_run.title_override == "Replayed from the admin"

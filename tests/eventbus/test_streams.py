@@ -177,3 +177,18 @@ def test_the_periodic_task_trims_and_logs_a_group_that_lost_entries(bus: Bus, se
 def test_without_a_bus_the_task_does_nothing(settings):
     settings.EVENT_BUS_REDIS_CONNECTION_URL = None
     assert trim_event_bus_streams() == {}
+
+
+def test_the_consumer_says_at_start_that_its_group_lost_entries(bus: Bus, stopping_consumer, settings, caplog):
+    settings.EVENT_BUS_STUDIO_TOPIC = STUDIO_TOPIC
+    stream = bus.stream(STUDIO_TOPIC)
+    add(bus, STUDIO_TOPIC, 10)
+    bus.client.xgroup_create(stream, "lyceum", id="0")
+    read(bus, STUDIO_TOPIC, "lyceum", 2, ack=2)
+    bus.client.xtrim(stream, maxlen=3, approximate=False)  # Studio trimmed five entries Lyceum never got
+    publish_from_studio(catalog_data("course-v1:Late+L1+1T2030"), T0)
+
+    with caplog.at_level(logging.ERROR, logger="eventbus.management.commands.consume_events"):
+        call_command("consume_events", "--consumer-name", "worker-1")  # (the three left are not events: parked)
+
+    assert any("group lyceum lost entries" in record.getMessage() for record in caplog.records)
