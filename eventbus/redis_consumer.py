@@ -165,7 +165,12 @@ class LyceumRedisEventConsumer(RedisEventConsumer):
         self._settled.add(message_id)
 
     def _entry_fields(self, message_id: bytes, msg: RedisMessage) -> dict[bytes, bytes]:
-        return msg.to_binary_dict()
+        """The entry as it is on the stream (re-encoded from the parsed message if it cannot be read)."""
+        try:
+            entries = self.consumer.database.xrange(self.consumer.key, message_id, message_id, count=1)
+        except Exception:  # the parsed message carries the same fields
+            entries = []
+        return dict(entries[0][1]) if entries else msg.to_binary_dict()
 
     def _deliveries(self, message_id: bytes) -> int:
         """How many times the group handed this entry out (Redis counts it, so it survives a restart)."""
