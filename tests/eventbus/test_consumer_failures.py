@@ -146,6 +146,26 @@ def test_a_refused_event_is_parked_the_consumer_moves_on_and_a_replay_applies_it
     assert CourseRun.objects.get(key=poison_key).course.partner.short_code == "other"
 
 
+def test_an_event_that_cannot_even_be_parked_is_held_not_acknowledged(bus: Bus, studio, settings, monkeypatch):
+    """The database fails the event and then the parking too: nothing may be acknowledged."""
+    from eventbus import redis_consumer
+
+    def parking_fails(**kwargs: Any) -> None:
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(redis_consumer, "parked_event_park", parking_fails)
+    PartnerFactory.create(short_code="one", name="One")
+    PartnerFactory.create(short_code="two", name="Two")  # so the event below is refused: no partner for it
+    publish_from_studio(catalog_data("course-v1:NewU+PHY9+1T2027"), T0)
+
+    consume(studio, stop_after=2)
+
+    [entry] = pending(bus)
+    assert entry["times_delivered"] >= 2
+    assert not ParkedEvent.objects.exists()
+    assert not CourseRun.objects.filter(key="course-v1:NewU+PHY9+1T2027").exists()
+
+
 def test_an_unreadable_entry_is_parked_raw_and_the_next_event_is_applied(bus: Bus, studio, course_run):
     stream = bus.stream(STUDIO_TOPIC)
     junk_id: Any = bus.client.xadd(stream, {b"not": b"an event"})
