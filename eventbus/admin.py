@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from course_metadata.admin.base import ReadOnlyAdmin
 from eventbus.models import ParkedEvent, ParkedEventStatus
-from eventbus.parking import parked_event_replay
+from eventbus.parking import parked_event_discard, parked_event_replay
 
 
 @admin.register(ParkedEvent)
@@ -18,7 +18,7 @@ class ParkedEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "event_type", "message_id", "stream", "status", "attempts", "parked_at", "replayed_at"]
     list_filter = ["status", "event_type", "stream"]
     search_fields = ["message_id", "error"]
-    actions = ["replay"]
+    actions = ["replay", "discard"]
 
     @admin.action(description=gettext_lazy("Replay the selected parked events"), permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[ParkedEvent]) -> None:
@@ -35,6 +35,14 @@ class ParkedEventAdmin(ReadOnlyAdmin):
                 _("%(count)d event(s) still fail and stay parked; their error is updated.") % {"count": failed},
                 messages.ERROR,
             )
+
+    @admin.action(description=gettext_lazy("Discard the selected parked events"), permissions=["replay"])
+    def discard(self, request: HttpRequest, queryset: QuerySet[ParkedEvent]) -> None:
+        count = 0
+        for parked in queryset.filter(status=ParkedEventStatus.PARKED):
+            parked_event_discard(parked=parked)
+            count += 1
+        self.message_user(request, _("%(count)d event(s) discarded.") % {"count": count}, messages.SUCCESS)
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
         # Rows are never edited by hand; the model's change permission is what allows a replay.

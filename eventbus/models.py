@@ -27,6 +27,7 @@ class StudioEventStamp(models.Model):
 class ParkedEventStatus(models.TextChoices):
     PARKED = "parked", _("parked")
     REPLAYED = "replayed", _("replayed")
+    DISCARDED = "discarded", _("discarded")
 
 
 class ParkedEvent(models.Model):
@@ -56,7 +57,9 @@ class ParkedEvent(models.Model):
         verbose_name=_("status"),
     )
     parked_at = models.DateTimeField(verbose_name=_("parked at"))
-    replayed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replayed at"))
+    replayed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("replayed at"), help_text=_("When it was replayed or discarded.")
+    )
 
     class Meta:
         verbose_name = _("parked event")

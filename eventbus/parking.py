@@ -126,3 +126,11 @@ def parked_event_replay(*, parked: ParkedEvent) -> ReplayOutcome:
     parked.save(update_fields=["status", "replayed_at", "attempts"])
     logger.info("event bus: parked event %d (%s) replayed", parked.pk, parked.message_id)
     return ReplayOutcome(parked, True)
+
+
+def parked_event_discard(*, parked: ParkedEvent) -> ParkedEvent:
+    """Give up on a parked event that can never apply (not an event, or for content that no longer exists)."""
+    parked.status, parked.replayed_at = ParkedEventStatus.DISCARDED, timezone.now()
+    parked.save(update_fields=["status", "replayed_at"])
+    logger.warning("event bus: parked event %d (%s) discarded", parked.pk, parked.message_id)
+    return parked

@@ -181,6 +181,14 @@ def test_an_unreadable_entry_is_parked_raw_and_the_next_event_is_applied(bus: Bu
     assert "metadata" in parked.error
     assert pending(bus) == []
 
+    with pytest.raises(CommandError, match="still fail"):  # it never will: not an event
+        call_command("replay_parked_events", str(parked.pk))
+    call_command("replay_parked_events", str(parked.pk), "--discard")
+    parked.refresh_from_db()
+    assert parked.status == ParkedEventStatus.DISCARDED
+    with pytest.raises(CommandError, match="still parked"):  # no longer offered for a replay
+        call_command("replay_parked_events", str(parked.pk))
+
 
 def test_replay_needs_ids_or_all_and_names_unknown_ids():
     with pytest.raises(CommandError, match="--all"):

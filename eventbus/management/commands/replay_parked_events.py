@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from eventbus.models import ParkedEvent, ParkedEventStatus
-from eventbus.parking import parked_event_replay
+from eventbus.parking import parked_event_discard, parked_event_replay
 
 
 class Command(BaseCommand):
@@ -20,6 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ids", nargs="*", type=int, help="Ids of the parked events to replay.")
         parser.add_argument("--all", action="store_true", help="Replay every event still parked.")
+        parser.add_argument(
+            "--discard",
+            action="store_true",
+            help="Instead of replaying them, give the named events up (they stay listed, marked discarded).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["ids"]) == bool(options["all"]):
@@ -32,6 +37,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("No parked event (still parked) with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
                 )
+        if options["discard"]:
+            for parked in events.iterator():
+                parked_event_discard(parked=parked)
+                self.stdout.write(f"{parked.pk} {parked.event_type} {parked.message_id}: discarded")
+            return
         failed = 0
         for parked in events.iterator():
             outcome = parked_event_replay(parked=parked)
