@@ -2,7 +2,9 @@
 
 ``edx_event_bus_redis``'s producer logs a failed XADD and returns: the event is gone. Lyceum publishes from
 the change log (eventbus.consumers), whose cursor only moves when a batch succeeds, so a failure must
-raise instead; the batch is then sent again later (at least once). The connection has short timeouts, so a
+raise instead; the batch is then sent again later (at least once). Nor does it trim the stream at each
+write as the library does (to about 10,000 entries, read or not): eventbus.streams removes only what every
+subscriber acknowledged, and records whoever loses entries to the stream's ceiling. The connection has short timeouts, so a
 silent Redis cannot hold the consumer (and its cursor lock) for long.
 
 ``EVENT_BUS_PRODUCER`` names :func:`create_producer`. It leans on two internals of edx-event-bus-redis (the
@@ -15,7 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from edx_event_bus_redis.internal.config import get_full_topic
 from edx_event_bus_redis.internal.message import RedisMessage
-from edx_event_bus_redis.internal.producer import STREAM_MAX_LEN, RedisEventProducer
+from edx_event_bus_redis.internal.producer import RedisEventProducer
 from openedx_events.data import EventsMetadata
 from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes
 from openedx_events.tooling import OpenEdxPublicSignal
@@ -46,7 +48,7 @@ class StrictRedisEventProducer(RedisEventProducer):
                 event_data=serialize_event_data_to_bytes(event_data, signal),
                 event_metadata=event_metadata,
             )
-            self.client.Stream(full_topic).add(message.to_binary_dict(), maxlen=STREAM_MAX_LEN, approximate=True)
+            self.client.Stream(full_topic).add(message.to_binary_dict())
         except Exception as error:
             raise EventBusUnavailable(
                 f"could not add a {signal.event_type} event to stream {full_topic}: {error}"

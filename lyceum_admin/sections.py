@@ -105,6 +105,7 @@ SECTIONS: tuple[Section, ...] = (
             "publisher_api.PublisherRoleEvent",
             "course_metadata.ChangeLogEntry",
             "course_metadata.ConsumerCursor",
+            "eventbus.ParkedEvent",
         ),
     ),
     Section(

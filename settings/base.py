@@ -385,12 +385,27 @@ EVENT_BUS_URL = os.environ.get("LYCEUM_EVENT_BUS_URL", "")
 EVENT_BUS_REDIS_CONNECTION_URL = EVENT_BUS_URL or None
 EVENT_BUS_TOPIC_PREFIX = os.environ.get("LYCEUM_EVENT_BUS_TOPIC_PREFIX", "")
 EVENT_BUS_PRODUCER = "eventbus.producer.create_producer"
-EVENT_BUS_CONSUMER = "edx_event_bus_redis.RedisEventConsumer"
+# The library's consumer, acknowledging an event only once it is applied or parked (eventbus.redis_consumer).
+EVENT_BUS_CONSUMER = "eventbus.redis_consumer.LyceumRedisEventConsumer"
+# Pauses between attempts at an event whose receiver failed: all of them for a transient failure (database
+# or Redis unreachable, lock timeout), the first only for a refused event, which is then parked.
+EVENT_BUS_CONSUMER_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+# A transient failure still seen on this many deliveries of one entry is parked instead of retried again.
+EVENT_BUS_CONSUMER_MAX_DELIVERIES = int(os.environ.get("LYCEUM_EVENT_BUS_MAX_DELIVERIES", "10"))
 EVENT_BUS_CONTENT_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_CONTENT_TOPIC", "lyceum-content-changed")
 EVENT_BUS_STUDIO_TOPIC = os.environ.get("LYCEUM_EVENT_BUS_STUDIO_TOPIC", "course-catalog-info-changed")
 EVENT_BUS_CONSUMER_GROUP = os.environ.get("LYCEUM_EVENT_BUS_CONSUMER_GROUP", "lyceum")
 # Short code of the partner that courses first seen in a Studio event are created for (default: the only one).
 EVENT_BUS_STUDIO_PARTNER = os.environ.get("LYCEUM_EVENT_BUS_PARTNER", "")
+# The ceiling of Lyceum's content-changed stream, a memory bound (an entry takes about 400 bytes in Redis:
+# 200,000 is some 80 MB), never a retention policy: entries are trimmed by the periodic task below once every
+# consumer group has acknowledged them. A group that falls this far behind loses entries, and is reported
+# (logs, `manage.py event_bus_status`) from 80 % of it. edx-event-bus-redis's own default is 10,000.
+EVENT_BUS_REDIS_STREAM_MAX_LEN = int(os.environ.get("LYCEUM_EVENT_BUS_STREAM_MAX_LEN", "200000"))
+CELERY_BEAT_SCHEDULE["eventbus-trim-streams"] = {
+    "task": "eventbus.tasks.trim_event_bus_streams",
+    "schedule": timedelta(minutes=5),
+}
 EVENT_BUS_PRODUCER_CONFIG = {
     "org.lyceum.catalog.content.changed.v1": {
         EVENT_BUS_CONTENT_TOPIC: {"event_key_field": "content.key", "enabled": bool(EVENT_BUS_URL)},

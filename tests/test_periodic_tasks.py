@@ -23,6 +23,7 @@ from course_metadata.models import CourseRun, CourseRunStatus
 from course_metadata.tasks import loading, publishing
 from course_metadata.tasks.changelog import process_change_log
 from dbkit import locks
+from eventbus import tasks as eventbus_tasks
 from settings.celery import app
 from tests.factories import OrganizationFactory
 from tests.factories.drafts import future, past
@@ -37,6 +38,7 @@ LOCKED = {
     "catalog-availability-clock": ("catalog.tasks.refresh_content_past_boundary", catalog_tasks),
     "catalog-requested-refreshes": ("catalog.tasks.refresh_requested_catalog_memberships", catalog_tasks),
     "refresh-course-metadata": ("course_metadata.tasks.refresh_course_metadata", loading),
+    "eventbus-trim-streams": ("eventbus.tasks.trim_event_bus_streams", eventbus_tasks),
 }
 # Guarded by its consumers' cursor rows instead (course_metadata.changelog.consumers).
 BY_CURSOR = {"drain-change-log": "course_metadata.tasks.process_change_log"}

@@ -122,6 +122,8 @@ OPERATOR_ONLY = (
     "course_metadata/loaders/",
     "eventbus/producer.py",
     "eventbus/consumers.py",
+    "eventbus/redis_consumer.py",
+    "eventbus/parking.py",
     "search/indexing.py",
     "catalog/query/tree.py",
     "course_metadata/selectors/query_strings.py",

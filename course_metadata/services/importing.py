@@ -52,6 +52,7 @@ from course_metadata.services.load_outcomes import (
     error_messages,
 )
 from course_metadata.services.load_outcomes import clean_row as _clean
+from course_metadata.services.program_skills import program_skill_inputs, program_skills_announce
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 
@@ -204,13 +205,21 @@ def program_type_pk(name: str, slug: str) -> int | None:
 def programs_import(
     *, partner: Partner, rows: Sequence[RowImport], model: type[Program] = Program
 ) -> tuple[PageOutcomes, dict[str, Any]]:
-    """Upsert programs (or degrees, ``model=Degree``) by uuid with their courses and organizations."""
+    """Upsert programs (or degrees, ``model=Degree``) by uuid with their courses and organizations.
+
+    An importer is a program writer like the others: a program created active, published, or whose overview
+    changed asks for skill tagging after the commit (course_metadata.services.program_skills).
+    """
+    if not rows:
+        return PageOutcomes(), {}
+    before = program_skill_inputs(
+        model.objects.filter(partner=partner, uuid__in=[row.uuid for row in rows]).values_list("pk", flat=True)
+    )
 
     def flags(programs: list[Program]) -> None:
         subscription_inclusion_update(programs=programs)
+        program_skills_announce(before=before, programs=programs)
 
-    if not rows:
-        return PageOutcomes(), {}
     return rows_import(kind="program", model=model, partner=partner, rows=rows, after_write=flags)
 
 

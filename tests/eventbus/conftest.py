@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import redis
 from edx_event_bus_redis.internal import consumer as redis_consumer
-from edx_event_bus_redis.internal.consumer import RedisEventConsumer
 from openedx_events.event_bus import get_producer
 
+from eventbus.redis_consumer import LyceumRedisEventConsumer
 from eventbus.signals import CONTENT_CHANGED_EVENT_TYPE
 from tests.course_metadata.tracking.conftest import commit  # noqa: F401  (the commit boundary fixture)
 
@@ -59,8 +59,8 @@ def bus(settings: Any) -> Iterator[Bus]:
         client.close()
 
 
-class StoppingRedisConsumer(RedisEventConsumer):
-    """edx-event-bus-redis's consumer, unchanged but for stopping once it has handled ``stop_after`` messages
+class StoppingRedisConsumer(LyceumRedisEventConsumer):
+    """Lyceum's bus consumer (edx-event-bus-redis's loop), unchanged but for stopping once it has handled ``stop_after`` messages
     (or when ``GIVE_UP_AFTER_SECONDS`` have passed, so a broken test fails instead of hanging)."""
 
     stop_after = 1

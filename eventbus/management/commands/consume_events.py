@@ -8,14 +8,21 @@ failure that ends the process with a non-zero status instead of a log line, so a
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from edx_event_bus_redis.internal.config import get_full_topic
 from openedx_events.event_bus import NoEventBusConsumer, make_single_consumer
 from openedx_events.tooling import load_all_signals
+
+from eventbus.streams import stream_state
+from eventbus.tasks import bus_client
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -71,9 +78,12 @@ class Command(BaseCommand):
             **extra,
         }
         load_all_signals()
+        topic = options["topic"] or settings.EVENT_BUS_STUDIO_TOPIC
+        group_id = options["group_id"] or settings.EVENT_BUS_CONSUMER_GROUP
+        self.report_losses(topic, group_id)
         consumer = make_single_consumer(
-            topic=options["topic"] or settings.EVENT_BUS_STUDIO_TOPIC,
-            group_id=options["group_id"] or settings.EVENT_BUS_CONSUMER_GROUP,
+            topic=topic,
+            group_id=group_id,
             **kwargs,
         )
         if isinstance(consumer, NoEventBusConsumer):
@@ -86,3 +96,26 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The event-bus consumer stopped: %(error)r. Check Redis, then restart it.") % {"error": error}
             ) from error
+
+    def report_losses(self, topic: str, group_id: str) -> None:
+        """Say, before consuming, whether the stream was trimmed past what this group had read (ADR 0133)."""
+        client = bus_client()
+        if client is None:
+            return
+        try:
+            stream = get_full_topic(topic)
+            ours = stream == get_full_topic(settings.EVENT_BUS_CONTENT_TOPIC)
+            state = stream_state(client, stream, trimmed_here=ours)
+        except Exception as error:  # the consumer's own connection will say what is wrong with Redis
+            logger.warning("event bus: could not check %s for lost entries: %r", topic, error)
+            return
+        finally:
+            client.close()
+        for group in state.groups if state else []:
+            if group.name == group_id and group.lost:
+                logger.error(
+                    "event bus: group %s lost entries of %s: %s; run refresh_course_metadata to catch up",
+                    group_id,
+                    state.stream if state else topic,
+                    group.lost,
+                )

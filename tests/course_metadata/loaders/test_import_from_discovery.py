@@ -347,3 +347,45 @@ def test_partner_must_be_named_when_there_are_several(discovery: FakeServices, t
     PartnerFactory.create(short_code="other")
     with pytest.raises(CommandError, match="--partner_code"):
         run_import(discovery)
+
+
+def test_imported_programs_ask_for_skill_tagging_as_any_other_write_would(
+    discovery: FakeServices, target: Partner, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Created active (first published here), or overview changed: announced after commit; else nothing."""
+    from course_metadata.signals import program_skills_update_requested
+
+    requested: list[str] = []
+
+    def record(sender: Any, program_uuid: Any, **kwargs: Any) -> None:
+        requested.append(str(program_uuid))
+
+    program_skills_update_requested.connect(record)
+    try:
+        programs = discovery.listings["/api/v1/programs/"]
+        programs[0]["overview"] = "<p>Calculus, then more calculus</p>"
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(discovery)
+        assert sorted(requested) == sorted([PROGRAMS[0]["uuid"], PROGRAMS[1]["uuid"]])  # a program and a degree
+
+        requested.clear()
+        programs[0]["title"] = "MIT Mathematics"  # not what skills are computed from
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(discovery)
+        assert Program.objects.get(uuid=PROGRAMS[0]["uuid"]).title == "MIT Mathematics"
+        assert requested == []
+
+        programs[0]["overview"] = "<p>Linear algebra too</p>"
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(discovery)
+        assert requested == [PROGRAMS[0]["uuid"]]
+
+        requested.clear()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            programs[1]["status"] = "unpublished"
+            programs[0]["overview"] = "<p>Rolled back</p>"
+            run_import(discovery)
+        assert requested == []  # nothing is announced before the commit
+        assert len(callbacks) >= 1
+    finally:
+        program_skills_update_requested.disconnect(record)
