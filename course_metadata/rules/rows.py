@@ -28,8 +28,13 @@ def _registry() -> dict[type[models.Model], tuple[RowRule, ...]]:
         Curriculum,
         CurriculumCourseMembership,
         CurriculumProgramMembership,
+        Organization,
+        Person,
+        Program,
+        Subject,
+        Topic,
     )
-    from course_metadata.rules import course_runs, courses, curricula
+    from course_metadata.rules import course_runs, courses, curricula, slugs
 
     rules: dict[type[models.Model], tuple[RowRule, ...]] = {
         Course: (courses.check_course, courses.default_course_url_slug),
@@ -37,6 +42,11 @@ def _registry() -> dict[type[models.Model], tuple[RowRule, ...]]:
         Curriculum: (curricula.check_curriculum,),
         CurriculumCourseMembership: (curricula.check_curriculum_course_membership,),
         CurriculumProgramMembership: (curricula.check_curriculum_program_membership,),
+        Organization: (slugs.default_organization_slug,),
+        Program: (slugs.default_program_marketing_slug,),
+        Person: (slugs.default_person_slug,),
+        Subject: (slugs.default_named_slug,),
+        Topic: (slugs.default_named_slug,),
     }
     return rules
 
