@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 
 from django.db import models
 
-RowRule = Callable[[models.Model], None]
+# Each rule takes a row of its own model (typed loosely: the registry maps each model to its own rules).
+RowRule = Callable[[Any], None]
 
 
 @cache

@@ -32,5 +32,5 @@ def test_the_admin_cleans_rich_text_and_fills_the_slug(admin_client: Client, cou
     model_admin = admin.site._registry[Person]
     request = admin_client.get("/").wsgi_request
     person.bio = PAYLOAD
-    model_admin.save_model(request, person, form=None, change=True)  # type: ignore[arg-type]
+    model_admin.save_model(request, person, form=None, change=True)
     assert Person.objects.get(pk=person.pk).bio == CLEAN

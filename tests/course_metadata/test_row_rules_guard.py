@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import CodeType
+
 import pytest
 
 from course_metadata.models import Course
@@ -12,7 +14,7 @@ from tests.row_rules_guard import REPO, guarded_models
 pytestmark = pytest.mark.django_db
 
 
-def production_code(source: str) -> object:
+def production_code(source: str) -> CodeType:
     """``source`` compiled as if it were a line of course_metadata/services (the guard goes by file name)."""
     return compile(source, str(REPO / "course_metadata" / "services" / "a_new_loader.py"), "exec")
 

@@ -25,8 +25,8 @@ class ModelFactory(factory.django.DjangoModelFactory[_M]):
         abstract = True
 
     @classmethod
-    def _create(cls, model_class: type[_M], *args: Any, **kwargs: Any) -> _M:
-        if cls._meta.django_get_or_create:
+    def _create(cls, model_class: type[_M], *args: Any, **kwargs: Any) -> Any:
+        if getattr(cls._meta, "django_get_or_create", ()):
             return super()._create(model_class, *args, **kwargs)
         from course_metadata.services.rows import row_save
 

@@ -12,7 +12,7 @@ from django.apps import apps as current_apps
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from course_metadata.models import Course, CourseRun, Degree, Organization, Person
+from course_metadata.models import Course, CourseRun, Degree, Organization, Person, Program
 from course_metadata.rules.rich_text import rich_text_fields, sanitize_html
 from tests.course_metadata.tracking.conftest import LogWatch, stamp
 from tests.factories import CourseFactory, CourseRunFactory, DegreeFactory, PersonFactory
@@ -49,7 +49,7 @@ def test_scripts_stored_before_sanitizing_are_cleaned_and_only_those_rows_are_re
     store_raw(run, short_description_override=PAYLOAD)
     store_raw(person, bio=PAYLOAD)
     store_raw(organization, description=PAYLOAD)
-    store_raw(degree.program_ptr, overview=PAYLOAD)
+    store_raw(Program.objects.get(pk=degree.pk), overview=PAYLOAD)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE course_metadata_degree SET application_requirements = %s WHERE program_ptr_id = %s",
