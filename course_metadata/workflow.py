@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from course_metadata import signals
 from course_metadata.models import CourseRun, CourseRunStatus
 from course_metadata.services.publishing import course_run_go_live, course_run_publish_draft
+from course_metadata.services.rows import row_save
 
 Status = CourseRunStatus
 
@@ -87,7 +88,7 @@ def course_run_transition(*, course_run: CourseRun, to_status: str, user: Abstra
                 code="invalid_transition",
             )
         run.status = to_status
-        run.save()
+        row_save(run)
         signals.course_run_status_changed.send(
             sender=CourseRun, course_run=run, old_status=from_status, new_status=to_status, user=user
         )

@@ -3,7 +3,8 @@
 Values are encrypted with Fernet (AES-128-CBC and an HMAC-SHA256 tag) under keys derived from
 ``settings.LYCEUM_SECRETS_KEYS``: the first key encrypts, every key decrypts, so a key is rotated by putting
 the new one first and re-saving the rows (docs/decisions/0072-partner-credentials-write-only-and-encrypted.rst).
-The model attribute holds the plain value; only the database sees ciphertext.
+The model attribute holds the plain value; only the database sees ciphertext. Serialized copies
+(``dumpdata`` fixtures and backups) hold ciphertext too, marked ``encrypted:``; ``loaddata`` decrypts it back.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.db import models
 
 # Fernet tokens start with the version byte 0x80, which is "gA" in URL-safe base64.
 TOKEN_PREFIX = "gAAAAA"
+# Marks a serialized value as a token (a dump holds ``encrypted:gAAAAA...``), so loading tells it from a plain value.
+SERIALIZED_PREFIX = "encrypted:"
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -59,7 +62,23 @@ def decrypt(token: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A ``TextField`` whose non-empty values are stored as Fernet tokens; "" is stored as "" (not set)."""
+    """A ``TextField`` whose non-empty values are stored as Fernet tokens; "" is stored as "" (not set).
+
+    Serializers (``dumpdata``) write the value encrypted, never in clear; deserializing (``loaddata``) turns it
+    back into the plain value, so a dump and load round trip keeps the credential usable under the same keys.
+    """
+
+    def value_to_string(self, obj: models.Model) -> str:
+        value = self.value_from_object(obj)
+        if not value:
+            return ""
+        return SERIALIZED_PREFIX + encrypt(str(value))
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if isinstance(value, str) and value.startswith(SERIALIZED_PREFIX):
+            return decrypt(value.removeprefix(SERIALIZED_PREFIX))
+        return value
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if not value:

@@ -18,6 +18,7 @@ from tests.factories import (
     StaffUserFactory,
     UserFactory,
 )
+from tests.row_rules_guard import _row_rules_on_every_write_path  # noqa: F401  (a suite-wide autouse fixture)
 
 # Property tests share the machine with database work: judge them by their examples, not their speed.
 hypothesis_settings.register_profile(

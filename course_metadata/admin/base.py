@@ -13,13 +13,32 @@ from django.http import HttpRequest
 from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import (
     subscription_inclusion_deleting,
     subscription_inclusion_update,
 )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class RowRulesAdminMixin:
+    """The admin is a write path like any other: the object and its inline rows are written through
+    ``row_save``, so they pass the same row rules (ADR 0010) and rich-text cleaning (ADR 0073) as Publisher
+    and the loaders. Its forms show the refusals as field errors first (the models' ``clean()``).
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        row_save(obj)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        rows = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for row in rows:
+            row_save(row)
+        formset.save_m2m()
+
+
+class HistoryAdmin(RowRulesAdminMixin, SimpleHistoryAdmin):
     """Admin of a model tracked by simple-history: the History button lists every recorded change."""
 
 
@@ -74,7 +93,7 @@ class DraftHistoryAdmin(DraftAdminMixin, HistoryAdmin):
     pass
 
 
-class DraftModelAdmin(DraftAdminMixin, admin.ModelAdmin):
+class DraftModelAdmin(DraftAdminMixin, RowRulesAdminMixin, admin.ModelAdmin):
     pass
 
 

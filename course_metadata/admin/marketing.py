@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from course_metadata.admin.base import DraftModelAdmin
+from course_metadata.admin.base import DraftModelAdmin, RowRulesAdminMixin
 from course_metadata.models import (
     AdditionalMetadata,
     AdditionalPromoArea,
@@ -26,7 +26,7 @@ class VideoAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdditionalPromoArea)
-class AdditionalPromoAreaAdmin(admin.ModelAdmin):
+class AdditionalPromoAreaAdmin(RowRulesAdminMixin, admin.ModelAdmin):
     list_display = ["title", "modified"]
     search_fields = ["title"]
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from course_metadata.admin.base import SubscriptionInclusionAdminMixin
+from course_metadata.admin.base import RowRulesAdminMixin, SubscriptionInclusionAdminMixin
 from course_metadata.models import Organization, OrganizationExtension, Partner
 
 SECRET_FIELD = "oauth2_client_secret"
@@ -89,7 +89,7 @@ class OrganizationExtensionInline(admin.StackedInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SubscriptionInclusionAdminMixin, GuardedModelAdmin):  # type: ignore[misc]  # guardian vs. stubs
+class OrganizationAdmin(SubscriptionInclusionAdminMixin, RowRulesAdminMixin, GuardedModelAdmin):  # type: ignore[misc]  # guardian vs. stubs
     subscription_role = "organizations"
     list_display = [
         "key",

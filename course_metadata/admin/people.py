@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from course_metadata.admin.base import RowRulesAdminMixin
 from course_metadata.admin.widgets import CatalogEditingFormMixin
 from course_metadata.models import Person, PersonAreaOfExpertise, PersonSocialNetwork, Position
 
@@ -26,7 +27,7 @@ class PersonAreaOfExpertiseInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(CatalogEditingFormMixin, admin.ModelAdmin):
+class PersonAdmin(CatalogEditingFormMixin, RowRulesAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "slug", "partner", "position", "published", "modified"]
     list_filter = ["partner", "published"]
     list_select_related = ["partner", "position__organization"]

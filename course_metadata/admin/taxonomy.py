@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from course_metadata.admin.base import RowRulesAdminMixin
 from course_metadata.models import (
     Collaborator,
     CourseRunType,
@@ -20,7 +21,7 @@ from course_metadata.models import (
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(RowRulesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "partner", "modified"]
     list_filter = ["partner"]
     list_select_related = ["partner"]
@@ -29,7 +30,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RowRulesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "partner", "modified"]
     list_filter = ["partner"]
     list_select_related = ["partner"]

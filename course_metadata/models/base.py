@@ -40,26 +40,14 @@ class DataModifiedMixin(ChangeTrackedMixin):
 class RichTextMixin(models.Model):
     """Columns named in ``RICH_TEXT_FIELDS`` hold HTML and are stored sanitized on every path (ADR 0073).
 
-    Listed first among a model's bases, so the text is clean before change tracking compares it with the
-    stored value: a write that only differs in what the sanitizer removes changes nothing.
+    The declaration only: ``course_metadata.services.rows.row_save`` sanitizes them before a row is written
+    (so change tracking compares clean text), and the loaders' bulk inserts do it for each queued row.
     """
 
     RICH_TEXT_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from course_metadata.rules.rich_text import sanitize_rich_text
-
-        sanitize_rich_text(self, kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        from course_metadata.rules.rich_text import sanitize_rich_text
-
-        sanitize_rich_text(self)
-        super().clean()
 
 
 class DerivedFieldsMixin(models.Model):

@@ -176,21 +176,6 @@ class CourseRun(RichTextMixin, DraftModelMixin, DerivedFieldsMixin, DataModified
             check_course_run_key(self)
         check_course_run_external_key(self)
 
-    def save(self, *args, **kwargs) -> None:
-        # Row invariants (docs/decisions/0010) hold on every path; the derived subscription flag is the
-        # business of the services that change its inputs (docs/decisions/0022-visible-write-path.rst).
-        from course_metadata.rules import has_changed
-        from course_metadata.rules.external_keys import check_course_run_external_key
-        from course_metadata.rules.run_keys import check_course_run_key
-
-        if has_changed(self, "key", "course_id"):
-            check_course_run_key(self)
-        if self.external_key and has_changed(self, "external_key", "course_id"):
-            check_course_run_external_key(self)
-        if not self.slug:
-            self.slug = self.counterpart_slug() or self.build_slug()
-        super().save(*args, **kwargs)
-
     def build_slug(self) -> str:
         """Title plus run key, so a run's slug never collides with its course's."""
         return slugify(f"{self.course.title} {self.key}")[:255]

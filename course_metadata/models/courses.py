@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy
 from model_utils import FieldTracker
@@ -30,7 +29,7 @@ from course_metadata.models.marketing import (
     ProductValue,
     Video,
 )
-from course_metadata.models.partners import KEY_PART_RE, Organization, Partner, validate_key_part
+from course_metadata.models.partners import Organization, Partner, validate_key_part
 from course_metadata.models.taxonomy import Collaborator, LevelType, Source, Subject
 from course_metadata.models.types import CourseType, SeatType
 
@@ -225,42 +224,15 @@ class Course(RichTextMixin, DraftModelMixin, DerivedFieldsMixin, DataModifiedMix
 
     def clean(self) -> None:
         super().clean()
-        if self.pk and self.tracker.has_changed("number"):
-            raise ValidationError({"number": gettext_lazy("A course's number cannot change after it is created.")})
-        self.validate_key_for_reruns()
+        from course_metadata.rules.courses import check_course
+
+        check_course(self)
 
     def validate_key_for_reruns(self) -> None:
-        """``key_for_reruns``, when set, must be a course key (org+number) that run keys can be built from."""
-        if not self.key_for_reruns:
-            return
-        org, plus, number = self.key_for_reruns.partition("+")
-        if not (plus and KEY_PART_RE.match(org) and KEY_PART_RE.match(number)):
-            raise ValidationError(
-                {
-                    "key_for_reruns": (
-                        gettext_lazy(
-                            "'%(key_for_reruns)s' is not a course key. Use the form org+number (e.g. edX+CS101x); org and number may only contain letters, digits, '-', '_', '~', '.' and ':'."
-                        )
-                        % {"key_for_reruns": self.key_for_reruns}
-                    )
-                },
-                code="invalid_key_for_reruns",
-            )
+        """Raise ``ValidationError`` unless ``key_for_reruns`` is empty or a course key (course_metadata.rules.courses)."""
+        from course_metadata.rules.courses import check_key_for_reruns
 
-    def save(self, *args, **kwargs) -> None:
-        # Row invariants (they need only this row, see docs/decisions/0010): hold on every path.
-        # The derived subscription flag is not computed here: the services that change its inputs call
-        # course_metadata.services.subscription_inclusion (docs/decisions/0022-visible-write-path.rst).
-        if self.pk and self.tracker.has_changed("number"):
-            raise ValidationError({"number": gettext_lazy("A course's number cannot change after it is created.")})
-        self.validate_key_for_reruns()
-        if not self.url_slug:
-            from course_metadata.rules.url_slugs import free_course_url_slug
-
-            self.url_slug = free_course_url_slug(
-                partner_id=self.partner_id, course_uuid=self.uuid, title=self.title, fallback=self.key
-            )
-        super().save(*args, **kwargs)
+        check_key_for_reruns(self)
 
     @staticmethod
     def make_key(org_key: str, number: str) -> str:

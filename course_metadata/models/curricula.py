@@ -54,18 +54,9 @@ class Curriculum(RichTextMixin, ChangeTrackedMixin, TimeStampedModel, UUIDMixin)
 
     def clean(self) -> None:
         super().clean()
-        self.check_domain_rules()
+        from course_metadata.rules.curricula import check_curriculum
 
-    def save(self, *args, **kwargs) -> None:
-        self.check_domain_rules()
-        super().save(*args, **kwargs)
-
-    def check_domain_rules(self) -> None:
-        """Moving (or re-activating) a curriculum keeps external keys unique and programs acyclic."""
-        from course_metadata.rules import external_keys, program_cycles
-
-        external_keys.check_curriculum(self)
-        program_cycles.check_curriculum(self)
+        check_curriculum(self)
 
 
 class CurriculumCourseMembership(ChangeTrackedMixin, TimeStampedModel):
@@ -103,12 +94,6 @@ class CurriculumCourseMembership(ChangeTrackedMixin, TimeStampedModel):
         from course_metadata.rules.external_keys import check_curriculum_course_membership
 
         check_curriculum_course_membership(self)
-
-    def save(self, *args, **kwargs) -> None:
-        from course_metadata.rules.external_keys import check_curriculum_course_membership
-
-        check_curriculum_course_membership(self)
-        super().save(*args, **kwargs)
 
 
 class CurriculumCourseRunExclusion(ChangeTrackedMixin, TimeStampedModel):
@@ -159,9 +144,3 @@ class CurriculumProgramMembership(ChangeTrackedMixin, TimeStampedModel):
         from course_metadata.rules.program_cycles import check_curriculum_program_membership
 
         check_curriculum_program_membership(self)
-
-    def save(self, *args, **kwargs) -> None:
-        from course_metadata.rules.program_cycles import check_curriculum_program_membership
-
-        check_curriculum_program_membership(self)
-        super().save(*args, **kwargs)

@@ -7,7 +7,6 @@ import re
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 from taggit.managers import TaggableManager
@@ -130,11 +129,6 @@ class Organization(RichTextMixin, TimeStampedModel, UUIDMixin, DataModifiedMixin
 
     def __str__(self) -> str:
         return f"{self.key}: {self.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.key)
-        super().save(*args, **kwargs)
 
     @property
     def marketing_url(self) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
@@ -40,11 +39,6 @@ class Person(RichTextMixin, ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_name, self.family_name) if part)
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(f"{self.full_name}-{str(self.uuid)[:8]}")
-        super().save(*args, **kwargs)
 
 
 class Position(ChangeTrackedMixin, TimeStampedModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
@@ -140,11 +139,6 @@ class Program(RichTextMixin, DerivedFieldsMixin, DataModifiedMixin, TimeStampedM
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.marketing_slug:
-            self.marketing_slug = slugify(self.title)[:255]
-        super().save(*args, **kwargs)
 
     @property
     def marketing_url(self) -> str | None:

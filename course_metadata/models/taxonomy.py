@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 
@@ -37,11 +36,6 @@ class Subject(ChangeTrackedMixin, TimeStampedModel, UUIDMixin):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)
-        super().save(*args, **kwargs)
-
 
 class Topic(TimeStampedModel, UUIDMixin):
     """A curated topic page; courses carry free-form topic tags as well (Course.topics)."""
@@ -62,11 +56,6 @@ class Topic(TimeStampedModel, UUIDMixin):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)
-        super().save(*args, **kwargs)
 
 
 class LevelType(ChangeTrackedMixin, TimeStampedModel):

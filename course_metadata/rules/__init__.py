@@ -1,4 +1,5 @@
-"""Row invariants checked on every write path; models call them from clean() and save().
+"""Row rules applied on every write path by ``course_metadata.services.rows.row_save`` (listed per model in
+``rows.py``, ADR 0011); the models' ``clean()`` calls the refusals too, for form errors.
 
 Each rule raises ``django.core.exceptions.ValidationError`` naming what clashes, before anything is saved,
 so the admin, the API, services and loaders all get the same answer. The rule modules import the models;

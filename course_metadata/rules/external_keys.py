@@ -10,8 +10,8 @@ when it talks to the platform about a program. The identifier is only useful if 
 Draft rows are compared with draft rows and official rows with official rows. Curricula hold official
 courses, so a draft run is placed in a curriculum through the official version of its course.
 
-The checks run from ``clean()`` (admin forms, services calling ``full_clean()``) and from ``save()`` (every
-other ORM path). They cost nothing for the common case: a run without an external key returns at once, and
+The checks run from ``clean()`` (admin forms, services calling ``full_clean()``) and from the write service
+``row_save`` (every write path, ADR 0011). They cost nothing for the common case: a run without an external key returns at once, and
 a membership or curriculum whose courses have no keyed runs stops after one or two small queries.
 """
 

@@ -4,9 +4,9 @@ The allowed set is what marketing pages render from catalog text: paragraphs, em
 a few headings. Anything else (scripts, styles, event handlers, iframes, ``javascript:`` links) is removed
 by nh3 (the Ammonia sanitizer), whatever the editor, API client, loader or event sent.
 
-Each model names its rich-text columns in ``RICH_TEXT_FIELDS``; ``RichTextMixin`` (models/base.py) cleans
-them in ``clean()`` and ``save()``, so the admin, the Publisher API, the loaders, the event bus and a shell
-session all store the same thing. Write paths that compare incoming values with stored ones before writing
+Each model names its rich-text columns in ``RICH_TEXT_FIELDS``; the write service ``row_save`` cleans them
+before a row is written (ADR 0011), so the admin, the Publisher API, the loaders and the event bus all store
+the same thing. Write paths that compare incoming values with stored ones before writing
 (loaders, Publisher) clean the incoming values first with :func:`rich_text_values`, so an unchanged text is
 seen as unchanged.
 """

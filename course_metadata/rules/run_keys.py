@@ -3,8 +3,8 @@
 The org and number in a run key are those of the course's key, or of its ``key_for_reruns`` (the name the
 course takes for future runs, docs/decisions/0052). Any other org or number makes the run unreachable by
 the LMS and studio under the course it is filed under, so it is refused on every write path: the admin,
-the Publisher API and loaders all end in ``CourseRun.clean()`` or ``CourseRun.save()``, which call
-:func:`check_course_run_key` (docs/decisions/0010).
+the Publisher API and loaders all end in ``CourseRun.clean()`` or ``row_save``, which call
+:func:`check_course_run_key` (docs/decisions/0010, 0011).
 """
 
 from __future__ import annotations

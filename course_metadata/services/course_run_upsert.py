@@ -48,6 +48,7 @@ from course_metadata.services.load_outcomes import (
     rows_insert,
     rows_update,
 )
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 
@@ -451,10 +452,10 @@ class _Upsert:
                 continue
             try:
                 with transaction.atomic():
-                    run.save()
+                    row_save(run)
                     if course.canonical_course_run_id is None:
                         course.canonical_course_run = run
-                        course.save(update_fields=["canonical_course_run"])
+                        row_save(course, update_fields=["canonical_course_run"])
                     if not course.draft and course.draft_version_id:
                         course_ensure_draft(course=course)  # gives the new run its draft in the world being edited
             except ITEM_ERRORS as error:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from course_metadata.models import Course, CourseRun, CourseRunType, CourseType
+from course_metadata.services.rows import row_save
 
 logger = logging.getLogger(__name__)
 
@@ -124,10 +125,10 @@ def course_type_match(*, course: Course, force: bool = False, shapes: Sequence[C
     with transaction.atomic():
         if (force or course.type_id is None) and course.type_id != shape.course_type.pk:
             course.type = shape.course_type
-            course.save(update_fields=["type"])
+            row_save(course, update_fields=["type"])
         for run in seated_runs:
             run_type = assignment[run.pk]
             if (force or run.type_id is None) and run.type_id != run_type.pk:
                 run.type = run_type
-                run.save(update_fields=["type"])
+                row_save(run, update_fields=["type"])
     return True

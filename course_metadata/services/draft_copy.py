@@ -23,6 +23,7 @@ from course_metadata.services.draft_graph import (
     save_draft_base,
     tag_names,
 )
+from course_metadata.services.rows import row_save
 
 Row = TypeVar("Row", bound=DraftModelMixin)
 
@@ -63,12 +64,12 @@ def copy_node(source: Row, target: Row | None, *, to_draft: bool, extra: dict[st
             target.uuid = source.uuid  # type: ignore[attr-defined]
         if not to_draft:
             target.draft_version = source
-        target.save()
+        row_save(target)
         if to_draft:
             link(official=source, draft=target)
     else:
         if assign(target, values):
-            target.save()
+            row_save(target)
         if to_draft:
             link(official=source, draft=target)
         else:
@@ -126,7 +127,7 @@ def sync_canonical_run(source: Any, target: Any, *, to_draft: bool) -> None:
         wanted = counterpart.pk
     if target.canonical_course_run_id != wanted:
         target.canonical_course_run_id = wanted
-        target.save()
+        row_save(target)
 
 
 def record_base(draft: DraftModelMixin, official: DraftModelMixin) -> None:

@@ -38,6 +38,7 @@ from course_metadata.services.draft_graph import (
     row_digest,
     tag_names,
 )
+from course_metadata.services.rows import row_save
 
 CHANGED_IN_BOTH = "changed_in_both"
 DELETED_IN_OFFICIAL = "deleted_in_official"  # a loader deleted a row the editor changed
@@ -238,7 +239,7 @@ def apply_rebase(plan: MergePlan) -> None:
         take_official_value(draft, official, key, save=False)
         touched[id(draft)] = draft
     for draft in touched.values():
-        draft.save()
+        row_save(draft)
     for draft_child in plan.drop:
         draft_child.delete()
     for official_child, draft_parent, container in plan.adopt:
@@ -259,7 +260,7 @@ def take_official_value(draft: DraftModelMixin, official: DraftModelMixin, key: 
         model_field = cast(models.Field, type(draft)._meta.get_field(name))
         setattr(draft, model_field.attname, model_field.value_from_object(official))
         if save:
-            draft.save()
+            row_save(draft)
 
 
 def adopt(official_child: DraftModelMixin, draft_parent: DraftModelMixin, container: str | Collection) -> Any:
@@ -267,7 +268,7 @@ def adopt(official_child: DraftModelMixin, draft_parent: DraftModelMixin, contai
     if isinstance(container, str):
         draft_child = copy_node(official_child, None, to_draft=True)
         setattr(draft_parent, f"{container}_id", draft_child.pk)
-        draft_parent.save()
+        row_save(draft_parent)
     elif container.is_m2m:
         draft_child = copy_node(official_child, None, to_draft=True)
         getattr(draft_parent, container.accessor).add(draft_child)

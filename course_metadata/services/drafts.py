@@ -37,6 +37,7 @@ from course_metadata.services.draft_merge import (
     plan_root,
     take_official_value,
 )
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.workflow import course_run_note_edit
 
@@ -106,7 +107,7 @@ def course_draft_update(*, course: Course, fields: Mapping[str, Any]) -> Course:
         draft = course_ensure_draft(course=course)
         if _assign_editable(draft, fields):
             draft.full_clean()
-            draft.save()
+            row_save(draft)
             subscription_inclusion_update(courses=[draft])
     return draft
 
@@ -120,7 +121,7 @@ def course_run_draft_update(
         changed = _assign_editable(draft, fields)
         if changed:
             draft.full_clean()
-            draft.save()
+            row_save(draft)
             subscription_inclusion_update(course_runs=[draft])
             draft = course_run_note_edit(course_run=draft, changed_fields=changed, user=user)
     return draft
@@ -203,7 +204,7 @@ def draft_rebase_onto_official(*, official: Course | CourseRun) -> int:
             _row, base = bases.setdefault(id(draft_row), (draft_row, draft_row.draft_base or {"fields": {}}))
             base.setdefault("fields", {})[key] = fingerprint(official_row)[key]
         for draft_row, base in bases.values():
-            draft_row.save()
+            row_save(draft_row)
             save_draft_base(draft_row, base)
         for draft_child in plan.drop:
             draft_child.delete()

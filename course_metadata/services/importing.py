@@ -53,6 +53,7 @@ from course_metadata.services.load_outcomes import (
 )
 from course_metadata.services.load_outcomes import clean_row as _clean
 from course_metadata.services.program_skills import program_skill_inputs, program_skills_announce
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 
@@ -112,12 +113,12 @@ def rows_import(
                         extra = {"partner": partner} if partner is not None else {}
                         row = model(uuid=item.uuid, **extra, **item.values)
                         _clean(row)
-                        row.save()
+                        row_save(row)
                         outcome = CREATED
                     else:
                         if assign_changed(row, item.values):
                             _clean(row)
-                            row.save()
+                            row_save(row)
                         outcome = UPDATED
                     set_links(row, item.links)
             except ITEM_ERRORS as error:
@@ -183,11 +184,11 @@ def _upsert_type(
     if row is None:
         row = model(uuid=uuid, name=name, slug=slugify(name)[:64])
         _clean(row)
-        row.save()
+        row_save(row)
         outcomes.add(kind, name, CREATED)
         return row, True
     if assign_changed(row, {"uuid": UUID(uuid)}):
-        row.save()
+        row_save(row)
         outcomes.add(kind, name, UPDATED)
     else:
         outcomes.add(kind, name, UNCHANGED)
@@ -275,11 +276,11 @@ def curricula_import(*, program: Program, curricula: Sequence[CurriculumImport])
                 if curriculum is None:
                     curriculum = Curriculum(uuid=item.uuid, **values)
                     _clean(curriculum)
-                    curriculum.save()
+                    row_save(curriculum)
                     outcome = CREATED
                 elif assign_changed(curriculum, values):
                     _clean(curriculum)
-                    curriculum.save()
+                    row_save(curriculum)
                     outcome = UPDATED
                 memberships = (
                     (CurriculumCourseMembership, "course_id", item.courses, course_pks),
@@ -311,7 +312,7 @@ def _memberships_replace(
         return False
     rows.delete()
     for member_pk, active in wanted:
-        manager.create(curriculum=curriculum, is_active=active, **{column: member_pk})
+        row_save(model(curriculum=curriculum, is_active=active, **{column: member_pk}))
     return True
 
 
@@ -364,11 +365,11 @@ def learner_pathways_import(*, partner: Partner, pathways: Sequence[PathwayImpor
                 if pathway is None:
                     pathway = LearnerPathway(uuid=item.uuid, partner=partner, **item.values)
                     _clean(pathway)
-                    pathway.save()
+                    row_save(pathway)
                     outcome = CREATED
                 elif assign_changed(pathway, item.values):
                     _clean(pathway)
-                    pathway.save()
+                    row_save(pathway)
                     outcome = UPDATED
                 if _pathway_steps(pathway, item.steps, courses, programs, by_key):
                     outcome = UPDATED if outcome == UNCHANGED else outcome
@@ -400,11 +401,11 @@ def _pathway_steps(
         if step is None:
             step = LearnerPathwayStep(uuid=item.uuid, pathway=pathway, **values)
             _clean(step)
-            step.save()
+            row_save(step)
             changed = True
         elif assign_changed(step, values):
             _clean(step)
-            step.save()
+            row_save(step)
             changed = True
         wanted_courses = [courses[u].pk for u in item.courses]
         if [n.course_id for n in step.courses.order_by("sort_order", "pk")] != wanted_courses:

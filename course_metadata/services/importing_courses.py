@@ -53,6 +53,7 @@ from course_metadata.services.load_outcomes import (
     rows_insert,
 )
 from course_metadata.services.offers import SeatOffer, course_entitlement_write, offer_problem, run_seats_sync
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 
@@ -143,7 +144,7 @@ def _write_changed(context: _CourseContext, items: Sequence[CourseImport], outco
                 canonical = context.runs.get(item.canonical_run_key or "")
                 if canonical is not None and course.canonical_course_run_id != canonical.pk:
                     course.canonical_course_run = canonical
-                    course.save(update_fields=["canonical_course_run"])
+                    row_save(course, update_fields=["canonical_course_run"])
                     changed = True
                 if changed:
                     touched_courses.append(course)

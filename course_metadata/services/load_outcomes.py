@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from course_metadata.rules.rich_text import rich_text_values
+from course_metadata.rules.rich_text import rich_text_values, sanitize_rich_text
+from course_metadata.services.rows import row_save
 
 CREATED, UPDATED, UNCHANGED, DELETED, FAILED, SKIPPED = (
     "created",
@@ -87,6 +88,8 @@ def clean_row(row: models.Model) -> None:
     foreign key and per row, and the loaders only link rows they have just read.
     """
     relations = [f.name for f in row._meta.concrete_fields if f.is_relation]
+    # Rich text is cleaned here too, for rows queued for a bulk insert (ADR 0073); sanitizing twice is a no-op.
+    sanitize_rich_text(row)
     row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
@@ -95,11 +98,11 @@ def row_write(row: Any, build: Callable[[], Any], values: Mapping[str, Any]) -> 
     if row is None:
         row = build()
         clean_row(row)
-        row.save()
+        row_save(row)
         return row, CREATED
     if assign_changed(row, values):
         clean_row(row)
-        row.save()
+        row_save(row)
         return row, UPDATED
     return row, UNCHANGED
 
@@ -110,7 +113,7 @@ def _save_one_by_one(rows: Sequence[Any]) -> list[tuple[Any, Exception]]:
     for row in rows:
         try:
             with transaction.atomic():
-                row.save()
+                row_save(row)
         except ITEM_ERRORS as error:
             failures.append((row, error))
     return failures

@@ -21,6 +21,7 @@ from course_metadata.models import (
     PersonSocialNetwork,
     Position,
 )
+from course_metadata.services.rows import row_save
 
 # The person's own columns a write may set (``email`` is never taken: addresses are not kept from the API).
 PERSON_FIELDS = (
@@ -48,7 +49,7 @@ def person_create(
     with transaction.atomic():
         person = Person(partner=_partner_for(organization), **{**_person_fields(fields), "published": True})
         person.full_clean()
-        person.save()
+        row_save(person)
         if position is not None:
             _position_set(person, position)
         _networks_set(person, urls_detailed)
@@ -73,7 +74,7 @@ def person_update(
         if person.partner_id is None and position is not None and position.get("organization") is not None:
             person.partner = position["organization"].partner
         person.full_clean()
-        person.save()
+        row_save(person)
         if position is not None:
             _position_set(person, position)
         if urls_detailed is not None:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from course_metadata.models import Program, ProgramStatus
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.signals import program_skills_update_requested
 
@@ -91,7 +92,7 @@ def program_update(*, program: Program, fields: Mapping[str, Any]) -> Program:
                 changed = True
         if changed:
             program.full_clean(validate_unique=False)
-            program.save()
+            row_save(program)
             subscription_inclusion_update(programs=[program])
     return program
 

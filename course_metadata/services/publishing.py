@@ -19,6 +19,7 @@ from course_metadata.models import Course, CourseRun, CourseRunStatus, CourseUrl
 from course_metadata.services.draft_copy import copy_node, record_base, sync_canonical_run
 from course_metadata.services.draft_graph import official_of
 from course_metadata.services.draft_merge import MergePlan, apply_rebase, plan_root, raise_for_conflicts
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def course_run_go_live(*, course_run: CourseRun) -> None:
     if changed:
         for name in changed:
             setattr(official, name, values[name])
-        official.save()
+        row_save(official)
 
 
 def course_runs_publish_due(*, now: dt.datetime) -> list[CourseRun]:

@@ -32,6 +32,7 @@ from course_metadata.models import (
 )
 from course_metadata.resources import Write, writable
 from course_metadata.resources.courses import COURSE_DECLARATION
+from course_metadata.services.rows import row_save
 
 # The nested parts of a course Publisher writes, as the course declaration marks them.
 NESTED_FIELDS = tuple(public.name for public in writable(COURSE_DECLARATION, Write.NESTED))
@@ -102,7 +103,7 @@ def set_entitlement_prices(*, course: Course, prices: Mapping[str, Decimal], cre
             continue
         entitlement.price = price
         entitlement.full_clean(validate_unique=False)
-        entitlement.save()
+        row_save(entitlement)
         changed = True
     return changed
 
@@ -132,7 +133,7 @@ def _set_shared(
         if current is None:
             return False
         setattr(course, name, None)
-        course.save()
+        row_save(course)
         return True
     values = _clean_values(model, values, allowed)
     if current is not None and all(getattr(current, key) == value for key, value in values.items()):
@@ -140,9 +141,9 @@ def _set_shared(
     base = {key: getattr(current, key) for key in allowed} if current is not None else {}
     row = model(**{**base, **values})
     row.full_clean()
-    row.save()
+    row_save(row)
     setattr(course, name, row)
-    course.save()
+    row_save(course)
     return True
 
 
@@ -154,7 +155,7 @@ def _update_row(row: models.Model, values: Mapping[str, Any]) -> bool:
             changed = True
     if changed:
         row.full_clean()
-        row.save()
+        row_save(row)
     return changed
 
 
@@ -176,7 +177,7 @@ def _set_owned(
         if current is None:
             return False
         setattr(owner, name, None)
-        owner.save()
+        row_save(owner)
         current.delete()
         return True
     values = _clean_values(model, values, allowed)
@@ -184,9 +185,9 @@ def _set_owned(
         return _update_row(current, values)
     row = model(**values, draft=owner.draft)
     row.full_clean()
-    row.save()
+    row_save(row)
     setattr(owner, name, row)
-    owner.save()
+    row_save(owner)
     return True
 
 
@@ -201,9 +202,9 @@ def _set_additional_metadata(course: Course, values: Mapping[str, Any] | None) -
     changed = False
     if metadata is None:
         metadata = AdditionalMetadata(draft=course.draft)
-        metadata.save()
+        row_save(metadata)
         course.additional_metadata = metadata
-        course.save()
+        row_save(course)
         changed = True
     changed |= _update_row(metadata, _clean_values(AdditionalMetadata, values, AdditionalMetadata.PLAIN_FIELDS))
     if certificate_info is not None:
@@ -224,7 +225,7 @@ def _set_facts(metadata: AdditionalMetadata, facts: Sequence[Mapping[str, Any]])
         return False
     metadata.facts.clear()
     Fact.objects.filter(pk__in=[fact.pk for fact in current], draft=True).delete()
-    new_facts = [Fact.objects.create(draft=metadata.draft, **fact) for fact in wanted]
+    new_facts = [row_save(Fact(draft=metadata.draft, **fact)) for fact in wanted]
     metadata.facts.add(*new_facts)
     return True
 

@@ -18,6 +18,7 @@ from course_metadata.resources.course_runs import RUN_DECLARATION
 from course_metadata.rules.rich_text import rich_text_values
 from course_metadata.services.drafts import course_ensure_draft, course_run_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit, course_run_lock_for_edit
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 from course_metadata.workflow import course_run_note_edit, course_run_transition
 from publisher_api import permissions
@@ -120,7 +121,7 @@ def course_run_create(
             for attname in RERUN_COPIED_FIELDS:
                 setattr(course_run, attname, getattr(source, attname))
         course_run.full_clean(validate_unique=False)
-        course_run.save()
+        row_save(course_run)
         subscription_inclusion_update(course_runs=[course_run])
         if source is not None:
             course_run.staff.set(list(source.staff.all()))
@@ -181,7 +182,7 @@ def _set_seat_prices(course_run: CourseRun, prices: Mapping[str, Decimal]) -> bo
             Seat.objects.create(course_run=course_run, type=seat_types[slug], price=price, draft=course_run.draft)
         elif seat.price != price:
             seat.price = price
-            seat.save()
+            row_save(seat)
         else:
             continue
         changed = True
@@ -194,7 +195,7 @@ def _set_upgrade_deadline_override(course_run: CourseRun, deadline: dt.datetime 
     if seat is None or seat.upgrade_deadline_override == deadline:
         return False
     seat.upgrade_deadline_override = deadline
-    seat.save()
+    row_save(seat)
     return True
 
 
@@ -285,7 +286,7 @@ def _apply_update(
         setattr(draft, name, fields[name])
     if changed:
         draft.full_clean(validate_unique=False)
-        draft.save()
+        row_save(draft)
         subscription_inclusion_update(course_runs=[draft])  # the pacing is an input of its flag
     if staff is not None and list(draft.staff.values_list("pk", flat=True)) != [person.pk for person in staff]:
         draft.staff.set(list(staff))

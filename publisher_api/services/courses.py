@@ -18,6 +18,7 @@ from course_metadata.rules.rich_text import rich_text_values
 from course_metadata.rules.url_slugs import free_course_url_slug
 from course_metadata.services.drafts import course_ensure_draft
 from course_metadata.services.edit_locks import course_lock_for_edit
+from course_metadata.services.rows import row_save
 from course_metadata.services.subscription_inclusion import (
     subscription_inclusion_deleting,
     subscription_inclusion_update,
@@ -67,7 +68,7 @@ def course_create(
             partner_id=organization.partner_id, course_uuid=course.uuid, title=title, fallback=key
         )
         course.full_clean(validate_unique=False)
-        course.save()
+        row_save(course)
         course.authoring_organizations.set([organization])
         subscription_inclusion_update(courses=[course])
         set_entitlement_prices(course=course, prices=prices or {}, create_missing=True)
@@ -119,7 +120,7 @@ def course_update(
         if changed:
             draft.full_clean(validate_unique=False)
             _check_unique_slug(draft)
-            draft.save()
+            row_save(draft)
         changed += apply_nested(course=draft, fields=fields)
         if changed:
             # The opt-in and the authoring organizations are inputs of the derived subscription flags.

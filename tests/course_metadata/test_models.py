@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from course_metadata.models import Course, CourseRun, CourseRunType, CourseType, Mode, ProgramType, SeatType, Track
 from course_metadata.models.course_runs import validate_course_run_key
+from course_metadata.services.rows import row_save
 from tests.factories import (
     CourseFactory,
     CourseRunFactory,
@@ -93,7 +94,7 @@ def test_course_number_cannot_change_on_save(course: Course) -> None:
     course.number = "CS102"
 
     with pytest.raises(ValidationError) as error:
-        course.save()
+        row_save(course)
 
     assert "number" in error.value.message_dict
     assert Course.objects.get(pk=course.pk).number == "CS101"
@@ -110,14 +111,14 @@ def test_course_number_cannot_change_in_full_clean(course: Course) -> None:
 
 def test_course_other_fields_still_save(course: Course) -> None:
     course.title = "A new title"
-    course.save()
+    row_save(course)
 
     assert Course.objects.get(pk=course.pk).title == "A new title"
 
 
 def test_run_slug_combines_course_title_and_run_key(course: Course) -> None:
     course.title = "My Course"
-    course.save()
+    row_save(course)
 
     run = CourseRunFactory(course=course, key="course-v1:edX+CS101+2024", slug="")
 

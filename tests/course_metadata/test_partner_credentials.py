@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -129,3 +132,35 @@ def test_the_loaders_credentials_never_print_the_secret() -> None:
         token_url="https://lms.example.com/oauth2/access_token", client_id="c", client_secret=SECRET
     )
     assert SECRET not in repr(credentials) and SECRET not in str(credentials)
+
+
+def test_dumpdata_writes_the_secret_encrypted_and_loaddata_restores_it(
+    partner_with_secret: Partner, tmp_path: Any
+) -> None:
+    fixture = tmp_path / "partners.json"
+    call_command("dumpdata", "course_metadata.Partner", output=str(fixture), verbosity=0)
+    dumped = fixture.read_text()
+    assert SECRET not in dumped
+    (row,) = (row for row in json.loads(dumped) if row["pk"] == partner_with_secret.pk)
+    assert row["fields"]["oauth2_client_secret"].startswith(encrypted.SERIALIZED_PREFIX + encrypted.TOKEN_PREFIX)
+
+    Partner.objects.filter(pk=partner_with_secret.pk).update(oauth2_client_secret="overwritten")
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert Partner.objects.get(pk=partner_with_secret.pk).oauth2_client_secret == SECRET
+    assert stored_column(partner_with_secret).startswith(encrypted.TOKEN_PREFIX)
+
+
+def test_a_dump_made_under_a_key_this_deployment_lacks_refuses_to_load(
+    partner_with_secret: Partner, tmp_path: Any, settings: Any
+) -> None:
+    fixture = tmp_path / "partners.json"
+    call_command("dumpdata", "course_metadata.Partner", output=str(fixture), verbosity=0)
+    settings.LYCEUM_SECRETS_KEYS = ["a-key-that-never-encrypted-this-dump-000000"]
+    with pytest.raises(DeserializationError, match="LYCEUM_SECRETS_KEY"):
+        call_command("loaddata", str(fixture), verbosity=0)
+
+
+def test_a_plain_secret_validates_unchanged(partner: Partner) -> None:
+    partner.oauth2_client_secret = "typed-in-the-admin"
+    partner.full_clean()
+    assert partner.oauth2_client_secret == "typed-in-the-admin"

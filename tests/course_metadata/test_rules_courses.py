@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from course_metadata.models import Course
+from course_metadata.services.rows import row_save
 from tests.course_metadata.rules_fixtures import draft_of
 from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory
 
@@ -25,7 +26,7 @@ def cs101() -> Course:
 def test_a_course_is_renamed_for_future_runs_through_key_for_reruns(cs101: Course) -> None:
     # Guards: Course.number stays (save raises), while key_for_reruns moves new run keys.
     cs101.key_for_reruns = "edX+CS102x"
-    cs101.save()
+    row_save(cs101)
     rerun = CourseRunFactory(course=cs101, term="1T2025")
 
     cs101.refresh_from_db()
@@ -34,7 +35,7 @@ def test_a_course_is_renamed_for_future_runs_through_key_for_reruns(cs101: Cours
 
     cs101.number = "CS102x"
     with pytest.raises(ValidationError) as error:
-        cs101.save()
+        row_save(cs101)
     assert error.value.message_dict["number"] == ["A course's number cannot change after it is created."]
 
 
@@ -51,11 +52,11 @@ def test_key_for_reruns_must_be_a_course_key_with_a_clear_message(cs101: Course,
 
 
 def test_key_for_reruns_is_validated_on_save_too(cs101: Course) -> None:
-    # Guards: the same check in Course.save() (loaders and services that skip full_clean()).
+    # Guards: the same check in row_save (loaders and services that skip full_clean()).
     cs101.key_for_reruns = "edX CS102"
 
     with pytest.raises(ValidationError) as error:
-        cs101.save()
+        row_save(cs101)
 
     assert "key_for_reruns" in error.value.message_dict
     assert Course.objects.get(pk=cs101.pk).key_for_reruns == ""

@@ -1,7 +1,7 @@
 """Rule: external course keys are unique within a course, a curriculum and a program (course_metadata.rules).
 
 Each test names the part of the rule it guards; removing that check from course_metadata.rules.external_keys
-(or its call in the model's save()/clean()) makes the test fail.
+(or its call in the model's clean() or in course_metadata.rules.rows) makes the test fail.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from course_metadata.models import CourseRun, Curriculum, CurriculumCourseMembership
 from course_metadata.rules.external_keys import check_course_run_external_key
+from course_metadata.services.rows import row_save
 from tests.course_metadata.rules_fixtures import add_to_curriculum, draft_of, keyed_run, program_with_curricula
 from tests.factories import CourseFactory, CurriculumFactory, ProgramFactory
 
@@ -41,7 +42,7 @@ def test_changing_a_run_to_a_used_external_key_is_rejected_before_saving() -> No
 
     second.external_key = "MATH205-Fall20"
     with pytest.raises(ValidationError):
-        second.save()
+        row_save(second)
 
     second.refresh_from_db()
     assert second.external_key == "MATH205-Spring21"
@@ -67,7 +68,7 @@ def test_resaving_a_run_with_its_own_key_and_runs_without_keys_are_fine() -> Non
     keyed_run(course, "")  # blank means "no key", never a clash with another blank
 
     run.title_override = "Autumn"
-    run.save()
+    row_save(run)
     run.full_clean()
 
     assert CourseRun.objects.filter(course=course).count() == 3
@@ -186,7 +187,7 @@ def test_moving_a_curriculum_into_a_program_with_a_clashing_key_is_rejected() ->
 
     moving.program = target
     with pytest.raises(ValidationError) as error:
-        moving.save()
+        row_save(moving)
 
     assert "Master of Data" in error.value.message_dict["program"][0]
     moving.refresh_from_db()
@@ -206,7 +207,7 @@ def test_re_activating_a_curriculum_rechecks_its_keys() -> None:
     retired.refresh_from_db()
     retired.is_active = True
     with pytest.raises(ValidationError):
-        retired.save()
+        row_save(retired)
 
 
 def test_a_new_curriculum_and_an_innocent_move_are_accepted() -> None:
@@ -217,7 +218,7 @@ def test_a_new_curriculum_and_an_innocent_move_are_accepted() -> None:
     add_to_curriculum(curriculum, algebra)
 
     curriculum.program = ProgramFactory()
-    curriculum.save()
+    row_save(curriculum)
     curriculum.full_clean()
 
     assert Curriculum.objects.get(pk=curriculum.pk).program_id == curriculum.program_id

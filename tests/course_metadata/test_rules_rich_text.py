@@ -12,6 +12,7 @@ from course_metadata.models import Course, CourseRun, Degree, Organization, Part
 from course_metadata.rules.rich_text import rich_text_values, sanitize_html
 from course_metadata.services.importing import RowImport, rows_import
 from course_metadata.services.loading import RunInput, course_runs_load
+from course_metadata.services.rows import row_save
 from tests.factories import CourseEditorFactory, CourseRunFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,10 @@ def test_a_run_override_through_the_publisher_api_is_stored_clean(editor_client:
 
 def test_an_edit_that_only_differs_in_what_the_sanitizer_removes_changes_nothing(course: Course) -> None:
     course.full_description = CLEAN
-    course.save()
+    row_save(course)
     stamp = Course.objects.get(pk=course.pk).data_modified_timestamp
     course.full_description = PAYLOAD
-    course.save()
+    row_save(course)
     assert Course.objects.get(pk=course.pk).data_modified_timestamp == stamp
     assert rich_text_values(Course, {"full_description": PAYLOAD, "title": "<b>x</b>"}) == {
         "full_description": CLEAN,
@@ -79,19 +80,19 @@ def test_an_edit_that_only_differs_in_what_the_sanitizer_removes_changes_nothing
     }
 
 
-def test_every_orm_save_stores_clean_html(partner: Partner, organization: Organization) -> None:
-    person = Person.objects.create(partner=partner, given_name="Ada", bio=PAYLOAD, major_works=PAYLOAD)
+def test_every_row_save_stores_clean_html(partner: Partner, organization: Organization) -> None:
+    person = row_save(Person(partner=partner, given_name="Ada", bio=PAYLOAD, major_works=PAYLOAD))
     person.refresh_from_db()
     assert_clean(person.bio)
     assert_clean(person.major_works)
-    program = Program.objects.create(partner=partner, title="P", overview=PAYLOAD)
+    program = row_save(Program(partner=partner, title="P", overview=PAYLOAD))
     assert_clean(Program.objects.get(pk=program.pk).overview)
-    degree = Degree.objects.create(partner=partner, title="D", overview=PAYLOAD, application_requirements=PAYLOAD)
+    degree = row_save(Degree(partner=partner, title="D", overview=PAYLOAD, application_requirements=PAYLOAD))
     degree.refresh_from_db()
     assert_clean(degree.overview)
     assert_clean(degree.application_requirements)
     organization.description = PAYLOAD
-    organization.save(update_fields=["description"])
+    row_save(organization, update_fields=["description"])
     assert_clean(Organization.objects.get(pk=organization.pk).description)
 
 

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from course_metadata.models import Course, CourseRun
 from course_metadata.rules.run_keys import check_course_run_key, course_keys_for_runs, run_key_course_part
+from course_metadata.services.rows import row_save
 from tests.factories import CourseFactory, CourseRunFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,9 @@ def test_run_key_course_part(run_key: str, course_part: str | None) -> None:
     assert run_key_course_part(run_key) == course_part
 
 
-def test_a_run_of_another_course_is_refused_by_save(course: Course) -> None:
+def test_a_run_of_another_course_is_refused_by_row_save(course: Course) -> None:
     with pytest.raises(ValidationError) as caught:
-        CourseRun.objects.create(course=course, key=FOREIGN_KEY)
+        row_save(CourseRun(course=course, key=FOREIGN_KEY))
     message = caught.value.message_dict["key"][0]
     assert "OtherOrgX+ZZZ" in message and "course-v1:edX+CS101+RUN" in message
     assert not CourseRun.objects.exists()
@@ -50,18 +51,18 @@ def test_moving_a_run_to_another_course_is_refused(course_run: CourseRun) -> Non
     other = CourseFactory(partner=organization.partner, authoring_organization=organization, number="M1")
     course_run.course = other
     with pytest.raises(ValidationError):
-        course_run.save()
+        row_save(course_run)
 
 
 def test_the_course_key_and_key_for_reruns_both_fit(course: Course) -> None:
     CourseRun.objects.create(course=course, key="course-v1:edX+CS101+1T2030")
     course.key_for_reruns = "edX+CS101r"
-    course.save()
+    row_save(course)
     assert course_keys_for_runs(course) == ["edX+CS101", "edX+CS101r"]
     CourseRun.objects.create(course=course, key="course-v1:edX+CS101r+1T2031")
     old_run = CourseRun.objects.get(key="course-v1:edX+CS101+1T2030")
     old_run.full_clean(validate_unique=False)  # still its course's, though no longer the rerun name
-    old_run.save()
+    row_save(old_run)
 
 
 def test_unchanged_runs_are_not_rechecked(course_run: CourseRun) -> None:
@@ -70,7 +71,7 @@ def test_unchanged_runs_are_not_rechecked(course_run: CourseRun) -> None:
     run = CourseRun.objects.get(pk=course_run.pk)
     run.hidden = True
     run.full_clean(validate_unique=False)
-    run.save()
+    row_save(run)
     with pytest.raises(ValidationError):
         check_course_run_key(run)
 

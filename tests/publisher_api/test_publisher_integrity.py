@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from course_metadata.models import Course, CourseEditor, CourseEntitlement, CourseType, CourseUrlSlugHistory
 from course_metadata.models.partners import Organization
+from course_metadata.services.rows import row_save
 from tests.factories import CourseFactory, OrganizationFactory, PartnerFactory
 
 
@@ -63,7 +64,7 @@ def test_draft_and_official_rows_of_one_course_share_their_slug(organization: Or
         title="Shared",
         draft=True,
     )
-    draft.save()
+    row_save(draft)
     assert official.url_slug == draft.url_slug == "shared"
 
 
