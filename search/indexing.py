@@ -190,6 +190,14 @@ class _Writer:
 _POOL_BUILD: IndexBuild | None = None
 
 
+def _forget_inherited_connections() -> None:
+    """In a new worker process: drop any database connection inherited from the parent without closing it
+    (closing would end the parent's session; using it would interleave two processes on one socket), so the
+    worker opens its own on its first query."""
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
+
+
 def _build_and_add(task: tuple[str, list[int], datetime.datetime]) -> int:
     """In a worker process: build one batch of documents and write it into the new index (its own connection,
     its own transaction)."""
@@ -213,7 +221,7 @@ def _fill_in_processes(
     _POOL_BUILD = build
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, initializer=_forget_inherited_connections) as pool:
             for done in pool.imap_unordered(_build_and_add, tasks, chunksize=1):
                 if progress is not None:
                     progress(done)

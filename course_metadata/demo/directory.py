@@ -25,6 +25,7 @@ from course_metadata.models import (
     Subject,
     Topic,
 )
+from course_metadata.services.rows import row_save
 
 PARTNER_DEFAULTS = {
     "name": "Lyceum Demo",
@@ -52,21 +53,23 @@ def seed_organizations(ctx: SeedContext, *, count: int) -> None:
         name = f"{place} {ctx.rng.choice(ORGANIZATION_SUFFIXES)}"
         key = _organization_key(place, taken)
         taken.add(key)
-        organization = Organization.objects.create(
-            partner=ctx.partner,
-            uuid=ctx.uuid(),
-            key=key,
-            name=name,
-            description=ctx.text.paragraph(),
-            homepage_url=f"https://www.{slugify(place)}.example.edu",
-            marketing_url_path=f"school/{slugify(key)}",
-            logo_image_url=ctx.image_url("organization/logos"),
-            banner_image_url=ctx.image_url("organization/banners"),
-            certificate_logo_image_url=ctx.image_url("organization/certificate_logos"),
-            organization_hex_color=f"{ctx.rng.getrandbits(24):06x}",
-            # Most organizations take part in subscriptions; the rest show what opting out does.
-            enterprise_subscription_inclusion=ctx.rng.random() < 0.75,
-            data_modified_timestamp=ctx.now,
+        organization = row_save(
+            Organization(
+                partner=ctx.partner,
+                uuid=ctx.uuid(),
+                key=key,
+                name=name,
+                description=ctx.text.paragraph(),
+                homepage_url=f"https://www.{slugify(place)}.example.edu",
+                marketing_url_path=f"school/{slugify(key)}",
+                logo_image_url=ctx.image_url("organization/logos"),
+                banner_image_url=ctx.image_url("organization/banners"),
+                certificate_logo_image_url=ctx.image_url("organization/certificate_logos"),
+                organization_hex_color=f"{ctx.rng.getrandbits(24):06x}",
+                # Most organizations take part in subscriptions; the rest show what opting out does.
+                enterprise_subscription_inclusion=ctx.rng.random() < 0.75,
+                data_modified_timestamp=ctx.now,
+            )
         )
         group, _created = Group.objects.get_or_create(name=f"{ctx.partner.short_code}: {key}")
         OrganizationExtension.objects.create(organization=organization, group=group)

@@ -48,7 +48,7 @@ from course_metadata.services.load_outcomes import (
     rows_insert,
     rows_update,
 )
-from course_metadata.services.rows import row_save
+from course_metadata.services.rows import row_rules_apply, row_save
 from course_metadata.services.subscription_inclusion import subscription_inclusion_update
 
 
@@ -375,6 +375,7 @@ class _Upsert:
         organizations = {o.key: o for o in Organization.objects.filter(partner=partner, key__in=org_keys)}
         new_orgs = [Organization(partner=partner, key=key, name=key) for key in sorted(org_keys - set(organizations))]
         for organization in new_orgs:
+            row_rules_apply(row=organization)
             clean_row(organization)
         rows_insert(Organization, new_orgs)
         organizations.update({o.key: o for o in new_orgs if o.pk is not None})

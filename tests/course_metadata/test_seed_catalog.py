@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
 
 from course_metadata.models import (
     ChangeLogEntry,
@@ -56,6 +57,8 @@ def test_counts_and_directory(seeded: str) -> None:
     organizations = Organization.objects.filter(partner=partner).select_related("organization_extension__group")
     assert organizations.count() == 12
     assert all(org.organization_extension.group.name.endswith(org.key) for org in organizations)
+    # Written through the row rules, like every other path: each organization gets its slug from its key.
+    assert all(org.slug == slugify(org.key) for org in organizations)
     assert set(LevelType.objects.values_list("name", flat=True)) >= {"Introductory", "Intermediate", "Advanced"}
     assert Person.objects.count() >= 10
     assert not Person.objects.filter(position__isnull=True).exists()
