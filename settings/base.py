@@ -242,14 +242,22 @@ JWT_AUTH: dict[str, Any] = {
     ],
     "JWT_ALGORITHM": "HS256",
     "JWT_VERIFY_EXPIRATION": True,
-    "JWT_PAYLOAD_USER_ATTRIBUTE_MAPPING": {
-        "administrator": "is_staff",
-        "email": "email",
-    },
     "JWT_SUPPORTED_VERSION": "1.2.0",
     "JWT_AUTH_COOKIE": "edx-jwt-cookie",
     "JWT_AUTH_HEADER_PREFIX": "JWT",
     "JWT_PUBLIC_SIGNING_JWK_SET": os.environ.get("JWT_PUBLIC_SIGNING_JWK_SET"),
+}
+
+# The user fields a verified JWT sets on every request (edx-drf-extensions reads this from EDX_DRF_EXTENSIONS, not
+# JWT_AUTH). The LMS decides who is staff and who is superuser, granting and revoking alike, as on the admin's
+# sign-in through it (ADR 0160): without ``superuser`` here a superuser of the LMS kept the flag after the LMS took it
+# away, and with it staff powers over the API (ADR 0075). An absent claim changes nothing.
+EDX_DRF_EXTENSIONS: dict[str, Any] = {
+    "JWT_PAYLOAD_USER_ATTRIBUTE_MAPPING": {
+        "administrator": "is_staff",
+        "superuser": "is_superuser",
+        "email": "email",
+    },
 }
 
 # --- Cache and failed-login throttling (ADR 0070) --------------------------------------------

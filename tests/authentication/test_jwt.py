@@ -129,6 +129,32 @@ def test_a_valid_token_of_a_deactivated_user_is_refused(hs256: None) -> None:
     assert "mallory" not in response.content.decode()  # the refusal names no account
 
 
+@pytest.mark.parametrize("former", [{"is_staff": True, "is_superuser": True}, {"is_superuser": True}], ids=str)
+def test_the_lms_revoking_superuser_revokes_it_here_on_the_next_token(hs256: None, former: dict[str, bool]) -> None:
+    """The LMS decides who is staff or superuser (ADR 0160); a JWT's ``superuser`` claim counts like ``administrator``.
+
+    A superuser of the LMS who once signed in to the admin through it kept ``is_superuser`` here after the LMS
+    took it away: the token's ``administrator: false`` cleared ``is_staff``, and ``is_superuser`` alone still
+    gave staff powers over the API (managing Publisher roles, every catalog, replacing usernames).
+    """
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create(username="mallory", email="mallory@example.com", **former)
+    token = jwt.encode(claims(administrator=False, superuser=False), SECRET, algorithm="HS256")
+    response = APIClient(HTTP_AUTHORIZATION=f"JWT {token}").post(ROLES_URL, {}, format="json")
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert (user.is_staff, user.is_superuser) == (False, False)
+
+
+def test_the_lms_granting_superuser_grants_it_here(hs256: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    get_roles(jwt.encode(claims(administrator=True, superuser=True), SECRET, algorithm="HS256"))
+    user = get_user_model().objects.get(username="mallory")
+    assert (user.is_staff, user.is_superuser) == (True, True)
+
+
 def test_forged_token_creates_no_user(hs256: None) -> None:
     from django.contrib.auth import get_user_model
 
