@@ -19,12 +19,14 @@ RUN pip install -r requirements/base.txt
 COPY . .
 
 # settings.production insists on a real SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, JWT and secrets key; collectstatic
-# needs none of them, so it gets throwaway values that exist only for this build step.
-RUN SECRET_KEY=collectstatic-only-build-time-placeholder-key \
+# needs none of them, so it gets throwaway values that exist only for this build step. The secrets are random, not
+# written here: a value written in the repository is public, and production would accept a copied one (ADR 0075).
+RUN BUILD_ONLY_SECRET="$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+    && SECRET_KEY="$BUILD_ONLY_SECRET" \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     ALLOWED_HOSTS=localhost \
-    JWT_SECRET_KEY=collectstatic-only-build-time-placeholder \
-    LYCEUM_SECRETS_KEY=collectstatic-only-build-time-placeholder-key \
+    JWT_SECRET_KEY="$BUILD_ONLY_SECRET" \
+    LYCEUM_SECRETS_KEY="$BUILD_ONLY_SECRET" \
     python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app --no-create-home lyceum \
     && chown -R lyceum:lyceum /app/var

@@ -14,6 +14,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LYCEUM_VAR_DIR", BASE_DIR / "var"))
 
 
+# Every secret-shaped value written in this repository (development and test settings, examples) contains this
+# marker, and production refuses any secret that does (ADR 0075): a value anyone can read never signs or decrypts.
+PUBLIC_VALUE_MARKER = "not-a-secret"
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -312,7 +317,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Loaders (refresh_course_metadata, import_from_discovery) ---------------------------------
 # Encrypts stored credentials (a partner's OAuth2 client secret, ADR 0072): comma-separated, the first key
 # encrypts and every one decrypts (rotation). Production refuses this development value.
-DEVELOPMENT_SECRETS_KEY = "lyceum-development-secrets-key-not-a-secret"
+DEVELOPMENT_SECRETS_KEY = f"lyceum-development-secrets-key-{PUBLIC_VALUE_MARKER}"
 LYCEUM_SECRETS_KEYS = env_list("LYCEUM_SECRETS_KEY") or [DEVELOPMENT_SECRETS_KEY]
 # Seconds before a request to the LMS, e-commerce or course-discovery is given up; attempts per request
 # (retried on timeouts, connection errors, 5xx, 429 and bodies that are not JSON); seconds before the

@@ -6,10 +6,18 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.base import *  # noqa: F403
-from settings.base import JWT_AUTH, REST_FRAMEWORK, cache_config, env_bool, env_list, rest_authentication_classes
+from settings.base import (
+    JWT_AUTH,
+    PUBLIC_VALUE_MARKER,
+    REST_FRAMEWORK,
+    cache_config,
+    env_bool,
+    env_list,
+    rest_authentication_classes,
+)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if len(SECRET_KEY) < 32 or "not-a-secret" in SECRET_KEY:
+if len(SECRET_KEY) < 32 or PUBLIC_VALUE_MARKER in SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters in production "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
@@ -32,6 +40,11 @@ if JWT_SECRET_KEY == DEVELOPMENT_JWT_SECRET:
     raise ImproperlyConfigured(
         "JWT_SECRET_KEY is the development secret 'lms-secret'; set it to the LMS's JWT signing secret, "
         "or leave it empty and set JWT_PUBLIC_SIGNING_JWK_SET."
+    )
+if PUBLIC_VALUE_MARKER in JWT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"JWT_SECRET_KEY contains {PUBLIC_VALUE_MARKER!r}: it is a value published with Lyceum (test settings, "
+        "examples), so anyone could sign tokens with it. Set it to the LMS's JWT signing secret."
     )
 # HS256 with a short secret can be brute-forced offline from any one token; RFC 7518 asks for a key at least as
 # long as the hash (32 bytes), and PyJWT warns below that.
@@ -58,7 +71,7 @@ JWT_AUTH["JWT_PUBLIC_SIGNING_JWK_SET"] = JWT_PUBLIC_SIGNING_JWK_SET or None
 
 # Stored credentials are encrypted (ADR 0072): a real key, never the development one.
 LYCEUM_SECRETS_KEYS = env_list("LYCEUM_SECRETS_KEY")
-if not LYCEUM_SECRETS_KEYS or any(len(key) < 32 or "not-a-secret" in key for key in LYCEUM_SECRETS_KEYS):
+if not LYCEUM_SECRETS_KEYS or any(len(key) < 32 or PUBLIC_VALUE_MARKER in key for key in LYCEUM_SECRETS_KEYS):
     raise ImproperlyConfigured(
         "LYCEUM_SECRETS_KEY must be set in production to random keys of at least 32 characters (comma-separated, "
         "newest first); it encrypts stored LMS credentials. For example: "
@@ -72,6 +85,11 @@ if SOCIAL_AUTH_EDX_OAUTH2_KEY and not SOCIAL_AUTH_EDX_OAUTH2_SECRET:
     raise ImproperlyConfigured(
         "SOCIAL_AUTH_EDX_OAUTH2_KEY is set but SOCIAL_AUTH_EDX_OAUTH2_SECRET is not: set the secret of Lyceum's "
         "OAuth2 application in the LMS, or unset the key to sign in with local accounts only."
+    )
+if PUBLIC_VALUE_MARKER in SOCIAL_AUTH_EDX_OAUTH2_SECRET:
+    raise ImproperlyConfigured(
+        f"SOCIAL_AUTH_EDX_OAUTH2_SECRET contains {PUBLIC_VALUE_MARKER!r}: it is a published example value; set the "
+        "secret of Lyceum's OAuth2 application in the LMS."
     )
 if SOCIAL_AUTH_EDX_OAUTH2_KEY and not os.environ.get("SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT"):
     raise ImproperlyConfigured(

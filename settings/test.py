@@ -43,4 +43,4 @@ LYCEUM_DEMO_ADMIN_ALLOWED = True
 
 # Tests sign HS256 tokens with this secret: as long as production requires (32 bytes), so PyJWT never warns
 # about a short key and a test cannot pass only because the secret is weak.
-JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = "lyceum-test-jwt-signing-secret-of-at-least-32-bytes"
+JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] = "lyceum-test-jwt-signing-secret-32-bytes-not-a-secret"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +141,39 @@ def test_a_jwk_set_alone_is_a_verification_key() -> None:
 )
 def test_unsafe_environments_are_refused(environment: dict[str, str | None], message: str) -> None:
     assert message in refused(**environment)
+
+
+# Every secret in the repository is public: production refuses each one, wherever it is written.
+SECRET_NAMES = ("SECRET_KEY", "JWT_SECRET_KEY", "LYCEUM_SECRETS_KEY", "SOCIAL_AUTH_EDX_OAUTH2_SECRET")
+DOCKERFILE_SECRET_RE = re.compile(rf"\b({'|'.join(SECRET_NAMES)})=([^\s$\\\"']+)")
+
+
+def test_the_test_settings_jwt_secret_is_refused() -> None:
+    """The test settings' HS256 secret is long enough for the length check, and published here: anyone holding it
+    could sign tokens for a deployment that copied it."""
+    import settings.test
+
+    committed = settings.test.JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"]
+    assert "JWT_SECRET_KEY" in refused(JWT_SECRET_KEY=committed)
+
+
+@pytest.mark.parametrize("name", ["JWT_SECRET_KEY", "SOCIAL_AUTH_EDX_OAUTH2_SECRET"])
+def test_a_value_marked_as_public_is_refused_for_every_secret(name: str) -> None:
+    environment = {
+        "SOCIAL_AUTH_EDX_OAUTH2_KEY": "lyceum-sso",
+        "SOCIAL_AUTH_EDX_OAUTH2_SECRET": "the-oauth2-application-secret-from-the-vault",
+        "SOCIAL_AUTH_EDX_OAUTH2_URL_ROOT": "https://lms.example.com",
+        name: "an-example-value-long-enough-but-not-a-secret-at-all",
+    }
+    assert name in refused(**environment)
+
+
+def test_no_secret_written_in_the_dockerfile_starts_production() -> None:
+    """The image's build step once ran collectstatic with fixed placeholder secrets, each one good enough for
+    production's checks; they are generated at build time now, and any literal one must be refused."""
+    written = DOCKERFILE_SECRET_RE.findall((REPO / "Dockerfile").read_text())
+    accepted = [(name, value) for name, value in written if start(**{name: value}).returncode == 0]
+    assert not accepted
 
 
 @pytest.mark.parametrize(
