@@ -108,4 +108,8 @@ DATABASES = {"default": dj_database_url.config(conn_max_age=600, conn_health_che
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://redis:6379/0")
 SESSION_COOKIE_SECURE = env_bool("LYCEUM_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS (ADR 0075): a browser that has seen the site over HTTPS never goes back to plain HTTP, where the admin's login
+# form could be read or rewritten. Django adds the header to HTTPS answers only, so behind a TLS-terminating proxy
+# gunicorn must trust the proxy's X-Forwarded-Proto (FORWARDED_ALLOW_IPS). Subdomains are left to their own sites.
+SECURE_HSTS_SECONDS = int(os.environ.get("LYCEUM_HSTS_SECONDS", str(365 * 24 * 3600) if SESSION_COOKIE_SECURE else "0"))
 LYCEUM_DEMO_ADMIN_ALLOWED = False

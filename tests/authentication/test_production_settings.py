@@ -18,7 +18,8 @@ PROBE = (
     "import json, settings.production as s; "
     "print(json.dumps({'auth': s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'], "
     "'cache': s.CACHES['default']['BACKEND'], 'jwt': s.JWT_AUTH['JWT_ISSUERS'][0]['SECRET_KEY'], "
-    "'jwks': s.JWT_AUTH['JWT_PUBLIC_SIGNING_JWK_SET']}))"
+    "'jwks': s.JWT_AUTH['JWT_PUBLIC_SIGNING_JWK_SET'], 'hsts': s.SECURE_HSTS_SECONDS, "
+    "'secure_cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE]}))"
 )
 # A real public key, so the set parses exactly as a deployment's would.
 JWK_SET = json.dumps(
@@ -75,6 +76,15 @@ def test_a_complete_environment_starts_without_basic_auth_and_with_redis() -> No
     ]
     assert started["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert started["jwt"] == "the-lms-jwt-signing-secret-from-the-vault"
+
+
+def test_browsers_are_told_to_use_https_only_when_cookies_are_https_only() -> None:
+    """HSTS: after one visit over HTTPS, a browser never sends the admin's login form over plain HTTP, where a
+    network attacker could read or rewrite it. It goes with secure cookies, which already assume HTTPS."""
+    assert loaded()["hsts"] == 365 * 24 * 3600
+    assert loaded(LYCEUM_HSTS_SECONDS="600")["hsts"] == 600
+    plain = loaded(LYCEUM_SECURE_COOKIES="0")
+    assert plain["secure_cookies"] == [False, False] and plain["hsts"] == 0
 
 
 def test_basic_auth_only_when_asked_for() -> None:
