@@ -272,9 +272,10 @@ def cache_config(url: str) -> dict:
     """Redis at ``url``, or this process's memory when no URL is given (the embedded default, tests)."""
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lyceum"}
-    # Short timeouts: the cache only serves authentication shortcuts, which give way when it is down.
+    # Short timeouts, and an unreachable Redis reads as an empty cache: everything in it can be recomputed
+    # (authentication shortcuts, waffle's copies of its switches), so an outage never fails a request (ADR 0075).
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "settings.cache.FailSoftRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
