@@ -7,7 +7,7 @@ they are brought back in step here.
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,4 +26,15 @@ def user_groups_changed(sender: Any, instance: Any, action: str, reverse: bool, 
 
     users = [instance] if not reverse else list(User.objects.filter(pk__in=pk_set or ()))
     for user in users:
-        transaction.on_commit(partial(user_course_permissions_sync, user=user))
+        # Robust: the group change has committed when this runs, so a failure is logged, never raised into the
+        # request (nor does it skip the on-commit work queued after it). No permission check reads the copy;
+        # edit rights are computed from the memberships themselves (ADR 0075).
+        # (A function, not a partial: Django logs a robust callback's failure by its __qualname__.)
+        transaction.on_commit(_after_commit(user_course_permissions_sync, user), robust=True)
+
+
+def _after_commit(sync: Callable[..., None], user: Any) -> Callable[[], None]:
+    def sync_user_course_permissions() -> None:
+        sync(user=user)
+
+    return sync_user_course_permissions

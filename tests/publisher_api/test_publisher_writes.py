@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -261,6 +262,30 @@ def test_leaving_the_group_ends_rights_and_object_permissions(
     client = APIClient()
     client.force_authenticate(editor)
     assert client.patch(f"/api/v1/courses/{course.uuid}/", {"title": "x"}, format="json").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_group_change_is_not_failed_by_the_permission_copy(
+    editor: User, org_group: Group, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The object-permission copy is brought in step after the commit; if that fails (a lost database
+    connection, a deadlock), the group change has committed and its request must not be answered with an
+    error, nor the on-commit work queued after it (change-log hand-off) be skipped."""
+    from django.db import DatabaseError, transaction
+
+    import publisher_api.services.editors as editors
+
+    def fail(**kwargs: Any) -> None:
+        raise DatabaseError("connection lost after the commit")
+
+    monkeypatch.setattr(editors, "user_course_permissions_sync", fail)
+    later: list[str] = []
+    with transaction.atomic():
+        editor.groups.remove(org_group)
+        transaction.on_commit(lambda: later.append("ran"))
+    assert not User.objects.get(pk=editor.pk).groups.filter(pk=org_group.pk).exists()
+    assert later == ["ran"]
+    assert "connection lost after the commit" in caplog.text
 
 
 def test_course_editors_endpoints(editor: User, member: User, outsider: User, course: Course) -> None:
