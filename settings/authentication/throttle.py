@@ -9,6 +9,7 @@ reached, attempts are neither counted nor refused, and logins work as they did w
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import time
@@ -53,8 +54,25 @@ def client_address(request: Any) -> str:
     return str(meta.get("REMOTE_ADDR") or "unknown")
 
 
+# An IPv6 subscriber is given a whole /64 and can pick a fresh address from it for every attempt.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_scope(address: str) -> str:
+    """What failures are counted against: an IPv4 address, or the /64 network of an IPv6 one (ADR 0075)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False))
+    return str(parsed)
+
+
 def _scopes(request: Any, username: str | None) -> list[str]:
-    scopes = ["client:" + client_address(request)]
+    scopes = ["client:" + client_scope(client_address(request))]
     if username:
         scopes.append("user:" + username)
     # Hashed: a key never holds a user name or address in clear, and any text makes a valid cache key.

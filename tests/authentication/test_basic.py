@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory, override_settings
 from rest_framework.test import APIClient
 
-from settings.authentication.throttle import client_address
+from settings.authentication.throttle import client_address, client_scope
 from settings.base import cache_config
 from tests.factories import StaffUserFactory
 
@@ -94,6 +94,23 @@ def test_unknown_user_names_count_against_the_client(db: None) -> None:
     for number in range(LIMIT):
         assert basic(f"nobody{number}", "guess").status_code == 401
     assert basic("bob", "right-password").status_code == 429
+
+
+def test_an_ipv6_client_is_counted_by_its_slash_64(db: None) -> None:
+    """One IPv6 subscriber holds a whole /64 (2^64 addresses): counting each address apart let a client spray
+    passwords across user names unthrottled, a fresh address per guess."""
+    staff("bob")
+    for number in range(LIMIT):
+        assert basic(f"nobody{number}", "guess", address=f"2001:db8:1:2::{number + 1:x}").status_code == 401
+    assert basic("bob", "right-password", address="2001:db8:1:2:ffff::1").status_code == 429  # same /64
+    assert basic("bob", "right-password", address="2001:db8:1:3::1").status_code == 200  # the next /64
+
+
+def test_client_scopes() -> None:
+    assert client_scope("10.0.0.1") == "10.0.0.1"
+    assert client_scope("2001:db8:1:2:abcd::7") == "2001:db8:1:2::/64"
+    assert client_scope("::ffff:192.0.2.7") == "192.0.2.7"  # an IPv4 client seen through a dual-stack socket
+    assert client_scope("unknown") == "unknown"
 
 
 def test_forwarded_for_is_not_trusted_by_default(db: None) -> None:
