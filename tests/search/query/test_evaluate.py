@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +16,7 @@ from hypothesis import strategies as st
 
 from search.query.analysis import tokens
 from search.query.evaluate import matches
-from search.query.nodes import And, Exists, Node, Not, Or, Phrase, Range, Term
+from search.query.nodes import And, Exists, Node, Not, Or, Phrase, Range, Term, Wildcard
 from search.query.parse import parse_query
 from tests.search.query import strategies
 from tests.search.query.tables import TABLE
@@ -160,3 +165,52 @@ def test_a_title_matches_its_own_words_and_phrase(words: list[str]) -> None:
     document = {"title": title}
     assert matches(Phrase("title", title), document, TABLE)
     assert all(matches(Term("title", word.upper()), document, TABLE) for word in words)
+
+
+# --- wildcards: the pattern's meaning, in time linear in the value -------------------------------------
+
+WILDCARD_ALPHABET = st.text(alphabet="ab*?", min_size=1, max_size=8)
+
+
+@given(pattern=WILDCARD_ALPHABET, value=st.text(alphabet="ab", min_size=1, max_size=10))
+def test_a_keyword_wildcard_means_what_a_shell_glob_means(pattern: str, value: str) -> None:
+    """``*`` any run and ``?`` one character, over the whole value: fnmatch's meaning for these two (an empty
+    value is no value, which no leaf matches)."""
+    document = {"key": value}
+    assert matches(Wildcard("key", pattern), document, TABLE) is fnmatch.fnmatchcase(value, pattern)
+
+
+def test_escaped_wildcard_characters_are_literal() -> None:
+    assert matches(Wildcard("key", r"edX\*+?*"), {"key": "edX*+CS101"}, TABLE)
+    assert not matches(Wildcard("key", r"edX\*+?*"), {"key": "edXa+CS101"}, TABLE)
+    assert matches(Wildcard("key", r"a\?b"), {"key": "a?b"}, TABLE)
+    assert not matches(Wildcard("key", r"a\?b"), {"key": "axb"}, TABLE)
+
+
+# Twenty wildcards that can each start anywhere in a 60-character key, and a last character it lacks: the
+# regular expression the evaluator used (``.*`` between the runs) tried every placement before failing,
+# some 10^15 of them. A staff member's catalog query (or one typed by mistake) kept a membership worker busy
+# for ever, on every content change.
+PATHOLOGICAL = (
+    "from search.query.evaluate import matches; from search.query.nodes import Wildcard; "
+    "from tests.search.query.tables import TABLE; "
+    "print(matches(Wildcard('key', '*?' * 20 + '#'), {'key': 'course-v1:' + 'a' * 50}, TABLE))"
+)
+
+
+def test_a_wildcard_pattern_cannot_make_matching_run_away() -> None:
+    """Run apart, so that the old evaluator's run-away match is killed instead of holding the test process."""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", PATHOLOGICAL],
+            cwd=Path(__file__).resolve().parents[3],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "settings.test"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("matching one wildcard pattern against one 60-character key did not finish in two minutes")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
