@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -70,7 +70,7 @@ class FailSoftRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key {key!r} not found (the cache is unreachable).")
         return result  # type: ignore[return-value]
 
-    def set_many(self, data: dict[Any, Any], timeout: Any) -> None:
+    def set_many(self, data: Mapping[Any, Any], timeout: Any) -> None:
         self._soft("set_many", lambda: super(FailSoftRedisCacheClient, self).set_many(data, timeout), None)
 
     def delete_many(self, keys: Iterable[Any]) -> None:
