@@ -74,7 +74,7 @@ def test_a_complete_environment_starts_without_basic_auth_and_with_redis() -> No
         "settings.authentication.tokens.VerifiedJwtAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ]
-    assert started["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert started["cache"] == "settings.cache.FailSoftRedisCache"
     assert started["jwt"] == "the-lms-jwt-signing-secret-from-the-vault"
 
 
