@@ -18,9 +18,10 @@ from rest_framework.test import APIClient
 from course_metadata.changelog import consumers
 from course_metadata.changelog.consumers import consume, register_consumer
 from course_metadata.changelog.feed import Change
-from course_metadata.models import Course
-from publisher_api.api import views
+from course_metadata.models import Course, Organization, Person
+from publisher_api.api import person_views, views
 from tests.connection_loss import backend_pid, needs_postgresql, terminate_backend
+from tests.factories import StaffUserFactory
 from tests.publisher_api.test_write_hand_off import production_celery  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -60,3 +61,27 @@ def test_a_committed_course_edit_is_answered_200_when_the_connection_dies_after_
     # The broker never got the hand-off: the periodic drain processes the change from the log.
     consume("after-commit-probe")
     assert ("course", draft.pk) in {(change.object_type, change.object_id) for change in recorded}
+
+
+@pytest.mark.usefixtures("production_celery")
+def test_a_committed_new_person_is_answered_201_when_the_connection_dies_after_the_commit(
+    organization: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needs_postgresql()
+    monkeypatch.setattr(person_views, "person_create", _connection_lost_after(person_views.person_create))
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(StaffUserFactory.create())
+
+    response = client.post(
+        "/api/v1/people/",
+        {
+            "given_name": "Ada",
+            "family_name": "Lovelace",
+            "position": {"title": "Prof", "organization": organization.pk},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content[:500]
+    connections.close_all()
+    assert Person.objects.get(uuid=response.json()["uuid"]).family_name == "Lovelace"
