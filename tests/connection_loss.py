@@ -7,6 +7,8 @@ what the code under test sees is what psycopg reports for a connection the serve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection, connections
 
@@ -35,3 +37,11 @@ def terminate_backend(pid: int, alias: str = "default") -> None:
             assert cursor.fetchone()[0], f"backend {pid} was not terminated"
     finally:
         killer.close()
+
+
+@pytest.fixture
+def drop_dead_connections() -> Iterator[None]:
+    """After the test, close this thread's connections (one may be dead), so the test database's clean-up
+    and the next test start on a new one even when the test failed before closing them itself."""
+    yield
+    connections.close_all()

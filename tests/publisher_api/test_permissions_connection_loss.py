@@ -10,9 +10,13 @@ from guardian.shortcuts import get_perms
 
 from course_metadata.models import Course
 from publisher_api.services.editors import course_editor_permissions_sync
-from tests.connection_loss import backend_pid, needs_postgresql, terminate_backend
+from tests.connection_loss import backend_pid, drop_dead_connections, needs_postgresql, terminate_backend  # noqa: F401
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("drop_dead_connections"),
+]
 
 
 def _kill_own_connection() -> None:

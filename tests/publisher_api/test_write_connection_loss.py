@@ -20,11 +20,15 @@ from course_metadata.changelog.consumers import consume, register_consumer
 from course_metadata.changelog.feed import Change
 from course_metadata.models import Course, Organization, Person
 from publisher_api.api import person_views, views
-from tests.connection_loss import backend_pid, needs_postgresql, terminate_backend
+from tests.connection_loss import backend_pid, drop_dead_connections, needs_postgresql, terminate_backend  # noqa: F401
 from tests.factories import StaffUserFactory
 from tests.publisher_api.test_write_hand_off import production_celery  # noqa: F401  (fixture)
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("drop_dead_connections"),
+]
 
 
 def _connection_lost_after(service: Any) -> Any:
