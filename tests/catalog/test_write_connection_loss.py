@@ -7,11 +7,13 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 
 from catalog.api import serializers as catalog_serializers
 from catalog.api.enterprise import serializers as enterprise_serializers
 from catalog.models import Catalog
+from catalog.services import catalogs
+from settings import celery_app
 from tests.catalog.enterprise.helpers import create_body, jwt_client
 from tests.connection_loss import backend_pid, drop_dead_connections, needs_postgresql, terminate_backend  # noqa: F401
 from tests.publisher_api.test_write_hand_off import production_celery  # noqa: F401  (fixture)
@@ -68,3 +70,29 @@ def test_a_committed_enterprise_catalog_is_answered_201_when_the_connection_dies
     assert response.status_code == 201, response.content[:500]
     connections.close_all()
     assert Catalog.objects.get(uuid=chosen).membership_refresh_requested is not None
+
+
+def test_with_eager_celery_a_hand_off_that_fails_on_the_lost_connection_does_not_fail_the_committed_catalog(
+    api_client: Any, staff_user: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """The embedded default (``make run``) and the tests run tasks inline on commit: the membership task meets
+    the connection lost right after the COMMIT and fails through all its retries. The write still answers 201,
+    and the catalog stays marked for the periodic drain (ADR 0074)."""
+    needs_postgresql()
+    celery_app.conf.update(task_always_eager=True)  # as settings.test and settings.local have it
+    real_schedule = catalogs._schedule_membership_refresh
+
+    def schedule_after_a_lost_connection(catalog_id: int) -> None:
+        # Registered first, so it runs first after the COMMIT: the hand-off then finds the connection gone.
+        transaction.on_commit(lambda: terminate_backend(backend_pid()))
+        real_schedule(catalog_id)
+
+    monkeypatch.setattr(catalogs, "_schedule_membership_refresh", schedule_after_a_lost_connection)
+    api_client.raise_request_exception = False
+    api_client.force_authenticate(staff_user)
+
+    response = api_client.post("/api/v1/catalogs/", {"title": "Eager", "query": {"org": "edX"}}, format="json")
+
+    assert response.status_code == 201, response.content[:500]
+    connections.close_all()
+    assert Catalog.objects.get(pk=response.json()["id"]).membership_refresh_requested is not None
