@@ -4,6 +4,7 @@ batch. Nothing is lost, nothing takes effect twice."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import time
@@ -91,7 +92,7 @@ class RedisServer:
 @pytest.fixture
 def redis_server(tmp_path: Path, settings: Any) -> Iterator[tuple[RedisServer, Bus]]:
     """The bus on a Redis of the test's own (``bus`` of conftest, on a server that can be stopped)."""
-    if not Path("/usr/bin/redis-server").exists() and subprocess.call(["which", "redis-server"]) != 0:
+    if shutil.which("redis-server") is None:
         pytest.skip("no redis-server to start")
     server = RedisServer(tmp_path)
     server.start()
