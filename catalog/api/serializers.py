@@ -18,6 +18,7 @@ from catalog.selectors.catalogs import catalog_courses_count
 from catalog.services.catalogs import catalog_create, catalog_update, viewer_users
 from course_metadata.api.inputs import StrictInputMixin
 from dbkit.json_values import format_datetime
+from dbkit.reconnect import read_after_commit
 
 
 def _query_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -85,6 +86,12 @@ class CatalogSerializer(StrictInputMixin, serializers.ModelSerializer):
             "name",
             "courses_count",
         ]
+
+    @property
+    def data(self) -> Any:
+        # After a create or an edit this read follows the service's commit: a connection lost in between is
+        # replaced for it, rather than answering a committed write with an error (ADR 0135).
+        return read_after_commit(lambda: super(CatalogSerializer, self).data)
 
     def validate_query(self, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():

@@ -11,7 +11,8 @@ task processes them (see docs/decisions/0071-post-commit-hand-off.rst).
 Identical requests still waiting are coalesced: the change-log task takes no arguments and processes
 everything new, so a burst of writes sends it once.
 
-With ``task_always_eager`` (tests, ``make run``) there is no broker: the task runs inline, as ``delay`` does.
+With ``task_always_eager`` (tests, ``make run``) there is no broker: the task runs inline, as ``delay`` does,
+and its failure is logged, not raised.
 """
 
 from __future__ import annotations
@@ -129,7 +130,14 @@ def _current() -> _HandOff:
 def hand_off(task: Task, *args: Any) -> None:
     """Ask for ``task(*args)`` to run on a worker; never raises and never waits for the broker."""
     if task.app.conf.task_always_eager:
-        task.delay(*args)
+        # Inline (tests, ``make run``): the task's failure is this call's, after the commit. It is logged and
+        # left to the safety net like a failed hand-off (ADR 0135), never raised into the committed write.
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception(
+                "task %s%r failed inline after a commit; the periodic safety net will redo it", task.name, args
+            )
         return
     try:
         _current().submit(task, args)

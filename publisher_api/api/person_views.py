@@ -26,6 +26,7 @@ from course_metadata.api.v1.serializers.people import PersonSerializer, person_d
 from course_metadata.models import Organization, Person, PersonSocialNetwork
 from course_metadata.selectors.people import person_list
 from course_metadata.services.people import person_create, person_update
+from dbkit.reconnect import read_after_commit
 from publisher_api import permissions
 from publisher_api.api.views import run_service
 
@@ -96,7 +97,8 @@ def _parts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(person: Person, status_code: int) -> Response:
-    row = cast(Mapping[str, Any], person_list().get(pk=person.pk))  # values_of: a row of plain values
+    # The write has committed: a connection lost since then is replaced for this read (ADR 0135).
+    row = cast(Mapping[str, Any], read_after_commit(lambda: person_list().get(pk=person.pk)))  # plain values
     return Response(person_data(row, ReadContext()), status=status_code)
 
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from course_metadata.models import Course, CourseRun
 from course_metadata.selectors.etags import etag_for
+from dbkit.reconnect import read_after_commit
 from publisher_api.api.representation import editable_representation
 from publisher_api.api.serializers import (
     CourseCreateSerializer,
@@ -74,6 +75,12 @@ def run_service(service: Callable[..., Result], **kwargs: Any) -> Result:
 
 
 def answer(request: Request, row: Course | CourseRun, *, current_tail: str, status_code: int = 200) -> Response:
+    """The written row as GET ?editable=1 shows it. The write has committed: a connection lost since then is
+    replaced for this read, rather than answering a committed write with an error (ADR 0135)."""
+    return read_after_commit(lambda: _answer_now(request, row, current_tail=current_tail, status_code=status_code))
+
+
+def _answer_now(request: Request, row: Course | CourseRun, *, current_tail: str, status_code: int) -> Response:
     row.refresh_from_db()
     # The tag before the body: if another edit commits in between, the editor holds an older tag with newer
     # data and gets a 412 next time, never a newer tag with older data (which would let them drop that edit).

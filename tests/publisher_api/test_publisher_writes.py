@@ -265,27 +265,26 @@ def test_leaving_the_group_ends_rights_and_object_permissions(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_group_change_is_not_failed_by_the_permission_copy(
-    editor: User, org_group: Group, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_failing_permission_copy_takes_the_group_change_with_it(
+    editor: User, org_group: Group, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The object-permission copy is brought in step after the commit; if that fails (a lost database
-    connection, a deadlock), the group change has committed and its request must not be answered with an
-    error, nor the on-commit work queued after it (change-log hand-off) be skipped."""
+    """The object-permission copy is written in the transaction that changes the groups (ADR 0135): if it
+    fails, the change does not commit either, so no error answer ever stands for a committed change and no
+    former member keeps a stale grant."""
     from django.db import DatabaseError, transaction
 
     import publisher_api.services.editors as editors
 
     def fail(**kwargs: Any) -> None:
-        raise DatabaseError("connection lost after the commit")
+        raise DatabaseError("the permission copy failed")
 
     monkeypatch.setattr(editors, "user_course_permissions_sync", fail)
     later: list[str] = []
-    with transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         editor.groups.remove(org_group)
         transaction.on_commit(lambda: later.append("ran"))
-    assert not User.objects.get(pk=editor.pk).groups.filter(pk=org_group.pk).exists()
-    assert later == ["ran"]
-    assert "connection lost after the commit" in caplog.text
+    assert User.objects.get(pk=editor.pk).groups.filter(pk=org_group.pk).exists()
+    assert later == []
 
 
 def test_course_editors_endpoints(editor: User, member: User, outsider: User, course: Course) -> None:

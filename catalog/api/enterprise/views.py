@@ -50,6 +50,7 @@ from course_metadata.api.query_parameters import READS, DeclaredQueryParametersO
 from course_metadata.api.v1.params import as_id
 from course_metadata.api.v1.serializers.common import ReadContext
 from course_metadata.api.v1.views.base import as_uuid
+from dbkit.reconnect import read_after_commit
 
 # enterprise-catalog's limits: keys per GET (longer lists go in a POST body), and its page sizes.
 MAX_GET_CONTENT_KEYS = 100
@@ -164,6 +165,11 @@ class EnterpriseCatalogViewSet(
         return catalog
 
     def _serialized(self, catalog: Catalog) -> dict[str, Any]:
+        # After a create or an edit this read follows the service's commit: a connection lost in between is
+        # replaced for it, rather than answering a committed write with an error (ADR 0135).
+        return read_after_commit(lambda: self._serialized_now(catalog))
+
+    def _serialized_now(self, catalog: Catalog) -> dict[str, Any]:
         latest = content_last_modified(catalog)
         return EnterpriseCatalogSerializer(catalog, context={"content_last_modified": latest}).data
 
