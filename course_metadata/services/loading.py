@@ -45,6 +45,7 @@ from course_metadata.services.load_outcomes import (
 )
 from course_metadata.services.offers import (
     Pending,
+    RunRef,
     SeatOffer,
     course_entitlement_write,
     offer_problem,
@@ -90,14 +91,23 @@ SEAT_VALUES = ("price", "sku", "upgrade_deadline", "credit_hours")
 def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[SeatInput]]) -> PageOutcomes:
     """Make the seats of each run (by key) exactly ``offers[key]``: create, update, delete official seats.
 
-    The page's runs and seats are first read as plain values; only the runs whose seats differ are read
-    as rows (one query each for runs and seats), and their new seats are inserted with one bulk INSERT.
+    The page's runs and seats are first read as plain values. Runs whose seats differ only by new or
+    changed seats are not read as rows: their stored seats are (one query), and the new and changed seats
+    join one bulk INSERT and one bulk UPDATE. A run with a draft or a seat to delete is read as a row and
+    written on its own.
     """
     outcomes = PageOutcomes()
     seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
-    run_pks = dict(
-        CourseRun.objects.official().filter(key__in=list(offers), course__partner=partner).values_list("key", "pk")
-    )
+    run_pks: dict[str, int] = {}
+    with_draft: set[int] = set()
+    for key, pk, draft_version_id in (
+        CourseRun.objects.official()
+        .filter(key__in=list(offers), course__partner=partner)
+        .values_list("key", "pk", "draft_version_id")
+    ):
+        run_pks[key] = pk
+        if draft_version_id is not None:
+            with_draft.add(pk)
     stored: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
     for run_id, type_id, currency, provider, *values in Seat.objects.filter(
         course_run_id__in=run_pks.values()
@@ -115,32 +125,42 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
             changed_keys.append(key)
     if not changed_keys:
         return outcomes
+    # A run with a draft to rebase or a seat to delete writes on its own and is read as a row; the others
+    # (every run of a first load) only add and change seats: their stored seats are read, not their rows.
+    one_by_one = {
+        key
+        for key in changed_keys
+        if run_pks[key] in with_draft
+        or set(stored[run_pks[key]]) - {_natural_key(seat, seat_types) for seat in offers[key]}
+    }
     runs = {
         run.key: run
-        for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in changed_keys]).prefetch_related("seats")
+        for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in one_by_one]).prefetch_related("seats")
     }
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    with_seats = [run_pks[key] for key in changed_keys if key not in one_by_one and stored[run_pks[key]]]
+    for seat in Seat.objects.filter(course_run_id__in=with_seats):
+        seats[seat.course_run_id].append(seat)
     pending: Pending = []
     updated: Pending = []
     with transaction.atomic():
         for key in changed_keys:
-            run = runs[key]
-            offered = {_natural_key(seat, seat_types) for seat in offers[key]}
             seat_offers = [seat.offer() for seat in offers[key]]
-            if run.draft_version_id or set(stored[run.pk]) - offered:
-                # A draft to rebase or a seat to delete: this run writes now, in its own savepoint.
-                _run_seats_write(run, seat_offers, seat_types, outcomes, pending)
+            if key in one_by_one:
+                _run_seats_write(runs[key], seat_offers, seat_types, outcomes, pending)
                 continue
             # Only new and changed seats: no statement here, they join the page's bulk INSERT and UPDATE.
             run_pending: Pending = []
             run_updated: Pending = []
             try:
                 run_seats_sync(
-                    run=run,
+                    run=RunRef(run_pks[key], key),
                     offers=seat_offers,
                     seat_types=seat_types,
                     outcomes=outcomes,
                     pending=run_pending,
                     updated=run_updated,
+                    seats=seats[run_pks[key]],
                 )
             except ITEM_ERRORS as error:
                 outcomes.fail("seat", key, error)
