@@ -168,6 +168,12 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
             pending.extend(run_pending)
             updated.extend(run_updated)
         _bulk_write(Seat, "seat", pending, updated, set(SEAT_VALUES), outcomes)
+        # Courses whose runs all sell something now are typed in this transaction (see ADR 0124), so a first
+        # load writes a course and its runs once here rather than again in the type match's transaction.
+        written = {run_pks[key] for key in changed_keys}
+        course_ids = sorted(set(CourseRun.objects.filter(pk__in=written).values_list("course_id", flat=True)))
+        if course_ids:
+            _match_chunk(course_ids, course_type_shapes(), outcomes, seated_only=True)
     return outcomes
 
 
@@ -340,7 +346,14 @@ def course_types_match_untyped(*, partner: Partner, chunk_size: int = 500) -> Pa
     return outcomes
 
 
-def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outcomes: PageOutcomes) -> None:
+def _match_chunk(
+    course_ids: list[int], shapes: Sequence[CourseTypeShape], outcomes: PageOutcomes, *, seated_only: bool = False
+) -> None:
+    """Type the courses (and their seated runs) of ``course_ids`` that lack a type.
+
+    ``seated_only`` (the seat loader's early match) takes only the courses every run of which sells something
+    and that a type fits; the others, reported or not, are left to ``course_types_match_untyped``.
+    """
     courses = {
         c.pk: c for c in Course.objects.filter(pk__in=course_ids).only("pk", "key", "type_id", "draft_version_id")
     }
@@ -368,6 +381,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
     rebase: list[int] = []
     for course_id in course_ids:
         course = courses[course_id]
+        if seated_only and not all(runs[course_id].values()):
+            continue
         fit = course_type_fit(
             shapes=shapes,
             course_type_id=course.type_id,
@@ -375,7 +390,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
             run_seat_types={pk: frozenset(seats) for pk, seats in runs[course_id].items()},
         )
         if fit is None:
-            outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
+            if not seated_only:
+                outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
             continue
         shape, assignment = fit
         changed = False
@@ -390,7 +406,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
                     rebase.append(run_pk)
         if changed and course.draft_version_id:
             rebase.append(-course_id)
-        outcomes.add("course_type", course.key, UPDATED if changed else UNCHANGED)
+        if changed or not seated_only:
+            outcomes.add("course_type", course.key, UPDATED if changed else UNCHANGED)
     with transaction.atomic():
         for type_id, ids in course_updates.items():
             Course.objects.filter(pk__in=ids).update(type_id=type_id)
