@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models
 from django.utils import timezone
@@ -217,9 +217,9 @@ def entries_insert(entries: Sequence[tuple[Description, str]], *, now: Any, alia
         )
         return [row.pk for row in created]
     meta = ChangeLogEntry._meta
-    fields = [meta.get_field(name) for name in ENTRY_COLUMNS]
+    fields = [cast(models.Field, meta.get_field(name)) for name in ENTRY_COLUMNS]
     quote = connection.ops.quote_name
-    head = "INSERT INTO %s (%s) VALUES " % (quote(meta.db_table), ", ".join(quote(f.column) for f in fields))  # noqa: UP031
+    head = "INSERT INTO %s (%s) VALUES " % (quote(meta.db_table), ", ".join(quote(str(f.column)) for f in fields))  # noqa: UP031
     row_sql = "(%s)" % ", ".join(["%s"] * len(fields))  # noqa: UP031
     per_insert = max(1, min(ENTRY_ROWS_PER_INSERT, connection.ops.bulk_batch_size(fields, entries)))
     ids: list[int] = []
@@ -240,7 +240,7 @@ def entries_insert(entries: Sequence[tuple[Description, str]], *, now: Any, alia
             params.extend(
                 field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)
             )
-        sql = head + ", ".join([row_sql] * len(batch)) + " RETURNING " + quote(meta.pk.column)
+        sql = head + ", ".join([row_sql] * len(batch)) + " RETURNING " + quote(str(meta.pk.column))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids.extend(row[0] for row in cursor.fetchall())

@@ -117,9 +117,9 @@ def test_a_first_load_logs_each_course_and_run_twice(services: FakeServices, lms
         assert entries.count() == 2 * expected, object_type
     # Each object's entries are in commit order: created by the LMS write, then changed by the e-commerce one.
     run = CourseRun.objects.get(key="course-v1:Org0X+C0+1T2030")
-    entries = list(ChangeLogEntry.objects.filter(object_type="courserun", object_id=run.pk).order_by("txid", "id"))
-    assert len({entry.txid for entry in entries}) == 2
-    assert run.data_modified_timestamp == entries[-1].timestamp
+    logged = list(ChangeLogEntry.objects.filter(object_type="courserun", object_id=run.pk).order_by("txid", "id"))
+    assert len({entry.txid for entry in logged}) == 2
+    assert run.data_modified_timestamp == logged[-1].timestamp
 
 
 def test_changes_are_applied_and_seats_follow_ecommerce(services: FakeServices, lms_partner: Partner) -> None:
