@@ -88,7 +88,12 @@ class SeatInput:
 SEAT_VALUES = ("price", "sku", "upgrade_deadline", "credit_hours")
 
 
-def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[SeatInput]]) -> PageOutcomes:
+def course_run_seats_load(
+    *,
+    partner: Partner,
+    offers: Mapping[str, Sequence[SeatInput]],
+    shapes: Sequence[CourseTypeShape] | None = None,
+) -> PageOutcomes:
     """Make the seats of each run (by key) exactly ``offers[key]``: create, update, delete official seats.
 
     The page's runs and seats are first read as plain values. Runs whose seats differ only by new or
@@ -99,13 +104,15 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
     outcomes = PageOutcomes()
     seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
     run_pks: dict[str, int] = {}
+    run_courses: dict[int, int] = {}
     with_draft: set[int] = set()
-    for key, pk, draft_version_id in (
+    for key, pk, course_id, draft_version_id in (
         CourseRun.objects.official()
         .filter(key__in=list(offers), course__partner=partner)
-        .values_list("key", "pk", "draft_version_id")
+        .values_list("key", "pk", "course_id", "draft_version_id")
     ):
         run_pks[key] = pk
+        run_courses[pk] = course_id
         if draft_version_id is not None:
             with_draft.add(pk)
     stored: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
@@ -170,10 +177,8 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
         _bulk_write(Seat, "seat", pending, updated, set(SEAT_VALUES), outcomes)
         # Courses whose runs all sell something now are typed in this transaction (see ADR 0124), so a first
         # load writes a course and its runs once here rather than again in the type match's transaction.
-        written = {run_pks[key] for key in changed_keys}
-        course_ids = sorted(set(CourseRun.objects.filter(pk__in=written).values_list("course_id", flat=True)))
-        if course_ids:
-            _match_chunk(course_ids, course_type_shapes(), outcomes, seated_only=True)
+        course_ids = sorted({run_courses[run_pks[key]] for key in changed_keys})
+        _match_chunk(course_ids, course_type_shapes() if shapes is None else shapes, outcomes, seated_only=True)
     return outcomes
 
 

@@ -118,7 +118,9 @@ def test_a_first_load_logs_each_course_and_run_twice(services: FakeServices, lms
     # Each object's entries are in commit order: created by the LMS write, then changed by the e-commerce one.
     run = CourseRun.objects.get(key="course-v1:Org0X+C0+1T2030")
     logged = list(ChangeLogEntry.objects.filter(object_type="courserun", object_id=run.pk).order_by("txid", "id"))
-    assert len({entry.txid for entry in logged}) == 2
+    assert len(logged) == 2
+    if connection.vendor == "postgresql":  # SQLite has no transaction ids (txid 0): commit order is id order
+        assert len({entry.txid for entry in logged}) == 2
     assert run.data_modified_timestamp == logged[-1].timestamp
 
 
