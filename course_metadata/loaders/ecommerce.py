@@ -9,6 +9,7 @@ from typing import Any
 from course_metadata.loaders.base import ApiLoader, Loader
 from course_metadata.loaders.http import batched_pages, join, prefetched, walk_pages
 from course_metadata.loaders.lms import date, text
+from course_metadata.services.course_types import CourseTypeShape, course_type_shapes
 from course_metadata.services.loading import (
     EntitlementInput,
     SeatInput,
@@ -49,6 +50,7 @@ class EcommerceSeatsLoader(ApiLoader):
     def load(self) -> None:
         url = join(self.partner.ecommerce_api_url, "courses/")
         pages = prefetched(walk_pages(self.client, url, {"include_products": "true"}, page_size=self.page_size))
+        shapes: list[CourseTypeShape] | None = None
         for group, failures in batched_pages(pages, self.write_batch):
             for failure in failures:
                 self.report.fail("page", f"{self.name} page {failure.number}", failure.reason)
@@ -61,7 +63,8 @@ class EcommerceSeatsLoader(ApiLoader):
                 except (KeyError, TypeError, ValueError) as error:
                     self.report.fail("seat", key or "?", f"unreadable products: {error}")
             if offers:
-                self.report.record(course_run_seats_load(partner=self.partner, offers=offers))
+                shapes = course_type_shapes() if shapes is None else shapes  # the course types, read once
+                self.report.record(course_run_seats_load(partner=self.partner, offers=offers, shapes=shapes))
 
     def seats(self, key: str, products: Iterable[dict[str, Any]]) -> Iterable[SeatInput]:
         for product in products:

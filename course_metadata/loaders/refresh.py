@@ -34,13 +34,15 @@ def lms_client(partner: Partner) -> ApiClient:
 
 
 def partner_loaders(partner: Partner, client: ApiClient, report: LoadReport, progress: Progress) -> list[Loader]:
-    """The loaders of one partner, in the order they must run: runs before their seats, seats before types."""
+    """The loaders of one partner, in the order they must run: runs before their seats and entitlements,
+    entitlements before seats (the seat loader types the courses whose runs all sell something, and a
+    course's type depends on its entitlements too), and the type match last, for the rest."""
     loaders: list[Loader] = []
     if partner.courses_api_url or partner.lms_url:
         loaders.append(CoursesApiLoader(partner=partner, client=client, report=report, progress=progress))
     if partner.ecommerce_api_url:
-        loaders.append(EcommerceSeatsLoader(partner=partner, client=client, report=report, progress=progress))
         loaders.append(EcommerceEntitlementsLoader(partner=partner, client=client, report=report, progress=progress))
+        loaders.append(EcommerceSeatsLoader(partner=partner, client=client, report=report, progress=progress))
     loaders.append(CourseTypeLoader(partner=partner, report=report, progress=progress))
     return loaders
 

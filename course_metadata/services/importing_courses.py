@@ -463,14 +463,8 @@ def _insert_new(context: _CourseContext, new: Sequence[_NewCourse], outcomes: Pa
     )
     for course, slug in zip(unslugged, slugs, strict=True):
         course.url_slug = slug
-    failed = {id(row): error for row, error in rows_insert(Course, [planned.course for planned in new])}
-    inserted = []
-    for planned in new:
-        if id(planned.course) in failed:
-            outcomes.fail("course", planned.item.key, failed[id(planned.course)])
-        else:
-            outcomes.add("course", planned.item.key, CREATED)
-            inserted.append(planned)
+    created = _insert_reported(Course, "course", [(planned.course, planned.item.key) for planned in new], outcomes)
+    inserted = [planned for planned in new if id(planned.course) in created]
     # The links of rows created in this transaction: their creation is the change the log records.
     links = [
         link
@@ -482,17 +476,11 @@ def _insert_new(context: _CourseContext, new: Sequence[_NewCourse], outcomes: Pa
     _insert_topics([(planned.course, planned.item.topics) for planned in inserted])
 
     runs = [new_run for planned in inserted for new_run in planned.runs]
-    failed = {id(row): error for row, error in rows_insert(CourseRun, [new_run.run for new_run in runs])}
-    created_runs = []
-    for new_run in runs:
-        if id(new_run.run) in failed:
-            outcomes.fail("course_run", new_run.item.key, failed[id(new_run.run)])
-        else:
-            outcomes.add("course_run", new_run.item.key, CREATED)
-            created_runs.append(new_run)
+    created = _insert_reported(CourseRun, "course_run", [(r.run, r.item.key) for r in runs], outcomes)
+    created_runs = [new_run for new_run in runs if id(new_run.run) in created]
     _insert_links([link for r in created_runs for link in _link_rows(CourseRun, "staff", r.run.pk, r.staff)])
-    _insert_offers(Seat, "seat", [seat for r in created_runs for seat in r.seats], outcomes)
-    _insert_offers(
+    _insert_reported(Seat, "seat", [seat for r in created_runs for seat in r.seats], outcomes)
+    _insert_reported(
         CourseEntitlement, "entitlement", [e for planned in inserted for e in planned.entitlements], outcomes
     )
 
@@ -553,10 +541,16 @@ def _insert_topics(courses: Sequence[tuple[Course, Sequence[str]]]) -> None:
     )
 
 
-def _insert_offers(model: type[Model], kind: str, rows: Sequence[tuple[Model, str]], outcomes: PageOutcomes) -> None:
+def _insert_reported(
+    model: type[Model], kind: str, rows: Sequence[tuple[Model, str]], outcomes: PageOutcomes
+) -> set[int]:
+    """Insert ``rows`` (row, label) in bulk and report each created or failed; the ``id()`` of those inserted."""
     failed = {id(row): error for row, error in rows_insert(model, [row for row, _label in rows])}
+    inserted = set()
     for row, label in rows:
         if id(row) in failed:
             outcomes.fail(kind, label, failed[id(row)])
         else:
             outcomes.add(kind, label, CREATED)
+            inserted.add(id(row))
+    return inserted

@@ -45,6 +45,7 @@ from course_metadata.services.load_outcomes import (
 )
 from course_metadata.services.offers import (
     Pending,
+    RunRef,
     SeatOffer,
     course_entitlement_write,
     offer_problem,
@@ -87,17 +88,33 @@ class SeatInput:
 SEAT_VALUES = ("price", "sku", "upgrade_deadline", "credit_hours")
 
 
-def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[SeatInput]]) -> PageOutcomes:
+def course_run_seats_load(
+    *,
+    partner: Partner,
+    offers: Mapping[str, Sequence[SeatInput]],
+    shapes: Sequence[CourseTypeShape] | None = None,
+) -> PageOutcomes:
     """Make the seats of each run (by key) exactly ``offers[key]``: create, update, delete official seats.
 
-    The page's runs and seats are first read as plain values; only the runs whose seats differ are read
-    as rows (one query each for runs and seats), and their new seats are inserted with one bulk INSERT.
+    The page's runs and seats are first read as plain values. Runs whose seats differ only by new or
+    changed seats are not read as rows: their stored seats are (one query), and the new and changed seats
+    join one bulk INSERT and one bulk UPDATE. A run with a draft or a seat to delete is read as a row and
+    written on its own.
     """
     outcomes = PageOutcomes()
     seat_types = {seat_type.slug: seat_type for seat_type in SeatType.objects.all()}
-    run_pks = dict(
-        CourseRun.objects.official().filter(key__in=list(offers), course__partner=partner).values_list("key", "pk")
-    )
+    run_pks: dict[str, int] = {}
+    run_courses: dict[int, int] = {}
+    with_draft: set[int] = set()
+    for key, pk, course_id, draft_version_id in (
+        CourseRun.objects.official()
+        .filter(key__in=list(offers), course__partner=partner)
+        .values_list("key", "pk", "course_id", "draft_version_id")
+    ):
+        run_pks[key] = pk
+        run_courses[pk] = course_id
+        if draft_version_id is not None:
+            with_draft.add(pk)
     stored: dict[int, dict[tuple[int, str, str], tuple]] = defaultdict(dict)
     for run_id, type_id, currency, provider, *values in Seat.objects.filter(
         course_run_id__in=run_pks.values()
@@ -115,32 +132,42 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
             changed_keys.append(key)
     if not changed_keys:
         return outcomes
+    # A run with a draft to rebase or a seat to delete writes on its own and is read as a row; the others
+    # (every run of a first load) only add and change seats: their stored seats are read, not their rows.
+    one_by_one = {
+        key
+        for key in changed_keys
+        if run_pks[key] in with_draft
+        or set(stored[run_pks[key]]) - {_natural_key(seat, seat_types) for seat in offers[key]}
+    }
     runs = {
         run.key: run
-        for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in changed_keys]).prefetch_related("seats")
+        for run in CourseRun.objects.filter(pk__in=[run_pks[key] for key in one_by_one]).prefetch_related("seats")
     }
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    with_seats = [run_pks[key] for key in changed_keys if key not in one_by_one and stored[run_pks[key]]]
+    for seat in Seat.objects.filter(course_run_id__in=with_seats):
+        seats[seat.course_run_id].append(seat)
     pending: Pending = []
     updated: Pending = []
     with transaction.atomic():
         for key in changed_keys:
-            run = runs[key]
-            offered = {_natural_key(seat, seat_types) for seat in offers[key]}
             seat_offers = [seat.offer() for seat in offers[key]]
-            if run.draft_version_id or set(stored[run.pk]) - offered:
-                # A draft to rebase or a seat to delete: this run writes now, in its own savepoint.
-                _run_seats_write(run, seat_offers, seat_types, outcomes, pending)
+            if key in one_by_one:
+                _run_seats_write(runs[key], seat_offers, seat_types, outcomes, pending)
                 continue
             # Only new and changed seats: no statement here, they join the page's bulk INSERT and UPDATE.
             run_pending: Pending = []
             run_updated: Pending = []
             try:
                 run_seats_sync(
-                    run=run,
+                    run=RunRef(run_pks[key], key),
                     offers=seat_offers,
                     seat_types=seat_types,
                     outcomes=outcomes,
                     pending=run_pending,
                     updated=run_updated,
+                    seats=seats[run_pks[key]],
                 )
             except ITEM_ERRORS as error:
                 outcomes.fail("seat", key, error)
@@ -148,6 +175,10 @@ def course_run_seats_load(*, partner: Partner, offers: Mapping[str, Sequence[Sea
             pending.extend(run_pending)
             updated.extend(run_updated)
         _bulk_write(Seat, "seat", pending, updated, set(SEAT_VALUES), outcomes)
+        # Courses whose runs all sell something now are typed in this transaction (see ADR 0124), so a first
+        # load writes a course and its runs once here rather than again in the type match's transaction.
+        course_ids = sorted({run_courses[run_pks[key]] for key in changed_keys})
+        _match_chunk(course_ids, course_type_shapes() if shapes is None else shapes, outcomes, seated_only=True)
     return outcomes
 
 
@@ -320,7 +351,14 @@ def course_types_match_untyped(*, partner: Partner, chunk_size: int = 500) -> Pa
     return outcomes
 
 
-def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outcomes: PageOutcomes) -> None:
+def _match_chunk(
+    course_ids: list[int], shapes: Sequence[CourseTypeShape], outcomes: PageOutcomes, *, seated_only: bool = False
+) -> None:
+    """Type the courses (and their seated runs) of ``course_ids`` that lack a type.
+
+    ``seated_only`` (the seat loader's early match) takes only the courses every run of which sells something
+    and that a type fits; the others, reported or not, are left to ``course_types_match_untyped``.
+    """
     courses = {
         c.pk: c for c in Course.objects.filter(pk__in=course_ids).only("pk", "key", "type_id", "draft_version_id")
     }
@@ -348,6 +386,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
     rebase: list[int] = []
     for course_id in course_ids:
         course = courses[course_id]
+        if seated_only and not all(runs[course_id].values()):
+            continue
         fit = course_type_fit(
             shapes=shapes,
             course_type_id=course.type_id,
@@ -355,7 +395,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
             run_seat_types={pk: frozenset(seats) for pk, seats in runs[course_id].items()},
         )
         if fit is None:
-            outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
+            if not seated_only:
+                outcomes.add("course_type", course.key, FAILED, "no course type fits what it sells (or two do)")
             continue
         shape, assignment = fit
         changed = False
@@ -370,7 +411,8 @@ def _match_chunk(course_ids: list[int], shapes: Sequence[CourseTypeShape], outco
                     rebase.append(run_pk)
         if changed and course.draft_version_id:
             rebase.append(-course_id)
-        outcomes.add("course_type", course.key, UPDATED if changed else UNCHANGED)
+        if changed or not seated_only:
+            outcomes.add("course_type", course.key, UPDATED if changed else UNCHANGED)
     with transaction.atomic():
         for type_id, ids in course_updates.items():
             Course.objects.filter(pk__in=ids).update(type_id=type_id)

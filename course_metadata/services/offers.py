@@ -84,21 +84,36 @@ def seat_natural_key(seat_types: Mapping[str, SeatType], offer: SeatOffer) -> tu
     return (seat_types[offer.seat_type].pk, offer.currency, offer.credit_provider)
 
 
+@dataclass(frozen=True)
+class RunRef:
+    """A run by primary key and key: all its new seats need, without reading the run's row (60 fields)."""
+
+    pk: int
+    key: str
+
+
 def run_seats_sync(
     *,
-    run: CourseRun,
+    run: CourseRun | RunRef,
     offers: Sequence[SeatOffer],
     seat_types: Mapping[str, SeatType],
     outcomes: PageOutcomes,
     pending: Pending | None = None,
     updated: Pending | None = None,
+    seats: Sequence[Seat] | None = None,
 ) -> bool:
     """Make ``run``'s seats exactly ``offers``; whether anything was written (or is pending).
 
     With ``pending`` and ``updated`` the new and changed seats are left to the caller's bulk writes; only
-    the deletion of a seat no longer offered is a statement here.
+    the deletion of a seat no longer offered is a statement here. ``seats`` are the run's stored seats when
+    the caller read them (required for a ``RunRef``), else ``run.seats.all()``.
     """
-    existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in run.seats.all()}
+    if seats is None:
+        if isinstance(run, RunRef):
+            raise TypeError("a RunRef needs its stored seats")
+        seats = list(run.seats.all())
+    owner: dict[str, Any] = {"course_run": run} if isinstance(run, CourseRun) else {"course_run_id": run.pk}
+    existing = {(seat.type_id, seat.currency, seat.credit_provider): seat for seat in seats}
     offered: set[tuple[int, str, str]] = set()
     changed = False
     for offer in offers:
@@ -113,7 +128,7 @@ def run_seats_sync(
 
         def build(offer: SeatOffer = offer, seat_type: SeatType = seat_type) -> Seat:
             return Seat(
-                course_run=run,
+                **owner,
                 type=seat_type,
                 currency=offer.currency,
                 credit_provider=offer.credit_provider,

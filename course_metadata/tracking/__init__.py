@@ -29,9 +29,11 @@ __all__ = ["ChangeTrackedMixin", "TrackedQuerySet", "connect", "is_suppressed", 
 
 
 def connect() -> None:
+    from course_metadata.tracking.descriptors import field_trackers_speed_up
     from course_metadata.tracking.handlers import connect as connect_handlers
 
     connect_handlers()
+    field_trackers_speed_up()
 
 
 def mark_changed(*objects: Model, using: str | None = None) -> None:

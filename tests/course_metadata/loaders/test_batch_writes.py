@@ -239,3 +239,19 @@ def test_entitlements_of_a_page_cost_the_same_statements_whatever_its_size(partn
     again = course_entitlements_load(partner=partner, inputs=inputs("LargeX", "109")).items
     assert {o.outcome for o in again} == {"updated"}
     assert {e.price for e in CourseEntitlement.objects.filter(course__key__startswith="LargeX+")} == {Decimal(109)}
+
+
+def test_new_and_changed_seats_do_not_read_their_runs_as_rows(partner: Partner) -> None:
+    keys = [item.key for item in page(6)]
+    course_runs_load(partner=partner, inputs=page(6))
+    # A run row has some sixty columns (and field trackers); the seats need only its primary key and key.
+    for price in ("49", "59"):
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = course_run_seats_load(partner=partner, offers={key: seats(price) for key in keys}).items
+        assert not [
+            q["sql"] for q in queries.captured_queries if '"course_metadata_courserun"."title_override"' in q["sql"]
+        ]
+        assert {o.outcome for o in outcomes if "verified" in o.label} == {"created" if price == "49" else "updated"}
+    run = CourseRun.objects.get(key=keys[0])
+    assert sorted((s.type.slug, s.price) for s in run.seats.all()) == [("audit", Decimal(0)), ("verified", Decimal(59))]
+    assert ChangeLogEntry.objects.filter(object_type="courserun", key=keys[0]).count() >= 1

@@ -102,6 +102,28 @@ def test_first_load_then_an_unchanged_run_writes_nothing(services: FakeServices,
     assert len(queries) <= 7 * 7, len(queries)  # a few reads for each of the 7 pages, none per run
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_logs_each_course_and_run_twice(services: FakeServices, lms_partner: Partner) -> None:
+    """Committed for real (each write group is its own transaction): the LMS write logs a course and its
+    runs once, and the e-commerce write that adds their seats and, all its runs selling, their types, once
+    more. The type match no longer writes them a third time (ADR 0124)."""
+    refresh()
+    courses = Course.objects.official().filter(partner=lms_partner)
+    assert courses.count() == 7 and not courses.filter(type=None).exists()
+    assert not CourseRun.objects.filter(course__partner=lms_partner, type=None).exists()
+    for object_type, expected in (("course", 7), ("courserun", 13)):
+        entries = ChangeLogEntry.objects.filter(object_type=object_type)
+        assert entries.values("object_id").distinct().count() == expected
+        assert entries.count() == 2 * expected, object_type
+    # Each object's entries are in commit order: created by the LMS write, then changed by the e-commerce one.
+    run = CourseRun.objects.get(key="course-v1:Org0X+C0+1T2030")
+    logged = list(ChangeLogEntry.objects.filter(object_type="courserun", object_id=run.pk).order_by("txid", "id"))
+    assert len(logged) == 2
+    if connection.vendor == "postgresql":  # SQLite has no transaction ids (txid 0): commit order is id order
+        assert len({entry.txid for entry in logged}) == 2
+    assert run.data_modified_timestamp == logged[-1].timestamp
+
+
 def test_changes_are_applied_and_seats_follow_ecommerce(services: FakeServices, lms_partner: Partner) -> None:
     refresh()
     key = "course-v1:Org0X+C0+2T2030"

@@ -121,3 +121,28 @@ def test_tracked_models_answer_get_deferred_fields_as_django_does(course_run: ob
     partial.title_override = stored + " changed"
     assert partial.tracker.has_changed("title_override")
     assert partial.tracker.previous("title_override") == stored
+
+
+def test_field_tracker_wrappers_take_the_short_cut_and_keep_model_utils_behaviour(course_run: object) -> None:
+    """course_metadata/tracking/descriptors.py swaps model_utils' descriptor wrappers for subclasses that answer
+    loaded attributes from ``__dict__``; a deferred attribute still goes through model_utils' own path."""
+    from django.apps import apps
+    from model_utils.tracker import DescriptorWrapper
+
+    from course_metadata.models import CourseRun
+    from course_metadata.tracking.descriptors import FastDescriptorWrapper
+
+    wrappers = [v for model in apps.get_models() for v in vars(model).values() if isinstance(v, DescriptorWrapper)]
+    assert wrappers and all(isinstance(wrapper, FastDescriptorWrapper) for wrapper in wrappers)
+    assert isinstance(CourseRun.__dict__["title_override"], FastDescriptorWrapper)
+    built = CourseRun(key="course-v1:X+Y+Z", title_override="built")
+    assert built.title_override == "built" and not built.get_deferred_fields()
+    stored = CourseRun.objects.get(pk=course_run.pk).title_override  # type: ignore[attr-defined]
+    # Set before ever being read: the tracker first loads the stored value, which becomes "previous".
+    partial = CourseRun.objects.only("pk", "key").get(pk=course_run.pk)  # type: ignore[attr-defined]
+    partial.title_override = stored + " changed"
+    assert partial.tracker.has_changed("title_override")
+    assert partial.tracker.previous("title_override") == stored
+    loaded = CourseRun.objects.get(pk=course_run.pk)  # type: ignore[attr-defined]
+    loaded.title_override = stored + " again"
+    assert loaded.tracker.changed() == {"title_override": stored}
