@@ -139,3 +139,36 @@ def test_the_migration_has_a_column_for_every_narrow_field() -> None:
     migration = importlib.import_module("search.migrations.0006_narrow_rows")
     assert migration.FIELDS == narrow.FIELDS
     assert migration.DATE_FIELDS == narrow.DATE_FIELDS
+
+
+def _toasted_values(kind: str) -> int:
+    """How many values the TOAST table of ``kind``'s narrow partition holds for the live rows (a row version
+    replaced in this transaction no longer shows its values)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = %s", [f"{narrow.TABLE}_{kind}"]
+        )
+        found = cursor.fetchone()
+        assert found is not None, f"no narrow partition for {kind}"
+        cursor.execute(f"SELECT count(DISTINCT chunk_id) FROM {found[0]}")
+        return int(cursor.fetchone()[0])
+
+
+@postgresql
+def test_narrow_rows_keep_their_words_out_of_line_when_written_and_rewritten(backend: DatabaseBackend) -> None:
+    # The rows counting and faceting read stay small (ADR 0093): a course's words go to the TOAST table of
+    # the course partition although its row is far below PostgreSQL's 2 kB threshold, and so do the new
+    # words when the course is written again (an update of its row).
+    courses = [
+        make_doc("course", f"toast{index}", key=f"X+T{index}", title=f"Course {index}", short_description="Python")
+        for index in range(3)
+    ]
+    backend.index(courses)
+    assert _toasted_values("course") == len(courses)
+    backend.index(
+        [make_doc("course", doc.uuid, title="Rewritten", full_description="Marine biology") for doc in courses]
+    )
+    assert _toasted_values("course") == len(courses)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {narrow.TABLE}_course WHERE words @@ to_tsquery('english', 'marine')")
+        assert cursor.fetchone()[0] == len(courses)
