@@ -91,6 +91,17 @@ REQUESTS = [
     request(query=Term(None, "python"), text="python numbers statistics", offset=1, size=3),
     request(query=Term("title", "python"), text="python", partner="EDX"),
     request(query=Range("enrollment_start", "2024-01-01", "2024-12-31"), ordering=("-start",)),
+    request(
+        query=Term(None, "nowhere"),
+        text="nowhere",
+        facets=("content_type", "organizations"),
+        facet_queries={"started": Range("start", None, "now")},
+    ),
+    request(
+        query=MatchAll(),
+        facets=("content_type", "seat_types", "hidden", "language", "subjects"),
+        facet_queries={"started": Range("start", None, "now"), "verified": Term("seat_types", "verified")},
+    ),
 ]
 
 
@@ -108,6 +119,34 @@ def test_the_narrow_rows_answer_as_the_documents_table_does(backend: DatabaseBac
     assert narrow_result.facets == general.facets
     assert narrow_result.facet_queries == general.facet_queries
     assert narrow_result.hits or narrow_result.total == 0
+
+
+@postgresql
+def test_more_facets_than_one_grouping_takes_are_counted_on_the_documents_table(backend: DatabaseBackend) -> None:
+    backend.index([*DOCS, BOOSTED, TITLED, DESCRIBED])
+    queries = {f"before{month}": Range("start", None, f"2024-{month:02d}-01") for month in range(1, 13)}
+    queries |= {f"after{month}": Range("start", f"2024-{month:02d}-01", None) for month in range(1, 13)}
+    wanted = request(
+        query=Term(None, "python"),
+        text="python",
+        facets=(
+            "content_type",
+            "seat_types",
+            "organizations",
+            "subjects",
+            "level_type",
+            "language",
+            "pacing_type",
+            "hidden",
+        ),
+        facet_queries=queries,
+    )
+    with pytest.raises(narrow.NotNarrow):
+        querying._narrow_search(wanted, NOW)
+    found = backend.search(wanted)
+    general = querying._general_search(wanted, NOW)
+    assert (found.total, found.facets, found.facet_queries) == (general.total, general.facets, general.facet_queries)
+    assert found.facet_queries["after1"] > 0
 
 
 @postgresql

@@ -77,7 +77,7 @@ def narrow_counts(
             cursor.execute(f"SELECT count(*) FROM {narrow.TABLE} n WHERE {where}", params)
             return int(cursor.fetchone()[0]), {}, {}
     if len(queries) + len(names) > MAX_GROUPED:
-        raise narrow.NotNarrow("too many facets")
+        raise narrow.NotNarrow(", ".join([*names, *queries]))  # more keys than GROUPING() takes
     limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
     fields = [schema.resolve(name)[0] for name in names]
     keys: list[str] = []
