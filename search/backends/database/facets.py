@@ -67,7 +67,7 @@ MAX_GROUPED = 31
 def narrow_counts(
     where: str, params: list[Any], queries: Mapping[str, tuple[str, list[Any]]], names: Sequence[str]
 ) -> tuple[int, dict[str, int], dict[str, list[tuple[Any, int]]]]:
-    """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADR 0092, 0094) in
+    """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADRs 0092 and 0093) in
     one statement and one pass over the matching rows: ``GROUPING SETS`` count the rows per distinct array of
     each facet column and per value of each query's flag (plus the total), then the few distinct arrays are
     unnested and summed per value."""
