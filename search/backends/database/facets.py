@@ -1,4 +1,5 @@
-"""Facets: the matching rows in a CTE and one grouped sub-select per facet field, in one statement."""
+"""Facets in one statement: over the documents table the matching rows in a CTE and one grouped sub-select
+per facet field (``facet_counts``); over the narrow rows one pass of ``GROUPING SETS`` (``narrow_counts``)."""
 
 from __future__ import annotations
 
