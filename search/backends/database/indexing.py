@@ -277,8 +277,10 @@ def _write_pg(cursor: Any, generation: int) -> None:
         ), narrowed AS (
             {narrow_sql}
         ), hidden AS (
-            DELETE FROM {typeahead.TABLE} t USING written w, {STAGE} u
-            WHERE t.doc = w.id AND u.doc_id = w.doc_id AND NOT u.ta
+            -- As an array of keys, so that the typeahead table is read through its primary key whatever the
+            -- planner expects of the staged rows (it has no statistics of them).
+            DELETE FROM {typeahead.TABLE} t
+            WHERE t.doc = ANY(ARRAY(SELECT w.id FROM written w JOIN {STAGE} u ON u.doc_id = w.doc_id WHERE NOT u.ta))
         )
         INSERT INTO {typeahead.TABLE} (doc, generation_id, content_type, partner, title, words, sort_key)
         SELECT w.id, %(generation)s, u.content_type, lower(u.partner), u.ta_title,
