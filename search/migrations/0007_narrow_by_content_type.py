@@ -44,6 +44,26 @@ UP = [
     "ANALYZE search_narrow",
 ]
 
+# Back to migration 0006's table: one unpartitioned table, lexemes inline, the content-type lexeme that
+# 0006's searches read put back into ``words``.
+DOWN = [
+    "ALTER TABLE search_narrow RENAME TO search_narrow_0007",
+    f"ALTER TABLE search_narrow_0007 DROP COLUMN {FILLER}",
+    "CREATE TABLE search_narrow (LIKE search_narrow_0007 INCLUDING DEFAULTS INCLUDING STORAGE) "
+    "WITH (toast_tuple_target = 256)",
+    "ALTER TABLE search_narrow ALTER COLUMN words_b SET STORAGE MAIN",
+    *(f"ALTER TABLE search_narrow ALTER COLUMN {name} SET STORAGE EXTENDED" for name in INLINE),
+    "INSERT INTO search_narrow SELECT * FROM search_narrow_0007 ORDER BY doc",
+    "UPDATE search_narrow SET words = words || array_to_tsvector(ARRAY['~' || content_type])",
+    "DROP TABLE search_narrow_0007",
+    "ALTER TABLE search_narrow ADD PRIMARY KEY (doc)",
+    "CREATE INDEX search_narrow_words ON search_narrow USING gin (words)",
+    "CREATE INDEX search_narrow_words_a ON search_narrow USING gin (words_a)",
+    "CREATE INDEX search_narrow_words_b ON search_narrow USING gin (words_b)",
+    "CREATE INDEX search_narrow_generation ON search_narrow (generation_id, content_type)",
+    "ANALYZE search_narrow",
+]
+
 
 def up(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
@@ -52,7 +72,14 @@ def up(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(statement)
 
 
+def down(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in DOWN:
+        schema_editor.execute(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_narrow_rows")]
 
-    operations = [migrations.RunPython(up, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(up, down)]
