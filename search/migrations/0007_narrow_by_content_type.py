@@ -31,6 +31,9 @@ UP = [
     f"ALTER TABLE search_narrow ALTER COLUMN {FILLER} SET STORAGE MAIN",
     "ALTER TABLE search_narrow ALTER COLUMN words_b SET STORAGE EXTERNAL",
     *(f"ALTER TABLE search_narrow ALTER COLUMN {name} SET STORAGE MAIN" for name in INLINE),
+]
+# Then the partitions (which take the filler's compression from the table) and the rows.
+FILL = [
     *(f"CREATE TABLE search_narrow_{kind} PARTITION OF search_narrow FOR VALUES IN ('{kind}')" for kind in PARTITIONS),
     "CREATE TABLE search_narrow_other PARTITION OF search_narrow DEFAULT",
     # Copied in document order (the order a rebuild writes them in), each partition's rows packed.
@@ -69,6 +72,14 @@ def up(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in UP:
+        schema_editor.execute(statement)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+    if row and row[0]:
+        # Every write compresses the filler: lz4 takes about 1 µs a row where the default pglz takes about 11.
+        schema_editor.execute(f"ALTER TABLE search_narrow ALTER COLUMN {FILLER} SET COMPRESSION lz4")
+    for statement in FILL:
         schema_editor.execute(statement)
 
 
