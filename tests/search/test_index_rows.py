@@ -83,3 +83,16 @@ def test_documents_sharing_texts_store_what_their_own_texts_give(backend: Databa
     # The run with a title of its own does not share the course's class A vector.
     assert "'ii'" in stored["courserun:r2"][0]
     assert "'ii'" not in stored["courserun:r1"][0]
+
+
+def test_wide_rows_are_compressed_with_lz4_where_the_server_has_it(backend: DatabaseBackend) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        found = cursor.fetchone()
+    if not found or not found[0]:
+        pytest.skip("this PostgreSQL server has no lz4")
+    runs = [f"course-v1:HarvardX+QM1+{term}T{year}" for year in range(2000, 2100) for term in (1, 2, 3)]
+    backend.index([make_doc("course", "c1", key="HarvardX+QM1", title="Quantum Mechanics", course_runs=runs)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_column_compression(facts) FROM {DOCS}")
+        assert cursor.fetchone()[0] == "lz4"
