@@ -4,7 +4,7 @@ content type as a lexeme.
 
 The columns per field are listed here as they were when this migration was written (a test compares the
 list with ``search.backends.database.narrow.FIELDS``; a change there needs a migration). The backfill uses
-the backend's own expressions (``narrow.upsert_sql``), the ones every write uses.
+the backend's own expressions (``narrow.select_columns``), the ones every write uses.
 """
 
 from __future__ import annotations
@@ -93,8 +93,11 @@ def up(apps: Any, schema_editor: Any) -> None:
     # The backend's expressions fit this table while its fields are the ones listed here; once a later
     # migration changes them, that migration fills the table (on a fresh database there is nothing to fill).
     if tuple(narrow.FIELDS) == FIELDS:
-        sql, params = narrow.upsert_sql("search_searchdocument")
-        schema_editor.execute(sql, params)
+        columns, params = narrow.select_columns()
+        schema_editor.execute(
+            f"INSERT INTO search_narrow ({', '.join(narrow.COLUMNS)}) SELECT {columns} FROM search_searchdocument d",
+            params,
+        )
     # Typeahead words carry the content type as a lexeme too (the writer adds it from now on).
     schema_editor.execute("UPDATE search_typeahead SET words = words || array_to_tsvector(ARRAY['~' || content_type])")
     for statement in INDEXES:

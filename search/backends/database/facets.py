@@ -1,4 +1,5 @@
-"""Facets: the matching rows in a CTE and one grouped sub-select per facet field, in one statement."""
+"""Facets in one statement: over the documents table the matching rows in a CTE and one grouped sub-select
+per facet field (``facet_counts``); over the narrow rows one pass of ``GROUPING SETS`` (``narrow_counts``)."""
 
 from __future__ import annotations
 
@@ -60,48 +61,69 @@ def _facet_value(found: schema.SearchField, value: Any) -> Any:
     return value
 
 
+# PostgreSQL's GROUPING() takes at most 31 arguments: one per facet field and per query.
+MAX_GROUPED = 31
+
+
 def narrow_counts(
     where: str, params: list[Any], queries: Mapping[str, tuple[str, list[Any]]], names: Sequence[str]
 ) -> tuple[int, dict[str, int], dict[str, list[tuple[Any, int]]]]:
-    """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADR 0092) in one
-    statement: the matching rows' facet columns and query flags once, then the total, one count per query and
-    one grouped sub-select per facet field over them."""
+    """The total, the named query counts and the facets from ``search_narrow`` (PostgreSQL, ADRs 0092 and 0093) in
+    one statement and one pass over the matching rows: ``GROUPING SETS`` count the rows per distinct array of
+    each facet column and per value of each query's flag (plus the total), then the few distinct arrays are
+    unnested and summed per value."""
     if not queries and not names:
         # The total alone: a plain count, which PostgreSQL may split between parallel workers.
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {narrow.TABLE} n WHERE {where}", params)
             return int(cursor.fetchone()[0]), {}, {}
+    if len(queries) + len(names) > MAX_GROUPED:
+        raise narrow.NotNarrow(", ".join([*names, *queries]))  # more keys than GROUPING() takes
     limit = int(getattr(settings, "SEARCH_FACET_LIMIT", 100))
     fields = [schema.resolve(name)[0] for name in names]
-    columns = ["1 AS one"]
-    column_params: list[Any] = []
-    parts = ["SELECT -1 AS f, NULL::text AS v, count(*) AS c FROM m"]
-    for index, (sql, more) in enumerate(queries.values()):
-        columns.append(f"({sql}) AS q{index}")
-        column_params += more
-        parts.append(f"SELECT {-2 - index}, NULL, count(*) FILTER (WHERE m.q{index}) FROM m")
-    for index, found in enumerate(fields):
+    keys: list[str] = []
+    key_params: list[Any] = []
+    for found in fields:
         if found.name == "content_type":
-            columns.append(f"ARRAY[n.content_type]::text[] AS c{index}")
+            keys.append("ARRAY[n.content_type]::text[]")
         elif found.name in narrow.FIELDS and found.kind is not schema.Kind.DATE:
-            columns.append(f"n.{narrow.column(found.name)} AS c{index}")
+            keys.append(f"n.{narrow.column(found.name)}")
         else:
             raise narrow.NotNarrow(found.name)
-        parts.append(
-            # unnest in the select list (one set-returning projection) rather than a function scan per row.
-            f"SELECT * FROM (SELECT {index} AS f, v, count(*) AS c FROM (SELECT unnest(m.c{index}) AS v FROM m) e "
-            f"GROUP BY v ORDER BY c DESC, v LIMIT {limit}) p{index}"
-        )
-    sql = (
-        f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {narrow.TABLE} n WHERE {where}) "
-        + " UNION ALL ".join(parts)
+    for sql, more in queries.values():
+        keys.append(f"({sql})")
+        key_params += more
+    width = len(keys)
+    every = (1 << width) - 1
+
+    def alone(index: int) -> int:
+        # GROUPING(k0, ..., kN) sets a bit, k0 the highest, for each key a row is not grouped by.
+        return every & ~(1 << (width - 1 - index))
+
+    aliases = [f"k{index}" for index in range(width)]
+    grouped = (
+        f"SELECT GROUPING({', '.join(aliases)}) AS s, {', '.join(aliases)}, count(*) AS c FROM "
+        f"(SELECT {', '.join(f'{key} AS {alias}' for key, alias in zip(keys, aliases, strict=True))} "
+        f"FROM {narrow.TABLE} n WHERE {where}) m "
+        f"GROUP BY GROUPING SETS ((), {', '.join(f'({alias})' for alias in aliases)})"
     )
+    parts = [f"SELECT -1 AS f, NULL::text AS v, c FROM g WHERE s = {every}"]
+    for index in range(len(queries)):
+        position = len(fields) + index
+        parts.append(f"SELECT {-2 - index}, NULL, c FROM g WHERE s = {alone(position)} AND k{position}")
+    for index in range(len(fields)):
+        parts.append(
+            f"SELECT * FROM (SELECT {index} AS f, v, sum(c) AS c FROM "
+            f"(SELECT unnest(g.k{index}) AS v, g.c FROM g WHERE s = {alone(index)}) e "
+            f"GROUP BY v ORDER BY 3 DESC, v LIMIT {limit}) p{index}"
+        )
+    sql = f"WITH g AS ({grouped}) " + " UNION ALL ".join(parts)
     total = 0
     counts = dict.fromkeys(queries, 0)
     query_names = list(queries)
     found_values: dict[str, list[tuple[Any, int]]] = {name: [] for name in names}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *params])
+        cursor.execute(sql, [*key_params, *params])
         rows = cursor.fetchall()
     for index, value, count in rows:
         if index == -1:

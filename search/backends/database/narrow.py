@@ -1,13 +1,15 @@
 """PostgreSQL: the narrow per-document rows that ranking, filtering, counting and faceting read (ADR 0092).
 
-``search_narrow`` (migration 0006) holds one small row per document of a generation, written by the same
-statement that writes the document and derived from that row in SQL (``select_columns``; the migration
-backfills existing documents with the same expressions):
+``search_narrow`` (migrations 0006 and 0007) holds one small row per document of a generation, written by
+the same statement that writes the document and derived from that row in SQL (``select_columns``; migration
+0006 backfilled existing documents with the same expressions). It is partitioned by content type, so a
+search of some types reads only their partitions (ADR 0093):
 
-- ``words`` (every lexeme of the weighted ``search_vector``, stripped of positions and weights, and the
-  content type as the lexeme ``~<type>``; inline unless the row passes 2 kB), ``words_a`` and ``words_b`` (the lexemes of weight classes A and B, inline): GIN-indexed, so a
-  word matches through an index that needs no recheck, and the ranking tier of a match (``search.ranking``)
-  is a condition on an inline column;
+- ``words`` (every lexeme of the weighted ``search_vector``, stripped of positions and weights), ``words_a``
+  and ``words_b`` (the lexemes of weight classes A and B): GIN-indexed, so a word matches through an index
+  that needs no recheck, and the ranking tier of a match (``search.ranking``) is a condition on
+  ``words_a``/``words_b``. ``words`` and ``words_b`` are kept out of line (``FILLER``), so the rows that
+  counting and faceting read are a few hundred bytes;
 - ``static_boost``: the product of ``search.ranking``'s static boosts (compiled from the same definitions as
   every query);
 - one column per facet field and per field a common condition or a time-dependent boost reads
@@ -42,6 +44,9 @@ FIELDS: tuple[str, ...] = tuple(
 )
 DATE_FIELDS = frozenset(name for name in FIELDS if schema.field(name).kind is schema.Kind.DATE)
 CLASS_COLUMNS = {"A": "words_a", "B": "words_b"}
+# A column whose default (2,100 spaces, compressed to a few bytes) makes every written row pass PostgreSQL's
+# TOAST threshold, so the long ``words`` and ``words_b`` always leave the row (migration 0007, ADR 0093).
+FILLER = "toast_filler"
 ISO_INSTANT = r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d"
 
 
@@ -106,7 +111,7 @@ def select_columns() -> tuple[str, list[Any]]:
         "d.aggregation_key",
         "d.doc_id",
         boost,
-        "strip(d.search_vector) || array_to_tsvector(ARRAY['~' || d.content_type])",
+        "strip(d.search_vector)",
         "strip(ts_filter(d.search_vector, '{a}'))",
         "strip(ts_filter(d.search_vector, '{b}'))",
         *(values_expression(name) for name in FIELDS),
@@ -117,18 +122,14 @@ def select_columns() -> tuple[str, list[Any]]:
 def upsert_sql(source: str) -> tuple[str, list[Any]]:
     """Insert or replace the narrow rows of the documents rows in ``source`` (a table or CTE name)."""
     columns, params = select_columns()
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COLUMNS[1:])
+    # The filler's default comes back with every update too: the new row version passes the TOAST
+    # threshold again, so the new ``words`` goes out of line as well (migration 0007, ADR 0093).
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in (*COLUMNS[1:], FILLER) if name != "content_type")
     return (
         f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {columns} FROM {source} d "
-        f"ON CONFLICT (doc) DO UPDATE SET {updates}",
+        f"ON CONFLICT (doc, content_type) DO UPDATE SET {updates}",
         params,
     )
-
-
-def type_tags(content_types: Iterable[str]) -> str:
-    """A tsquery for ``words``' content-type lexeme (``~course``): with it the text index, not a second
-    index over every row of the types, restricts a text search to its content types."""
-    return " | ".join(f"'~{kind}'" for kind in content_types) or "'~'"
 
 
 def text_query(tokens: list[str], *, prefix: bool = False, any_word: bool = False) -> str:

@@ -195,11 +195,6 @@ def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
     condition, condition_params = compiler.compile(request.query)
     where = f"{base} AND {condition}"
     where_params = [*base_params, *condition_params]
-    if tokens and len(request.content_types) == 1:
-        # One type (a type's own endpoint): its lexeme restricts the text match in the index. Several types
-        # cover most rows, where the lexemes' posting lists cost more than checking the type on the rows.
-        where += " AND n.words @@ %s::tsquery"
-        where_params.append(narrow.type_tags(request.content_types))
     boost_sql = ["n.static_boost"]
     boost_params: list[Any] = []
     for boost in ranking.boosts(now):
@@ -222,13 +217,12 @@ def narrow_base_condition(
     request_types: Sequence[str], partner: str | None, *, text: bool = False
 ) -> tuple[str, list[Any]]:
     sql, params = base_condition(request_types, None)
-    # With words to match, the text index narrows the rows and the generation and types are checked on them:
-    # "+ 0" keeps the planner from AND-ing in the (generation, type) index, whose bitmap (every row of the
-    # types) cost more than the rows it removed.
+    # The table is partitioned by content type (ADR 0093): the types pick the partitions. With words to
+    # match, the text index narrows the rows and the generation is checked on them: "+ 0" keeps the planner
+    # from AND-ing in the generation index, whose bitmap (every row of the partition) cost more than the
+    # rows it removed.
     if text:
-        sql = sql.replace("d.generation_id", "(n.generation_id + 0)").replace(
-            "d.content_type", "(n.content_type || '')"
-        )
+        sql = sql.replace("d.generation_id", "(n.generation_id + 0)")
     sql = sql.replace("d.", "n.")
     if partner:
         sql += " AND n.partner = %s"

@@ -53,8 +53,12 @@ def _encode_other(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in a search document")
 
 
+def dump_json(value: Any) -> bytes:
+    return orjson.dumps(value, default=_encode_other)
+
+
 def to_json(value: Any) -> str:
-    return orjson.dumps(value, default=_encode_other).decode()
+    return dump_json(value).decode()
 
 
 def _new_name() -> str:
