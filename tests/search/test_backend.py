@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from search import schema
 from search.backends.base import SearchRequest, TypeaheadRequest
-from search.backends.database import DatabaseBackend
+from search.backends.database import DatabaseBackend, storage
 from search.query.nodes import And, Exists, MatchAll, Node, Not, Or, Phrase, Prefix, Range, Term, Wildcard
 from search.text import BadValue
 from tests.search.conftest import make_doc
@@ -264,6 +265,12 @@ def test_a_build_is_invisible_until_swapped_and_old_ones_are_pruned(loaded: Data
         again.add(DOCS)
         again.swap()
     assert len(loaded.prune(keep=1)) == 3  # the first live one, the build and two rebuilds: one kept
+    if connection.vendor == "postgresql":
+        # The kept generation keeps its documents; only the live one has rows that searches read.
+        with connection.cursor() as cursor:
+            for table in (storage.TYPEAHEAD, storage.NARROW, storage.DOCS):
+                cursor.execute(f"SELECT count(DISTINCT generation_id) FROM {table}")
+                assert cursor.fetchone()[0] == (2 if table == storage.DOCS else 1), table
     assert loaded.count() == len(DOCS)
     assert ids(loaded, Term(None, "geneve")) == {"course:c1"}
 

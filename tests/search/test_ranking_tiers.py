@@ -211,3 +211,31 @@ def test_narrow_rows_keep_their_words_out_of_line_when_written_and_rewritten(bac
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {narrow.TABLE}_course WHERE words @@ to_tsquery('english', 'marine')")
         assert cursor.fetchone()[0] == len(courses)
+
+
+@postgresql
+def test_a_text_search_reads_the_narrow_rows_through_the_text_indexes_only(backend: DatabaseBackend) -> None:
+    # The planner does not price the out-of-line words: for a common word it preferred a sequential scan that
+    # fetched every row's words from TOAST (ADR 0093). A text search's narrow statements run with sequential
+    # scans off, and the setting is back on for whatever runs next, also when the search fails.
+    backend.index([BOOSTED, TITLED, DESCRIBED])
+    settings_seen: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if narrow.TABLE in sql:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_seqscan')")
+                settings_seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        result = backend.search(request(query=Term(None, "python"), text="python", facets=("pacing_type",)))
+    assert result.total == 3
+    assert settings_seen and set(settings_seen) == {"off"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone()[0] == "on"
+    settings_seen.clear()
+    with connection.execute_wrapper(spy):
+        backend.search(request(facets=("pacing_type",)))  # no words: the planner chooses freely
+    assert set(settings_seen) == {"on"}

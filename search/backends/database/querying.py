@@ -208,8 +208,10 @@ def _narrow_search(request: SearchRequest, now: Any) -> SearchResult:
         # Other orders (and keyset paging) take the page from the documents table; counts stay narrow.
         hits = _general_page(request, now)[0]
     else:
-        hits = _narrow_page(request, tokens, where, where_params, " * ".join(boost_sql), boost_params)
-    total, counts, facets = narrow_counts(where, where_params, queries, request.facets)
+        with narrow.text_index_scans(bool(tokens)):
+            hits = _narrow_page(request, tokens, where, where_params, " * ".join(boost_sql), boost_params)
+    with narrow.text_index_scans(bool(tokens)):
+        total, counts, facets = narrow_counts(where, where_params, queries, request.facets)
     return SearchResult(hits=hits, total=total, facets=facets, facet_queries=counts)
 
 

@@ -102,6 +102,23 @@ def swap(generation_id: int) -> None:
             state=SearchGeneration.State.RETIRED, swapped=now
         )
         SearchGeneration.objects.filter(pk=generation_id).update(state=SearchGeneration.State.LIVE, swapped=now)
+        query_rows_drop(
+            list(SearchGeneration.objects.filter(state=SearchGeneration.State.RETIRED).values_list("pk", flat=True))
+        )
+
+
+def query_rows_drop(generation_ids: list[int]) -> None:
+    """Drop the typeahead and narrow rows of generations that are no longer live (PostgreSQL).
+
+    Searches read those rows through their GIN indexes, which cover every generation: a retired one's rows
+    would match too and be filtered out one by one, so each kept generation would add the live one's cost
+    to every search. A retired generation keeps its documents, the record of what was live (ADR 0093).
+    """
+    if not generation_ids or vendor() != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in (TYPEAHEAD, NARROW):
+            cursor.execute(f"DELETE FROM {table} WHERE generation_id = ANY(%s)", [generation_ids])
 
 
 def prune(keep: int) -> list[str]:

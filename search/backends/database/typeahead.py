@@ -40,9 +40,11 @@ def search(request: TypeaheadRequest) -> list[Hit]:
         return []
     query = " & ".join(f"'{token}':*" for token in tokens)
     # The content type is also a lexeme of the words (``~courserun``): the index, not a filter over every
-    # title with the prefix, keeps the other types out.
+    # title with the prefix, keeps the other types out. The generation is checked on the rows the words
+    # matched ("+ 0"): once the previous index is kept beside the live one, the planner otherwise walks the
+    # generation index over every live row and filters them by their words.
     conditions = [
-        "t.generation_id = %s",
+        "(t.generation_id + 0) = %s",
         "t.content_type = %s",
         "t.words @@ (to_tsquery('simple', %s) && %s::tsquery)",
     ]
