@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connection
 
 from course_metadata.loaders.base import Loader, LoadReport, Progress
 from course_metadata.loaders.ecommerce import CourseTypeLoader, EcommerceEntitlementsLoader, EcommerceSeatsLoader
@@ -57,7 +58,33 @@ def refresh_partner(
     client = client_factory(partner)
     for loader in partner_loaders(partner, client, report, progress):
         progress.set_description(f"{partner.short_code}: {loader.name}")
+        changed = report.changed()
         try:
             loader.load()
         except FetchFailed as error:
             report.fail("loader", f"{partner.short_code} {loader.name}", str(error))
+        if report.changed() - changed >= STATISTICS_AFTER_ROWS:
+            statistics_refresh()
+
+
+# A loader that wrote this many rows (a first load into an empty catalog) refreshes the planner's statistics.
+STATISTICS_AFTER_ROWS = 1000
+LOADED_TABLES = (
+    "course_metadata_course",
+    "course_metadata_courserun",
+    "course_metadata_seat",
+    "course_metadata_courseentitlement",
+)
+
+
+def statistics_refresh() -> None:
+    """ANALYZE the tables a load fills (PostgreSQL).
+
+    Until autovacuum gets to them (up to a minute later, more on a busy server) the planner still takes the
+    freshly filled tables for nearly empty: the next loader's, or the next refresh's, reads of 250 runs by
+    key then walked every course of the partner in a nested loop (45 ms a page instead of about 1 ms).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(LOADED_TABLES)}")

@@ -269,3 +269,24 @@ def test_the_periodic_task_refreshes_every_partner(services: FakeServices, lms_p
     # 7 courses, 13 runs and 13 seats created, 7 courses typed.
     assert result == {"changed": 7 + 13 + 13 + 7, "failures": 0}
     assert refresh_course_metadata.delay().get() == {"changed": 0, "failures": 0}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_loader_that_fills_the_tables_refreshes_the_planners_statistics(
+    services: FakeServices, lms_partner: Partner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Freshly filled tables look nearly empty to the planner until autovacuum analyzes them; a loader that
+    # wrote many rows analyzes them itself, so the next pages and the next refresh are planned on real sizes.
+    from course_metadata.loaders import refresh as refreshing
+
+    monkeypatch.setattr(refreshing, "STATISTICS_AFTER_ROWS", 10)
+
+    def analyzed(queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+
+    with CaptureQueriesContext(connection) as first:
+        refresh()
+    assert analyzed(first) and "course_metadata_courserun" in analyzed(first)[0]
+    with CaptureQueriesContext(connection) as second:
+        refresh()  # unchanged: nothing written, so nothing analyzed
+    assert analyzed(second) == []
