@@ -8,6 +8,7 @@ what the code under test sees is what psycopg reports for a connection the serve
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -45,3 +46,14 @@ def drop_dead_connections() -> Iterator[None]:
     and the next test start on a new one even when the test failed before closing them itself."""
     yield
     connections.close_all()
+
+
+def connection_lost_after(service: Any) -> Any:
+    """``service``, whose connection is ended right after it returns (its transaction has committed)."""
+
+    def committed_then_lost(**kwargs: Any) -> Any:
+        result = service(**kwargs)
+        terminate_backend(backend_pid())
+        return result
+
+    return committed_then_lost

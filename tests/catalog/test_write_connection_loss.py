@@ -15,7 +15,13 @@ from catalog.models import Catalog
 from catalog.services import catalogs
 from settings import celery_app
 from tests.catalog.enterprise.helpers import create_body, jwt_client
-from tests.connection_loss import backend_pid, drop_dead_connections, needs_postgresql, terminate_backend  # noqa: F401
+from tests.connection_loss import (  # noqa: F401
+    backend_pid,
+    connection_lost_after,
+    drop_dead_connections,
+    needs_postgresql,
+    terminate_backend,
+)
 from tests.publisher_api.test_write_hand_off import production_celery  # noqa: F401  (fixture)
 
 pytestmark = [
@@ -25,21 +31,12 @@ pytestmark = [
 ]
 
 
-def _connection_lost_after(service: Any) -> Any:
-    def committed_then_lost(**kwargs: Any) -> Any:
-        result = service(**kwargs)  # its transaction has committed
-        terminate_backend(backend_pid())
-        return result
-
-    return committed_then_lost
-
-
 def test_a_committed_catalog_is_answered_201_when_the_connection_dies_after_the_commit(
     api_client: Any, staff_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     needs_postgresql()
     monkeypatch.setattr(
-        catalog_serializers, "catalog_create", _connection_lost_after(catalog_serializers.catalog_create)
+        catalog_serializers, "catalog_create", connection_lost_after(catalog_serializers.catalog_create)
     )
     api_client.raise_request_exception = False
     api_client.force_authenticate(staff_user)
@@ -59,7 +56,7 @@ def test_a_committed_enterprise_catalog_is_answered_201_when_the_connection_dies
 ) -> None:
     needs_postgresql()
     monkeypatch.setattr(
-        enterprise_serializers, "catalog_create", _connection_lost_after(enterprise_serializers.catalog_create)
+        enterprise_serializers, "catalog_create", connection_lost_after(enterprise_serializers.catalog_create)
     )
     worker = jwt_client(staff_user, ["enterprise_openedx_operator:*"], administrator=True)
     worker.raise_request_exception = False

@@ -8,8 +8,6 @@ after the commit happens to reconnect on the request's behalf; the connection is
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
 from django.db import connections
@@ -20,7 +18,7 @@ from course_metadata.changelog.consumers import consume, register_consumer
 from course_metadata.changelog.feed import Change
 from course_metadata.models import Course, Organization, Person
 from publisher_api.api import person_views, views
-from tests.connection_loss import backend_pid, drop_dead_connections, needs_postgresql, terminate_backend  # noqa: F401
+from tests.connection_loss import connection_lost_after, drop_dead_connections, needs_postgresql  # noqa: F401
 from tests.factories import StaffUserFactory
 from tests.publisher_api.test_write_hand_off import production_celery  # noqa: F401  (fixture)
 
@@ -29,15 +27,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("drop_dead_connections"),
 ]
-
-
-def _connection_lost_after(service: Any) -> Any:
-    def committed_then_lost(**kwargs: Any) -> Any:
-        result = service(**kwargs)  # its transaction has committed
-        terminate_backend(backend_pid())
-        return result
-
-    return committed_then_lost
 
 
 @pytest.mark.usefixtures("production_celery")
@@ -50,7 +39,7 @@ def test_a_committed_course_edit_is_answered_200_when_the_connection_dies_after_
     register_consumer("after-commit-probe", recorded.extend, include_drafts=True)
     consume("after-commit-probe")
     recorded.clear()
-    monkeypatch.setattr(views, "course_update", _connection_lost_after(views.course_update))
+    monkeypatch.setattr(views, "course_update", connection_lost_after(views.course_update))
     client = APIClient(raise_request_exception=False)  # a 500 is an answer the test reports
     client.force_authenticate(editor)
 
@@ -72,7 +61,7 @@ def test_a_committed_new_person_is_answered_201_when_the_connection_dies_after_t
     organization: Organization, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     needs_postgresql()
-    monkeypatch.setattr(person_views, "person_create", _connection_lost_after(person_views.person_create))
+    monkeypatch.setattr(person_views, "person_create", connection_lost_after(person_views.person_create))
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(StaffUserFactory.create())
 
