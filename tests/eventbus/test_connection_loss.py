@@ -21,6 +21,7 @@ from openedx_events.event_bus import get_producer
 
 from course_metadata.changelog import consumers as changelog_consumers
 from course_metadata.changelog.consumers import consume, consumer_position
+from course_metadata.changelog.cursor import Position
 from course_metadata.changelog.feed import change_log_page
 from course_metadata.models import ChangeLogEntry, CourseRun
 from eventbus import services
@@ -198,17 +199,22 @@ def _logged_after(start: Any) -> list[str]:
     return [str(change.position) for change in change_log_page(after=start, limit=1000).changes]
 
 
+def _course_waiting_in_the_log(monkeypatch: pytest.MonkeyPatch, key: str, number: str) -> tuple[Position, list[str]]:
+    """A new organization, course and run whose change-log entries wait for the bus consumer: the hand-off
+    after each commit is lost (a broker outage). The position before them, and theirs."""
+    start = drain()
+    monkeypatch.setattr(changelog_consumers, "request_processing", lambda: None)
+    organization = OrganizationFactory.create(key=key)
+    course = CourseFactory.create(partner=organization.partner, authoring_organization=organization, number=number)
+    CourseRunFactory.create(course=course)
+    return start, _logged_after(start)
+
+
 def test_a_publishing_batch_whose_database_connection_is_killed_after_sending_is_sent_again_whole(
     bus: Bus, stopping_consumer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     needs_postgresql()
-    start = drain()
-    # The hand-off after each commit is lost (a broker outage): the entries wait in the log for this test.
-    monkeypatch.setattr(changelog_consumers, "request_processing", lambda: None)
-    organization = OrganizationFactory.create(key="Failover")
-    course = CourseFactory.create(partner=organization.partner, authoring_organization=organization, number="FO1")
-    CourseRunFactory.create(course=course)
-    logged = _logged_after(start)
+    start, logged = _course_waiting_in_the_log(monkeypatch, "Failover", "FO1")
     assert len(logged) >= 3
 
     real_send = StrictRedisEventProducer.send
@@ -240,13 +246,7 @@ def test_redis_stopping_in_the_middle_of_a_publishing_batch_keeps_the_cursor_and
 ) -> None:
     needs_postgresql()
     server, bus = redis_server
-    start = drain()
-    # The hand-off after each commit is lost (a broker outage): the entries wait in the log for this test.
-    monkeypatch.setattr(changelog_consumers, "request_processing", lambda: None)
-    organization = OrganizationFactory.create(key="Outage")
-    course = CourseFactory.create(partner=organization.partner, authoring_organization=organization, number="OU1")
-    CourseRunFactory.create(course=course)
-    logged = _logged_after(start)
+    start, logged = _course_waiting_in_the_log(monkeypatch, "Outage", "OU1")
 
     real_send = StrictRedisEventProducer.send
     sent: list[int] = []
